@@ -1,0 +1,40 @@
+# Every target does its own set-up, idempotently: system libraries, .venv, the package.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+APT_PKGS := libespeak-ng1 libportaudio2 espeak-ng
+
+.PHONY: setup sysdeps demo test test-llm bench lint typecheck clean
+
+sysdeps:
+	@bash scripts/sysdeps.sh $(APT_PKGS)
+
+$(PY):
+	python3 -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+setup: sysdeps $(STAMP)
+
+demo: setup
+	$(VENV)/bin/voicecoach demo $(DEMO_ARGS)
+
+test: setup
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-llm: setup
+	$(PY) -m pytest -q -m llm -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check voicecoach tests bench
+	$(VENV)/bin/mypy voicecoach
+
+bench: setup
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache

@@ -1,0 +1,1 @@
+"""brain adapters and helpers."""

@@ -1,0 +1,163 @@
+"""Grouped options; precedence: defaults < config.toml < VOICECOACH_* env < command-line flags."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from voicecoach.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class TurnOptions:
+    """End-of-turn thresholds, tuned for interviews rather than chat."""
+
+    end_silence_s: float = 2.0
+    min_speech_s: float = 1.0
+    mid_thought_extra_s: float = 1.5  # added when the words so far end mid-thought
+    max_end_silence_s: float = 4.0  # cap on the extended silence
+    pre_roll_s: float = 0.4
+    utterance_pause_s: float = 0.5  # a pause this long closes an utterance for transcription
+    max_utterance_s: float = 25.0
+    nudge_after_s: float = 20.0
+    max_answer_s: float = 300.0
+    playback_guard_s: float = 0.25
+    vad_threshold: float = 0.5
+
+
+@dataclass(frozen=True)
+class SttOptions:
+    """Speech to text."""
+
+    model: str = "tiny.en"  # a name (tiny.en, base.en, small.en ...) or a CTranslate2 folder
+    threads: int = 0  # 0 = all cores
+    compute_type: str = "int8"
+    beam_size: int = 5
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class TtsOptions:
+    """Voice out: where interviewer lines go and how they sound."""
+
+    voice_out: str = "speaker"  # speaker | none | a folder for one WAV per line
+    voice: str | None = None
+    rate_wpm: int = 175
+
+
+@dataclass(frozen=True)
+class LlmOptions:
+    """The LLM interviewer; model None means the offline interviewer."""
+
+    model: str | None = None
+    base_url: str | None = None
+    timeout_s: float = 30.0
+    retries: int = 1
+
+
+@dataclass(frozen=True)
+class InterviewOptions:
+    """What to practise."""
+
+    pack: str = "pm-execution"
+    case: str | None = None
+    question: str | None = None
+    max_follow_ups: int = 2
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every option, grouped."""
+
+    home: Path = field(default_factory=lambda: default_home())
+    turn: TurnOptions = field(default_factory=TurnOptions)
+    stt: SttOptions = field(default_factory=SttOptions)
+    tts: TtsOptions = field(default_factory=TtsOptions)
+    llm: LlmOptions = field(default_factory=LlmOptions)
+    interview: InterviewOptions = field(default_factory=InterviewOptions)
+    input_device: str | None = None
+
+    @property
+    def sessions_dir(self) -> Path:
+        """Where sessions are kept."""
+        return self.home / "sessions"
+
+
+def default_home() -> Path:
+    """The per-user data directory; VOICECOACH_HOME overrides it."""
+    env = os.environ.get("VOICECOACH_HOME")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "voicecoach"
+
+
+_GROUPS = {"turn": TurnOptions, "stt": SttOptions, "tts": TtsOptions, "llm": LlmOptions, "interview": InterviewOptions}
+
+
+def _coerce(value: Any, current: Any, where: str) -> Any:
+    if current is None or isinstance(current, str):
+        return str(value)
+    try:
+        if isinstance(current, bool):
+            return str(value).lower() in ("1", "true", "yes", "on") if isinstance(value, str) else bool(value)
+        if isinstance(current, int):
+            return int(value)
+        if isinstance(current, float):
+            return float(value)
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"{where}: {value!r} is not a {type(current).__name__}; fix the value") from e
+    return value
+
+
+def _apply(cfg: Config, group: str, key: str, value: Any, where: str) -> Config:
+    if group == "" and key == "home":
+        return replace(cfg, home=Path(str(value)).expanduser())
+    if group == "" and key == "input_device":
+        return replace(cfg, input_device=str(value))
+    cls = _GROUPS.get(group)
+    if cls is None:
+        raise ConfigError(f"{where}: unknown section [{group}]; valid sections: {', '.join(_GROUPS)}")
+    names = {f.name for f in fields(cls)}
+    if key not in names:
+        raise ConfigError(f"{where}: unknown key {key!r} in [{group}]; valid keys: {', '.join(sorted(names))}")
+    obj = getattr(cfg, group)
+    new = replace(obj, **{key: _coerce(value, getattr(obj, key), where)})
+    return replace(cfg, **{group: new})
+
+
+def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> Config:
+    """Defaults, then config.toml (home/config.toml unless path is given), then VOICECOACH_* variables."""
+    env = dict(os.environ) if env is None else env
+    cfg = Config()
+    path = path or (cfg.home / "config.toml")
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{path}: malformed TOML ({e}); fix that line") from e
+        for group, body in data.items():
+            if isinstance(body, dict):
+                for key, value in body.items():
+                    cfg = _apply(cfg, group, key, value, str(path))
+            else:
+                cfg = _apply(cfg, "", group, body, str(path))
+    for name, value in env.items():
+        if not name.startswith("VOICECOACH_") or name == "VOICECOACH_HOME":
+            continue
+        parts = name[len("VOICECOACH_") :].lower().split("_", 1)
+        if len(parts) == 2 and parts[0] in _GROUPS:
+            cfg = _apply(cfg, parts[0], parts[1], value, name)
+    return cfg
+
+
+def override(cfg: Config, group: str, **values: Any) -> Config:
+    """Apply command-line values that were given (None means not given)."""
+    given = {k: v for k, v in values.items() if v is not None}
+    if not given:
+        return cfg
+    return replace(cfg, **{group: replace(getattr(cfg, group), **given)})

@@ -1,0 +1,1 @@
+"""speech adapters and helpers."""
