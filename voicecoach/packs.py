@@ -1,0 +1,281 @@
+"""Load and strictly validate a content pack: pack.toml, rubric.toml, cases/*.toml and *.md templates."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from voicecoach.content import Case, Dimension, HiddenFact, Pack
+from voicecoach.errors import PackError
+from voicecoach.model import DIMENSIONS
+
+PLACEHOLDER = "{quote}"
+LEVELS = ("1", "3", "5")
+KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# Each table's keys: name -> (expected type, required).
+PACK_KEYS: dict[str, tuple[type, bool]] = {"title": (str, True), "description": (str, True), "cases": (list, False)}
+RUBRIC_KEYS: dict[str, tuple[type, bool]] = {"dimensions": (list, True)}
+DIMENSION_KEYS: dict[str, tuple[type, bool]] = {
+    "id": (str, True),
+    "name": (str, True),
+    "question": (str, True),
+    "descriptors": (dict, True),
+}
+CASE_KEYS: dict[str, tuple[type, bool]] = {
+    "id": (str, True),
+    "title": (str, True),
+    "category": (str, True),
+    "question": (str, True),
+    "hidden_facts": (list, True),
+    "probes": (dict, True),
+    "strong_answer": (list, True),
+    "no_data_answer": (str, False),
+}
+FACT_KEYS: dict[str, tuple[type, bool]] = {"topic": (str, True), "keywords": (list, True), "answer": (str, True)}
+TYPE_NAMES: dict[type, str] = {str: "a string", list: "a list", dict: "a table"}
+
+
+def packs_root() -> Path:
+    """The installed voicecoach/prompts folder (wheel) if present, else the repo's top-level prompts/."""
+    here = Path(__file__).resolve().parent
+    installed = here / "prompts"
+    return installed if installed.is_dir() else here.parent / "prompts"
+
+
+class _File:
+    """One parsed TOML file of a pack, with helpers that build error messages naming it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise PackError(f"{path}: cannot read it ({e}). Fix: make it a readable UTF-8 text file.") from e
+        try:
+            self.data: dict[str, Any] = tomllib.loads(self.text)
+        except tomllib.TOMLDecodeError as e:
+            raise PackError(f"{path}: invalid TOML: {e}. Fix the syntax on that line (format: https://toml.io).") from e
+
+    def line_of(self, key: str) -> int | None:
+        """The line where key is set or opened as a table, if it appears exactly once."""
+        pat = re.compile(rf"^\s*(?:\[+\s*[\w.\"-]*\b{re.escape(key)}\"?\s*\]+|\"?{re.escape(key)}\"?\s*=)")
+        hits = [n for n, line in enumerate(self.text.splitlines(), 1) if pat.match(line)]
+        return hits[0] if len(hits) == 1 else None
+
+    def error(self, where: str, problem: str, fix: str, key: str | None = None) -> PackError:
+        """A PackError naming the file (and line where known), the table, the problem and the fix."""
+        line = self.line_of(key) if key else None
+        loc = f"{self.path}:{line}" if line else str(self.path)
+        return PackError(f"{loc}: {where}: {problem}. Fix: {fix}.")
+
+    def check_keys(self, table: dict[str, Any], schema: dict[str, tuple[type, bool]], where: str) -> None:
+        """Reject unknown keys, missing required keys and values of the wrong type."""
+        valid = ", ".join(schema)
+        for key in table:
+            if key not in schema:
+                raise self.error(
+                    where, f"unknown key {key!r} (valid keys: {valid})", "rename it to a valid key or delete it", key
+                )
+        for key, (typ, required) in schema.items():
+            if key not in table:
+                if required:
+                    raise self.error(where, f"missing required key {key!r}", f"add {key} = ... ({TYPE_NAMES[typ]})")
+            elif not isinstance(table[key], typ):
+                raise self.error(
+                    where,
+                    f"{key!r} must be {TYPE_NAMES[typ]}, not {type(table[key]).__name__}",
+                    f"write {key} as {TYPE_NAMES[typ]}",
+                    key,
+                )
+
+    def text_value(self, value: object, where: str, key: str, quote_ok: bool = False) -> str:
+        """A non-empty string with no placeholder except {quote} (and that only where allowed)."""
+        if not isinstance(value, str):
+            raise self.error(where, f"{key!r} must hold strings, not {type(value).__name__}", "quote the text", key)
+        if not value.strip():
+            raise self.error(where, f"{key!r} is empty", "write the text or delete the entry", key)
+        rest = value.replace(PLACEHOLDER, "") if quote_ok else value
+        if "{" in rest or "}" in rest:
+            found = re.findall(r"\{[^{}]*\}", rest) or ["a stray brace"]
+            allowed = "only {quote}, and only in probes" if quote_ok else "none here ({quote} is only for probes)"
+            raise self.error(
+                where,
+                f"{key!r} has placeholder {found[0]}; placeholders allowed: {allowed}",
+                "remove the braces or use {quote}",
+                key,
+            )
+        return value.strip()
+
+    def text_list(self, value: list[Any], where: str, key: str, quote_ok: bool = False) -> tuple[str, ...]:
+        """A non-empty list of non-empty strings."""
+        if not value:
+            raise self.error(where, f"{key!r} is an empty list", "add at least one entry", key)
+        return tuple(self.text_value(v, where, key, quote_ok) for v in value)
+
+    def tables(self, value: list[Any], where: str, key: str) -> list[dict[str, Any]]:
+        """A non-empty list of tables ([[key]] entries)."""
+        if not value or not all(isinstance(v, dict) for v in value):
+            raise self.error(where, f"{key!r} must be one or more [[{key}]] tables", f"write [[{key}]] entries", key)
+        return value
+
+
+def _dimension(f: _File, raw: dict[str, Any], n: int) -> Dimension:
+    """One [[dimensions]] entry of rubric.toml."""
+    where = f"[[dimensions]] #{n} ({raw.get('id', 'no id')})"
+    f.check_keys(raw, DIMENSION_KEYS, where)
+    desc: dict[str, Any] = raw["descriptors"]
+    if sorted(desc) != sorted(LEVELS):
+        raise f.error(
+            f"{where} [descriptors]",
+            f"descriptors have keys {', '.join(sorted(desc)) or 'none'}; they must be exactly 1, 3 and 5",
+            'write 1 = "...", 3 = "..." and 5 = "..." and nothing else',
+            "descriptors",
+        )
+    return Dimension(
+        id=f.text_value(raw["id"], where, "id"),
+        name=f.text_value(raw["name"], where, "name"),
+        question=f.text_value(raw["question"], where, "question"),
+        descriptors={int(k): f.text_value(desc[k], f"{where} [descriptors]", k) for k in LEVELS},
+    )
+
+
+def _rubric(path: Path) -> tuple[Dimension, ...]:
+    """The seven dimensions of rubric.toml, in the order of voicecoach.model.DIMENSIONS."""
+    f = _File(path)
+    f.check_keys(f.data, RUBRIC_KEYS, "top level")
+    dims = [_dimension(f, raw, n) for n, raw in enumerate(f.tables(f.data["dimensions"], "top level", "dimensions"), 1)]
+    ids = [d.id for d in dims]
+    if sorted(ids) != sorted(DIMENSIONS):
+        raise f.error(
+            "[[dimensions]]",
+            f"dimension ids are {', '.join(ids)}; they must be exactly {', '.join(DIMENSIONS)}, each once",
+            "add the missing ids, remove extra or repeated ones",
+        )
+    return tuple(sorted(dims, key=lambda d: DIMENSIONS.index(d.id)))
+
+
+def _fact(f: _File, raw: dict[str, Any], where: str) -> HiddenFact:
+    """One [[hidden_facts]] entry of a case."""
+    f.check_keys(raw, FACT_KEYS, where)
+    return HiddenFact(
+        topic=f.text_value(raw["topic"], where, "topic"),
+        keywords=f.text_list(raw["keywords"], where, "keywords"),
+        answer=f.text_value(raw["answer"], where, "answer"),
+    )
+
+
+def _probes(f: _File, raw: dict[str, Any], where: str) -> dict[str, tuple[str, ...]]:
+    """Follow-up phrasings for every dimension; each needs one phrasing that reads well without a quote."""
+    where = f"{where} [probes]"
+    f.check_keys(raw, {d: (list, True) for d in DIMENSIONS}, where)
+    probes = {d: f.text_list(raw[d], where, d, quote_ok=True) for d in DIMENSIONS}
+    for d, phrasings in probes.items():
+        if all(PLACEHOLDER in p for p in phrasings):
+            raise f.error(
+                where, f"every {d!r} probe uses {PLACEHOLDER}", "add one phrasing that reads well without a quote", d
+            )
+    return probes
+
+
+def _case(path: Path) -> Case:
+    """One case file: a single case at the top level."""
+    f = _File(path)
+    where = f"case {f.data.get('id', path.stem)!r}"
+    f.check_keys(f.data, CASE_KEYS, where)
+    d = f.data
+    case_id = f.text_value(d["id"], where, "id")
+    category = f.text_value(d["category"], where, "category")
+    for key, value in (("id", case_id), ("category", category)):
+        if not KEBAB.match(value):
+            raise f.error(where, f"{key} {value!r} is not kebab-case", "use lowercase words joined by -", key)
+    facts = f.tables(d["hidden_facts"], where, "hidden_facts")
+    extra: dict[str, str] = {}
+    if "no_data_answer" in d:
+        extra["no_data_answer"] = f.text_value(d["no_data_answer"], where, "no_data_answer")
+    return Case(
+        id=case_id,
+        title=f.text_value(d["title"], where, "title"),
+        category=category,
+        question=f.text_value(d["question"], where, "question"),
+        hidden_facts=tuple(_fact(f, raw, f"{where} [[hidden_facts]] #{n}") for n, raw in enumerate(facts, 1)),
+        probes=_probes(f, d["probes"], where),
+        strong_answer=f.text_list(d["strong_answer"], where, "strong_answer"),
+        **extra,
+    )
+
+
+def _cases(root: Path, meta: _File) -> tuple[Case, ...]:
+    """Every cases/*.toml, unique by id, in the order pack.toml's `cases` gives (else by file name)."""
+    files = sorted((root / "cases").glob("*.toml"))
+    if not files:
+        raise meta.error("cases", f"no case files in {root / 'cases'}", "add one cases/<case-id>.toml per case")
+    by_id: dict[str, tuple[Case, Path]] = {}
+    for path in files:
+        case = _case(path)
+        if case.id in by_id:
+            raise PackError(
+                f"{path}: case {case.id!r}: duplicate case id (also in {by_id[case.id][1]}). "
+                "Fix: give each case a unique id."
+            )
+        by_id[case.id] = (case, path)
+    if "cases" not in meta.data:
+        return tuple(c for c, _ in by_id.values())
+    order = meta.text_list(meta.data["cases"], "top level", "cases")
+    if len(set(order)) != len(order) or set(order) != set(by_id):
+        raise meta.error(
+            "top level",
+            f"'cases' lists {', '.join(order)} but the case files define {', '.join(by_id)}",
+            "list every case id exactly once, matching the ids in cases/*.toml",
+            "cases",
+        )
+    return tuple(by_id[i][0] for i in order)
+
+
+def _available(root: Path) -> list[str]:
+    """Folder names under root that hold a pack.toml."""
+    return sorted(p.parent.name for p in root.glob("*/pack.toml")) if root.is_dir() else []
+
+
+def _resolve(name_or_path: str, root: Path) -> Path:
+    """The pack folder for a pack id under root, or for a folder path."""
+    folder = root / name_or_path
+    if re.fullmatch(r"[\w.-]+", name_or_path) and (folder / "pack.toml").is_file():
+        return folder
+    as_path = Path(name_or_path).expanduser()
+    if as_path.is_dir() or any(sep in name_or_path for sep in "/\\"):
+        if not (as_path / "pack.toml").is_file():
+            raise PackError(f"{as_path}: no pack.toml there. Fix: point at a pack folder holding pack.toml.")
+        return as_path
+    names = ", ".join(_available(root)) or "none"
+    raise PackError(
+        f"unknown pack {name_or_path!r} (available in {root}: {names}). "
+        "Fix: use one of those ids or give the path of a pack folder."
+    )
+
+
+def load_pack(name_or_path: str, root: Path | None = None) -> Pack:
+    """Load and validate a pack by id (a folder under packs_root()) or by folder path."""
+    folder = _resolve(name_or_path, root or packs_root())
+    meta = _File(folder / "pack.toml")
+    meta.check_keys(meta.data, PACK_KEYS, "top level")
+    rubric = folder / "rubric.toml"
+    if not rubric.is_file():
+        raise PackError(f"{rubric}: missing. Fix: add rubric.toml with the seven [[dimensions]].")
+    return Pack(
+        id=folder.name,
+        title=meta.text_value(meta.data["title"], "top level", "title"),
+        description=meta.text_value(meta.data["description"], "top level", "description"),
+        dimensions=_rubric(rubric),
+        cases=_cases(folder, meta),
+        templates={p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.md"))},
+        root=folder.resolve(),
+    )
+
+
+def list_packs(root: Path | None = None) -> list[tuple[str, str, int]]:
+    """(id, title, number of cases) of every pack under root (default packs_root()); a broken pack raises."""
+    base = root or packs_root()
+    return [(p.id, p.title, len(p.cases)) for p in (load_pack(name, base) for name in _available(base))]
