@@ -55,7 +55,9 @@ def error_of(folder: Path) -> str:
     """The PackError message from loading folder."""
     with pytest.raises(PackError) as info:
         load_pack(str(folder))
-    return str(info.value)
+    msg = str(info.value)
+    assert "Fix" in msg, f"message does not say the fix: {msg}"
+    return msg
 
 
 def test_packs_root_is_the_repo_prompts_in_a_source_tree() -> None:
@@ -245,3 +247,19 @@ def test_case_file_not_in_pack_order_is_rejected(copy: Path) -> None:
     edit(other, 'id = "uploads-drop"', 'id = "zz-extra"')
     msg = error_of(copy)
     assert "pack.toml" in msg and "zz-extra" in msg and "list every case id exactly once" in msg
+
+
+def test_missing_files_and_empty_lists(copy: Path, tmp_path: Path) -> None:
+    assert "no pack.toml there" in error_of(tmp_path / "nowhere")
+    edit(copy / "cases" / "uploads-drop.toml", "strong_answer = [", "strong_answer = []\nunused = [")
+    assert "'unused'" in error_of(copy)
+    text = (copy / "cases" / "uploads-drop.toml").read_text(encoding="utf-8")
+    start, end = text.index("strong_answer = []"), text.index("[[hidden_facts]]")
+    (copy / "cases" / "uploads-drop.toml").write_text(text[:start] + "strong_answer = []\n\n" + text[end:])
+    assert "'strong_answer' is an empty list" in error_of(copy)
+    (copy / "rubric.toml").unlink()
+    assert "rubric.toml: missing" in error_of(copy)
+    shutil.rmtree(copy / "cases")
+    shutil.copy(SHIPPED / "rubric.toml", copy / "rubric.toml")
+    msg = error_of(copy)
+    assert "pack.toml" in msg and "no case files" in msg
