@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -263,3 +266,15 @@ def test_missing_files_and_empty_lists(copy: Path, tmp_path: Path) -> None:
     shutil.copy(SHIPPED / "rubric.toml", copy / "rubric.toml")
     msg = error_of(copy)
     assert "pack.toml" in msg and "no case files" in msg
+
+
+def test_installed_package_finds_its_own_prompts(tmp_path: Path) -> None:
+    site = tmp_path / "site-packages"
+    shutil.copytree(REPO / "voicecoach", site / "voicecoach", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "prompts", site / "voicecoach" / "prompts")
+    code = "from voicecoach.packs import packs_root, list_packs; print(packs_root()); print(list_packs()[0][0])"
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split("\n")[:2] == [str((site / "voicecoach" / "prompts").resolve()), "pm-execution"]
