@@ -1,0 +1,126 @@
+"""The session loop: turns, saving after every turn, aborted sessions, resume, commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import FakeSpeaker, ScriptedInterviewer
+from voicecoach.audio.scripted import TextAnswersListener
+from voicecoach.interview import Parts, new_session, run_session
+from voicecoach.model import Move, Session, Transcript
+from voicecoach.packs import load_pack
+from voicecoach.ports import Answer
+from voicecoach.store import SessionStore
+
+
+def _parts(tmp_path: Path, answers: list[str], brain: ScriptedInterviewer) -> tuple[Parts, Session]:
+    pack = load_pack("pm-execution")
+    case = pack.case("uploads-drop")
+    store = SessionStore(tmp_path / "sessions")
+    session = new_session(store, pack, case, brain.name, {})
+    parts = Parts(
+        speaker=FakeSpeaker(), listener=TextAnswersListener(answers), interviewer=brain, store=store, pack=pack,
+        case=case,
+    )
+    return parts, session
+
+
+def _on_disk(parts: Parts, session: Session) -> dict[str, object]:
+    data: dict[str, object] = json.loads((parts.store.dir(session.id) / "session.json").read_text())
+    return data
+
+
+def test_clarification_then_answer_then_follow_up_then_feedback(tmp_path: Path) -> None:
+    brain = ScriptedInterviewer(
+        [
+            Move(kind="clarification_answer", text="Only Android.", targets=("clarify",)),
+            Move(kind="follow_up", text="How would you know it worked?", targets=("metrics",)),
+            Move(kind="wrap_up", text="Thanks."),
+        ]
+    )
+    parts, session = _parts(tmp_path, ["Is it all platforms?", "I'd segment by platform.", "Upload success."], brain)
+    run_session(parts, session)
+    kinds = [(t.role, t.kind) for t in session.turns]
+    assert kinds == [
+        ("interviewer", "question"),
+        ("candidate", "clarification"),
+        ("interviewer", "clarification_answer"),
+        ("candidate", "answer"),
+        ("interviewer", "follow_up"),
+        ("candidate", "answer"),
+        ("interviewer", "note"),
+        ("interviewer", "feedback"),
+    ]
+    assert session.turns[4].targets == ("metrics",)
+    assert session.status == "completed"
+    assert parts.speaker.lines[0] == session.question  # type: ignore[attr-defined]
+    assert parts.speaker.lines[-1] == "Scripted feedback."  # type: ignore[attr-defined]
+    saved = _on_disk(parts, session)
+    assert saved["status"] == "completed" and saved["schema_version"] == 1
+    assert set(saved["scores"]) == {"clarify", "metrics", "technical", "edge_cases", "tradeoffs", "data", "follow_up"}  # type: ignore[arg-type]
+    # the session clock runs forward, turn after turn
+    ends = [t.end_s for t in session.turns]
+    assert ends == sorted(ends) and ends[-1] > 0
+    # every interviewer reply after an answer records its latency
+    assert all("reply_latency_s" in session.turns[i].timings for i in (2, 4, 6))
+
+
+def test_answers_running_out_wraps_up_with_feedback(tmp_path: Path) -> None:
+    brain = ScriptedInterviewer([Move(kind="follow_up", text="And the metrics?", targets=("metrics",))])
+    parts, session = _parts(tmp_path, ["I would look at the funnel."], brain)
+    run_session(parts, session)
+    assert session.status == "completed"
+    assert session.turns[-1].kind == "feedback"
+    assert len(session.candidate_turns()) == 1
+
+
+def test_interrupt_leaves_a_valid_aborted_session_that_resumes(tmp_path: Path) -> None:
+    brain = ScriptedInterviewer([Move(kind="follow_up", text="Metrics?", targets=("metrics",))], fail_at=2)
+    parts, session = _parts(tmp_path, ["First answer about the funnel.", "Second answer."], brain)
+    with pytest.raises(KeyboardInterrupt):
+        run_session(parts, session)
+    saved = _on_disk(parts, session)
+    assert saved["status"] == "aborted"
+    texts = [t["text"] for t in saved["turns"]]  # type: ignore[index]
+    assert "First answer about the funnel." in texts and "Second answer." in texts  # saved before the brain ran
+
+    resumed = parts.store.load(session.id)
+    parts.listener = TextAnswersListener(["Third answer, on guardrails."])
+    parts.interviewer = ScriptedInterviewer([Move(kind="follow_up", text="Guardrails?", targets=("metrics",))])
+    run_session(parts, resumed)
+    assert resumed.status == "completed"
+    assert [t.text for _, t in resumed.candidate_turns()] == [
+        "First answer about the funnel.",
+        "Second answer.",
+        "Third answer, on guardrails.",
+    ]
+
+
+class _CommandListener:
+    """Yields answers carrying spoken commands, as the live listener reports them."""
+
+    def __init__(self, items: list[tuple[str, str | None]]) -> None:
+        self.items = items
+
+    def listen(self, question: str, wav_path: Path, prompt_tail: str = "") -> Answer | None:
+        if not self.items:
+            return None
+        text, command = self.items.pop(0)
+        return Answer(transcript=Transcript(text=text), command=command)  # type: ignore[arg-type]
+
+
+def test_spoken_commands_repeat_pause_resume_and_stop(tmp_path: Path) -> None:
+    brain = ScriptedInterviewer([])
+    parts, session = _parts(tmp_path, [], brain)
+    parts.listener = _CommandListener(
+        [("Repeat the question.", "repeat"), ("Pause.", "pause"), ("Resume.", "resume"), ("Stop the interview.", "stop")]
+    )
+    run_session(parts, session)
+    lines = parts.speaker.lines  # type: ignore[attr-defined]
+    assert lines[1] == session.question  # repeated verbatim
+    assert "Paused" in lines[2] and session.question in lines[3]
+    assert [e["command"] for e in session.events] == ["repeat", "pause", "resume", "stop"]
+    assert session.status == "completed" and session.turns[-1].kind == "feedback"

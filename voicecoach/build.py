@@ -1,0 +1,112 @@
+"""The one place that turns configuration into concrete parts (adapters are imported lazily)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from voicecoach.config import Config, LlmOptions, SttOptions, TtsOptions
+from voicecoach.errors import ConfigError, VoicecoachError
+from voicecoach.ports import Interviewer, Listener, Speaker, Transcriber
+
+
+def build_transcriber(stt: SttOptions) -> Transcriber:
+    """The Whisper transcriber; the model loads on first use or through preload()."""
+    from voicecoach.speech.models import resolve_model
+    from voicecoach.speech.stt import WhisperTranscriber
+
+    resolve_model(stt.model)  # a missing model is a clear error now, not after the first question
+    return WhisperTranscriber(stt)
+
+
+class Preload:
+    """Loads the speech model in a background thread while the first question is spoken."""
+
+    def __init__(self, transcriber: Transcriber, on_ready: Callable[[float], None] | None = None) -> None:
+        self.error: BaseException | None = None
+        self.seconds = 0.0
+        self._transcriber = transcriber
+        self._on_ready = on_ready
+        self._thread = threading.Thread(target=self._load, name="voicecoach-stt-load", daemon=True)
+        self._thread.start()
+
+    def _load(self) -> None:
+        started = time.monotonic()
+        try:
+            load = getattr(self._transcriber, "load", None)
+            if load is not None:
+                load()
+        except BaseException as e:  # reported by wait(), on the main thread
+            self.error = e
+        self.seconds = time.monotonic() - started
+        if self._on_ready is not None and self.error is None:
+            self._on_ready(self.seconds)
+
+    def wait(self) -> None:
+        """Block until the model is loaded; re-raise a load failure on this thread."""
+        self._thread.join()
+        if self.error is not None:
+            if isinstance(self.error, VoicecoachError):
+                raise self.error
+            raise VoicecoachError(f"The speech model failed to load: {self.error}") from self.error
+
+
+def build_speaker(tts: TtsOptions, session_dir: Path) -> Speaker:
+    """speaker: play through the sound card; none: print only; anything else: a folder for WAVs."""
+    from voicecoach.speech.tts import Pyttsx3Speaker, SilentSpeaker, WavDirSpeaker
+
+    if tts.voice_out == "none":
+        return SilentSpeaker(tts)
+    if tts.voice_out == "speaker":
+        return Pyttsx3Speaker(tts, session_dir / ".tts")
+    return WavDirSpeaker(tts, Path(tts.voice_out).expanduser())
+
+
+def build_interviewer(llm: LlmOptions) -> Interviewer:
+    """The offline interviewer, or an LLM one that hands any failed turn to the offline interviewer."""
+    from voicecoach.brain.rubric import OfflineInterviewer
+
+    offline = OfflineInterviewer()
+    if not llm.model:
+        return offline
+    from voicecoach.brain.fallback import FallbackInterviewer
+    from voicecoach.brain.llm import LiteLLMInterviewer
+
+    return FallbackInterviewer(LiteLLMInterviewer(llm), offline)
+
+
+def provider_notice(llm: LlmOptions) -> str | None:
+    """The one sentence saying who receives the transcript, or None when nothing leaves the laptop."""
+    if not llm.model:
+        return None
+    from voicecoach.brain.llm_client import provider_notice as notice
+
+    return notice(llm)
+
+
+def build_listener(
+    cfg: Config,
+    transcriber: Transcriber | None,
+    answers: Sequence[Path] = (),
+    answers_text: Path | None = None,
+    nudge: Callable[[str], None] | None = None,
+    fast: bool = False,
+) -> Listener:
+    """Scripted files, typed answers, an audio file as microphone, or the live microphone."""
+    from voicecoach.audio.scripted import AudioFilesListener, TextAnswersListener
+
+    if answers and answers_text:
+        raise ConfigError("Give either --answers or --answers-text, not both.")
+    if answers_text is not None:
+        return TextAnswersListener.from_file(answers_text)
+    if transcriber is None:
+        raise ConfigError("Listening to speech needs a speech model; none was built.")
+    if answers:
+        return AudioFilesListener(answers, transcriber)
+    from voicecoach.audio.listener import LiveListener
+    from voicecoach.audio.mic import open_source
+
+    source = open_source(cfg.input_device, fast=fast)
+    return LiveListener(source, transcriber, cfg.turn, nudge=nudge)

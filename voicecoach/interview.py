@@ -1,0 +1,247 @@
+"""The session loop over the ports, readable top to bottom; it knows no concrete adapter."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from voicecoach.content import Case, Pack
+from voicecoach.delivery import analyse_session, analyse_turn
+from voicecoach.model import Move, Session, Transcript, Turn, TurnKind
+from voicecoach.ports import Answer, Context, Interviewer, Listener, Speaker, Spoken
+from voicecoach.store import SessionStore
+
+Echo = Callable[[str, str], None]  # (who, text): shows the conversation as it happens
+
+MAX_CANDIDATE_TURNS = 12  # a guard against a brain that never wraps up
+_MOVE_KIND: dict[str, TurnKind] = {
+    "follow_up": "follow_up",
+    "clarification_answer": "clarification_answer",
+    "next_question": "question",
+    "wrap_up": "note",
+}
+
+
+@dataclass
+class Parts:
+    """Everything a session needs, already built."""
+
+    speaker: Speaker
+    listener: Listener
+    interviewer: Interviewer
+    store: SessionStore
+    pack: Pack
+    case: Case
+    max_follow_ups: int = 2
+    echo: Echo = field(default=lambda who, text: None)
+
+
+def run_session(parts: Parts, session: Session) -> Session:
+    """Run (or resume) a session to its feedback; on any interruption it is saved as aborted."""
+    try:
+        _run(parts, session)
+    except BaseException:
+        session.status = "aborted"
+        parts.store.save(session)
+        raise
+    return session
+
+
+def _run(parts: Parts, session: Session) -> None:
+    session.status = "in_progress"
+    if not session.turns:
+        _say(parts, session, "question", session.question)
+    elif _resume_point(parts, session) == "wrap_up":
+        _finish(parts, session)
+        return
+    while len(session.candidate_turns()) < MAX_CANDIDATE_TURNS:
+        prompt = _last_interviewer_line(session)
+        answer = _listen(parts, session, prompt)
+        if answer is None:  # scripted answers ran out, or the input ended
+            break
+        if answer.command is not None:
+            if _handle_command(parts, session, answer):
+                continue
+            break
+        _add_answer(parts, session, answer)
+        move = _react(parts, session, answer)
+        if move.kind == "wrap_up":
+            break
+    _finish(parts, session)
+
+
+def _listen(parts: Parts, session: Session, prompt: str) -> Answer | None:
+    """Listen for the candidate's turn; its audio goes straight to the turn's WAV."""
+    wav = parts.store.answer_wav(session, len(session.turns))
+    tail = " ".join(t.text for _, t in session.candidate_turns())[-200:]
+    return parts.listener.listen(prompt, wav, tail)
+
+
+def _add_answer(parts: Parts, session: Session, answer: Answer) -> None:
+    """Record the candidate's turn and save before the brain sees it."""
+    tr = answer.transcript
+    start = session.elapsed_s()
+    duration = tr.duration_s or (tr.segments[-1].end_s if tr.segments else 0.0)
+    audio = None
+    if answer.audio_path is not None and answer.audio_path.exists():
+        audio = str(answer.audio_path.relative_to(parts.store.dir(session.id)))
+    turn = Turn(
+        role="candidate",
+        kind="answer",
+        text=tr.text,
+        audio=audio,
+        start_s=start,
+        end_s=start + duration,
+        segments=tr.segments,
+        timings={k: round(v, 3) for k, v in answer.timings.items() if not k.endswith("_monotonic")},
+        delivery=analyse_turn(tr.segments, duration) if tr.segments else None,
+        note="; ".join(tr.notes),
+    )
+    session.turns.append(turn)
+    parts.echo("candidate", tr.text or "(no speech heard)")
+    parts.store.save(session)
+
+
+def _react(parts: Parts, session: Session, answer: Answer) -> Move:
+    """Ask the brain for its next move and voice it; reply latency is measured to the first sample."""
+    started = time.monotonic()
+    ctx = _context(parts, session)
+    move = parts.interviewer.react(ctx)
+    brain_s = time.monotonic() - started
+    _note_brain_switch(parts, session)
+    if move.kind == "clarification_answer":  # the candidate asked rather than answered
+        session.turns[-1] = replace(session.turns[-1], kind="clarification")
+    spoken, first_sample = _say(parts, session, _MOVE_KIND[move.kind], move.text, targets=move.targets)
+    last_voice = answer.timings.get("last_voice_monotonic")
+    timings = {"brain_s": round(brain_s, 3), "tts_first_sample_s": round(spoken.first_sample_latency_s, 3)}
+    if "end_of_turn_wait_s" in answer.timings:
+        timings["end_of_turn_wait_s"] = round(answer.timings["end_of_turn_wait_s"], 3)
+    if last_voice is not None:
+        timings["reply_latency_s"] = round(first_sample - last_voice, 3)
+    else:
+        timings["reply_latency_s"] = round(first_sample - started + answer.timings.get("transcribe_s", 0.0), 3)
+    session.turns[-1] = replace(session.turns[-1], timings=timings)
+    parts.store.save(session)
+    return move
+
+
+def _say(
+    parts: Parts, session: Session, kind: TurnKind, text: str, targets: tuple[str, ...] = ()
+) -> tuple[Spoken, float]:
+    """Voice one interviewer line and record it; returns it with the monotonic time of its first sample."""
+    parts.echo("interviewer", text)
+    called = time.monotonic()
+    spoken = parts.speaker.say(text)
+    start = session.elapsed_s()
+    session.turns.append(
+        Turn(
+            role="interviewer",
+            kind=kind,
+            text=text,
+            targets=targets,
+            start_s=start,
+            end_s=start + spoken.duration_s,
+            interviewer=parts.interviewer.name,
+        )
+    )
+    parts.store.save(session)
+    return spoken, called + spoken.first_sample_latency_s
+
+
+def _handle_command(parts: Parts, session: Session, answer: Answer) -> bool:
+    """Act on a spoken command; True to keep listening, False to end the questions."""
+    command = answer.command
+    session.events.append({"type": "command", "command": command, "at_turn": len(session.turns)})
+    parts.store.save(session)
+    if command == "repeat":
+        _say(parts, session, "note", _last_interviewer_line(session))
+        return True
+    if command == "pause":
+        _say(parts, session, "note", "Paused. Say resume when you're ready to go on.")
+        return True
+    if command == "resume":
+        _say(parts, session, "note", "Welcome back. " + _last_question_text(session))
+        return True
+    if command == "skip":
+        _say(parts, session, "note", "Sure, let's leave that one there.")
+        return False
+    return False  # stop
+
+
+def _finish(parts: Parts, session: Session) -> None:
+    """Judge, speak the feedback, and mark the session completed."""
+    verdict = parts.interviewer.assess(_context(parts, session))
+    _note_brain_switch(parts, session)
+    session.scores = {s.dimension: s for s in verdict.scores}
+    session.overall = verdict.overall
+    session.interviewer = verdict.interviewer
+    session.delivery = analyse_session(session.turns)
+    session.feedback = verdict.feedback
+    _say(parts, session, "feedback", verdict.feedback)
+    session.status = "completed"
+    parts.store.save(session)
+
+
+def _context(parts: Parts, session: Session) -> Context:
+    return Context(pack=parts.pack, case=parts.case, turns=tuple(session.turns), max_follow_ups=parts.max_follow_ups)
+
+
+def _note_brain_switch(parts: Parts, session: Session) -> None:
+    """When the LLM failed and the offline interviewer took the turn, say so in the transcript."""
+    take = getattr(parts.interviewer, "take_notes", None)
+    if take is None:
+        return
+    for note in take():
+        start = session.elapsed_s()
+        session.turns.append(Turn(role="interviewer", kind="note", text=note, start_s=start, end_s=start))
+        parts.echo("note", note)
+
+
+def _last_interviewer_line(session: Session) -> str:
+    for t in reversed(session.turns):
+        if t.role == "interviewer" and t.kind in ("question", "follow_up", "clarification_answer"):
+            return t.text
+    return session.question
+
+
+def _last_question_text(session: Session) -> str:
+    for t in reversed(session.turns):
+        if t.role == "interviewer" and t.kind in ("question", "follow_up"):
+            return t.text
+    return session.question
+
+
+def _resume_point(parts: Parts, session: Session) -> str:
+    """Continue an interrupted session: keep any partial answer's audio and ask the open question again."""
+    partial = parts.store.answer_wav(session, len(session.turns))
+    if partial.exists():
+        kept = partial.with_name(partial.stem + "-interrupted.wav")
+        partial.rename(kept)
+        session.events.append({"type": "interrupted_answer", "audio": kept.name})
+    if session.turns[-1].role == "candidate":  # killed while the brain was thinking: let it react now
+        return _react(parts, session, Answer(transcript=_transcript_of(session.turns[-1]))).kind
+    session.events.append({"type": "resumed", "at_turn": len(session.turns)})
+    _say(parts, session, "note", "Let's pick up where we left off. " + _last_question_text(session))
+    return "listen"
+
+
+def _transcript_of(turn: Turn) -> Transcript:
+    return Transcript(text=turn.text, segments=turn.segments)
+
+
+def new_session(store: SessionStore, pack: Pack, case: Case, interviewer: str, settings: Mapping[str, Any]) -> Session:
+    """A fresh session record, created on disk before the first question."""
+    session = Session(
+        id=store.new_id(), pack=pack.id, case=case.id, question=case.question, interviewer=interviewer,
+        settings=dict(settings),
+    )
+    store.create(session)
+    return session
+
+
+def session_dir(store: SessionStore, session: Session) -> Path:
+    """The folder a session lives in."""
+    return store.dir(session.id)
