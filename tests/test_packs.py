@@ -278,3 +278,110 @@ def test_installed_package_finds_its_own_prompts(tmp_path: Path) -> None:
         [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.split("\n")[:2] == [str((site / "voicecoach" / "prompts").resolve()), "pm-execution"]
+
+
+# A natural clarifying question for every hidden fact of every case, and the fact it should reveal.
+CLARIFYING: dict[str, list[tuple[str, str]]] = {
+    "uploads-drop": [
+        ("Is the drop on all platforms?", "platform"),
+        ("When did it start?", "timing and release"),
+        ("Did error rates change?", "errors"),
+        ("Was there a marketing campaign that ended?", "marketing and seasonality"),
+        ("Is it new users or existing users?", "user segments"),
+    ],
+    "group-video-launch": [
+        ("Why are we building this?", "goal"),
+        ("Which countries does it launch in?", "rollout and audience"),
+        ("How much does it cost to run the servers?", "capacity and cost"),
+        ("How many people make video calls today?", "baseline"),
+        ("How was quality in the beta?", "call quality"),
+    ],
+    "shared-lists-deadline": [
+        ("Can the date move?", "deadline"),
+        ("What's in the full plan?", "scope"),
+        ("How long does each piece take?", "estimates"),
+        ("What did users say in research?", "user research"),
+        ("How much time do we need for testing?", "quality bar"),
+    ],
+    "friend-payments": [
+        ("Are there legal constraints?", "regulation"),
+        ("How does the payments partner work?", "payments partner"),
+        ("What fraud do similar apps see?", "fraud patterns"),
+        ("Is there a limit on how much people can send?", "limits"),
+        ("How will support handle disputes?", "support and disputes"),
+    ],
+    "referral-credits": [
+        ("What's the goal?", "goal"),
+        ("How much does a rider cost from paid ads?", "acquisition cost"),
+        ("Have we seen fraud before?", "past abuse"),
+        ("What signals can we use to detect fake accounts?", "signals"),
+        ("Do we have enough drivers?", "driver supply"),
+    ],
+    "search-latency": [
+        ("How much slower is it?", "size of the slowdown"),
+        ("Which queries are slow?", "which searches"),
+        ("What changed in the release?", "what changed"),
+        ("What's the impact on conversion?", "business impact"),
+        ("Can we roll back?", "rollback options"),
+    ],
+    "stakeholder-roadmap": [
+        ("How big is the deal?", "the deal"),
+        ("What are the support tickets about?", "support complaints"),
+        ("Do we have evidence the free plan would work?", "free plan"),
+        ("What are the engineering estimates?", "effort"),
+        ("What is the company strategy?", "company goals"),
+    ],
+    "onboarding-experiment": [
+        ("Are the results significant?", "results"),
+        ("How big was the sample?", "sample and power"),
+        ("What changed in the new flow?", "what changed"),
+        ("Did beginners and advanced learners differ?", "segments"),
+        ("What does it cost to maintain both?", "cost"),
+    ],
+    "notification-volume": [
+        ("What did the test show?", "experiment results"),
+        ("Did opt outs go up?", "opt-outs"),
+        ("What about long term retention?", "long-term effect"),
+        ("Is it different on iOS?", "platform rules"),
+        ("How are pushes chosen today?", "content"),
+    ],
+    "cleaner-marketplace": [
+        ("How many weekend requests go unfilled?", "size of the gap"),
+        ("Why don't cleaners work weekends?", "cleaner supply"),
+        ("How does pricing work?", "pricing"),
+        ("What happens to customers who can't book?", "customer impact"),
+        ("Can we move cleaners from other cities?", "other cities"),
+    ],
+    "feed-ranking": [
+        ("How much better is it offline?", "offline results"),
+        ("What's the serving cost and latency?", "serving cost"),
+        ("What data does it use?", "data pipeline"),
+        ("How does it affect new creators?", "creator effects"),
+        ("How much traffic can we test with?", "experiment capacity"),
+    ],
+    "japan-launch": [
+        ("Why Japan?", "market"),
+        ("Which banks do we support?", "product gaps"),
+        ("What is our pricing?", "pricing"),
+        ("Do we have a local team?", "team and support"),
+        ("Are there privacy regulations?", "legal and data"),
+    ],
+    "checkout-fees": [
+        ("Was it sudden or gradual?", "shape over time"),
+        ("Which cities or segments?", "segments"),
+        ("Did fees change?", "fees"),
+        ("What are competitors doing?", "competition"),
+        ("Where in the funnel do people drop off?", "funnel"),
+    ],
+}
+
+
+def test_every_hidden_fact_is_reached_by_a_natural_question(pack: Pack) -> None:
+    from voicecoach.brain.clarify import matching_facts  # the offline interviewer's matcher, real
+
+    assert set(CLARIFYING) == {c.id for c in pack.cases}
+    for case in pack.cases:
+        assert {topic for _, topic in CLARIFYING[case.id]} == {f.topic for f in case.hidden_facts}, case.id
+        for question, topic in CLARIFYING[case.id]:
+            got = [f.topic for f in matching_facts(case, question)]
+            assert got[:1] == [topic], (case.id, question, got)
