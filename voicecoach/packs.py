@@ -258,7 +258,7 @@ def _resolve(name_or_path: str, root: Path) -> Path:
 
 def load_pack(name_or_path: str, root: Path | None = None) -> Pack:
     """Load and validate a pack by id (a folder under packs_root()) or by folder path."""
-    folder = _resolve(name_or_path, root or packs_root())
+    folder = _resolve(name_or_path, root or packs_root()).resolve()
     meta = _File(folder / "pack.toml")
     meta.check_keys(meta.data, PACK_KEYS, "top level")
     rubric = folder / "rubric.toml"
@@ -271,7 +271,7 @@ def load_pack(name_or_path: str, root: Path | None = None) -> Pack:
         dimensions=_rubric(rubric),
         cases=_cases(folder, meta),
         templates={p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.md"))},
-        root=folder.resolve(),
+        root=folder,
     )
 
 
