@@ -14,6 +14,7 @@ _COMMANDS: dict[Command, tuple[str, ...]] = {
         "repeat the last question",
         "repeat",
         "say that again",
+        "say that",
         "say the question again",
         "what was the question",
         "read the question again",

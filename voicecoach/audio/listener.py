@@ -177,9 +177,7 @@ class LiveListener:
         at = getattr(self.source, "captured_at", None)
         return at() if callable(at) else None
 
-    def _handle(
-        self, turn: _Turn, events: list[TurnEvent], question: str, wav_path: Path, prompt_tail: str
-    ) -> None:
+    def _handle(self, turn: _Turn, events: list[TurnEvent], question: str, wav_path: Path, prompt_tail: str) -> None:
         det = turn.detector
         for ev in events:
             if ev.kind == "onset":

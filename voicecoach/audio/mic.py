@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import queue
 import time
@@ -211,9 +212,8 @@ class SoundDeviceSource:
     def close(self) -> None:
         """Stop and close the stream (idempotent)."""
         if self._stream is not None:
-            try:
+            sd = _sounddevice()
+            with contextlib.suppress(sd.PortAudioError, OSError):  # a vanished device may fail to close
                 self._stream.stop()
                 self._stream.close()
-            except Exception:  # closing a stream whose device vanished may fail; nothing to keep
-                pass
             self._stream = None
