@@ -1,0 +1,173 @@
+"""Measure the offline interviewer against tests/labelled_answers.toml and write the figures to docs/offline_interviewer.md.
+
+Run: .venv/bin/python bench/offline_quality.py  (add --no-write to only print)
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from voicecoach.brain.clarify import is_clarifying_question, matching_facts  # noqa: E402
+from voicecoach.brain.rubric import OfflineInterviewer  # noqa: E402
+from voicecoach.content import Pack  # noqa: E402
+from voicecoach.model import Turn  # noqa: E402
+from voicecoach.packs import load_pack  # noqa: E402
+from voicecoach.ports import Context  # noqa: E402
+
+LABELS = REPO / "tests" / "labelled_answers.toml"
+DOC = REPO / "docs" / "offline_interviewer.md"
+COMMAND = ".venv/bin/python bench/offline_quality.py"
+START, END = "<!-- offline-quality:start -->", "<!-- offline-quality:end -->"
+FOLLOW_UP_TEXT = "Let me push on that a little."
+
+
+@dataclass
+class Result:
+    """Counts and misses from one run over the labelled set."""
+
+    labels_met: int = 0
+    labels_total: int = 0
+    first_hit: int = 0
+    first_total: int = 0
+    clar_right: int = 0
+    clar_total: int = 0
+    reveal_right: int = 0
+    reveal_total: int = 0
+    grade_ms: list[float] = field(default_factory=list)
+    react_ms: list[float] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+    answers: int = 0
+    cases: set[str] = field(default_factory=set)
+
+    def pct(self, a: int, b: int) -> float:
+        """a as a percentage of b (100 when b is 0)."""
+        return 100.0 * a / b if b else 100.0
+
+
+def load_items(path: Path = LABELS) -> list[dict[str, Any]]:
+    """The labelled answers."""
+    with path.open("rb") as f:
+        return list(tomllib.load(f)["answer"])
+
+
+def conversation(pack: Pack, item: dict[str, Any]) -> Context:
+    """The turns for one labelled item: the case question, the answer, and the follow-up and reply if any."""
+    case = pack.case(item["case"])
+    turns = [Turn("interviewer", "question", case.question), Turn("candidate", "answer", item["text"])]
+    if "follow_up" in item:
+        turns.append(Turn("interviewer", "follow_up", FOLLOW_UP_TEXT, targets=(item["follow_up"],)))
+        turns.append(Turn("candidate", "answer", item["reply"]))
+    return Context(pack=pack, case=case, turns=tuple(turns), max_follow_ups=2)
+
+
+def evaluate(pack: Pack, items: list[dict[str, Any]]) -> Result:
+    """Run the interviewer over every labelled item."""
+    brain = OfflineInterviewer()
+    r = Result()
+    for item in items:
+        r.cases.add(item["case"])
+        is_clar = item["kind"] == "clarification"
+        r.clar_total += 1
+        if is_clarifying_question(item["text"]) == is_clar:
+            r.clar_right += 1
+        else:
+            r.misses.append(f"{item['id']}: clarifying question detection wrong (expected {is_clar})")
+        if is_clar:
+            r.reveal_total += 1
+            got = sorted(f.topic for f in matching_facts(pack.case(item["case"]), item["text"]))
+            if got == sorted(item["reveals"]):
+                r.reveal_right += 1
+            else:
+                r.misses.append(f"{item['id']}: revealed {got}, expected {sorted(item['reveals'])}")
+            continue
+        r.answers += 1
+        ctx = conversation(pack, item)
+        t0 = time.perf_counter()
+        verdict = brain.assess(ctx)
+        r.grade_ms.append((time.perf_counter() - t0) * 1000)
+        scores = {s.dimension: s.score for s in verdict.scores}
+        for dim in item["weak"]:
+            r.labels_total += 1
+            if scores[dim] <= 2:
+                r.labels_met += 1
+            else:
+                r.misses.append(f"{item['id']}: {dim} labelled weak, scored {scores[dim]}")
+        for dim in item["strong"]:
+            r.labels_total += 1
+            if scores[dim] >= 4:
+                r.labels_met += 1
+            else:
+                r.misses.append(f"{item['id']}: {dim} labelled strong, scored {scores[dim]}")
+        probeable = [d for d in item["weak"] if d != "follow_up"]
+        if probeable:
+            first = Context(pack=ctx.pack, case=ctx.case, turns=ctx.turns[:2], max_follow_ups=2)
+            t0 = time.perf_counter()
+            move = brain.react(first)
+            r.react_ms.append((time.perf_counter() - t0) * 1000)
+            r.first_total += 1
+            if move.kind == "follow_up" and move.targets and move.targets[0] in probeable:
+                r.first_hit += 1
+            else:
+                r.misses.append(f"{item['id']}: first follow-up {move.kind} {move.targets}, weak {probeable}")
+    return r
+
+
+def table(r: Result) -> str:
+    """The figures as a Markdown table."""
+    rows = [
+        ("Labelled items / answers / cases", f"{r.clar_total} / {r.answers} / {len(r.cases)}", ""),
+        ("Labels met (weak <= 2, strong >= 4)", f"{r.pct(r.labels_met, r.labels_total):.1f}% ({r.labels_met}/{r.labels_total})",
+         ">= 90%"),
+        ("First follow-up targets a labelled weak dimension", f"{r.pct(r.first_hit, r.first_total):.1f}% "
+         f"({r.first_hit}/{r.first_total})", ">= 90%"),
+        ("Clarifying question recognised (yes/no, all items)", f"{r.pct(r.clar_right, r.clar_total):.1f}% "
+         f"({r.clar_right}/{r.clar_total})", ""),
+        ("Clarifying question answered with the right hidden fact(s)", f"{r.pct(r.reveal_right, r.reveal_total):.1f}% "
+         f"({r.reveal_right}/{r.reveal_total})", ""),
+        ("Grading time per conversation, median / max", f"{statistics.median(r.grade_ms):.1f} / {max(r.grade_ms):.1f} ms",
+         "< 100 ms"),
+        ("Choosing a follow-up, median / max", f"{statistics.median(r.react_ms):.1f} / {max(r.react_ms):.1f} ms", "< 100 ms"),
+    ]
+    lines = ["| Measure | Result | Target |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+def write_doc(text: str) -> None:
+    """Replace the figures block in docs/offline_interviewer.md (created if missing)."""
+    block = f"{START}\nCommand: `{COMMAND}`\n\n{text}\n{END}"
+    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# The offline interviewer\n\n"
+    if START in doc and END in doc:
+        doc = doc[: doc.index(START)] + block + doc[doc.index(END) + len(END) :]
+    else:
+        doc = doc.rstrip() + "\n\n## Figures\n\n" + block + "\n"
+    DOC.write_text(doc, encoding="utf-8")
+
+
+def main(argv: list[str]) -> int:
+    """Print the figures and misses; write them into the doc unless --no-write."""
+    pack = load_pack("pm-execution")
+    r = evaluate(pack, load_items())
+    text = table(r)
+    print(text)
+    if r.misses:
+        print("\nMisses:")
+        for m in r.misses:
+            print("  " + m)
+    if "--no-write" not in argv:
+        write_doc(text)
+        print(f"\nwrote {DOC.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

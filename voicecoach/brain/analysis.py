@@ -1,0 +1,223 @@
+"""What an answer covers, per rubric dimension: signals for and against, each carrying the words that showed it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from voicecoach.brain.lexicon import (
+    CONCEPTS,
+    HARM_WORDS,
+    INSTRUCTION,
+    NEGATION_BREAKS,
+    NEGATION_OK,
+    NEGATORS,
+    Concept,
+    Polarity,
+)
+from voicecoach.model import DIMENSIONS, Turn
+
+_TOKEN = re.compile(r"[\w'\u2019]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s+[\u2014\u2013]\s+|\s+--?\s+")
+_OUTCOME = re.compile(
+    r"\b(?:because|so that|which (?:leads|drives|predicts|means)|tied to|ties to|correlat\w*|predict\w*|retention|"
+    r"revenue|churn|conversion|outcome|paying|subscri\w*|long term)\b"
+)
+_QUOTE_MAX_WORDS = 24
+_CLARIFY_TURN_WEIGHTS = (2.0, 1.0, 1.0)  # first, second, third clarifying question asked
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One thing the candidate said that counts for or against a dimension."""
+
+    dim: str
+    label: str
+    weight: float  # signed contribution to the dimension
+    polarity: Polarity
+    phrase: str  # the trigger words, as the candidate said them
+    quote: str  # a clause-length span around the trigger, cut from the turn's own text
+    turn: int  # index of the turn the signal came from
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How well one dimension is covered: a 1-5 score from the distinct signals behind it."""
+
+    dim: str
+    score: int
+    total: float
+    signals: tuple[Signal, ...]
+
+    @property
+    def positives(self) -> tuple[Signal, ...]:
+        """Signals that count for the dimension, strongest first."""
+        return tuple(sorted((s for s in self.signals if s.weight > 0), key=lambda s: -s.weight))
+
+    @property
+    def negatives(self) -> tuple[Signal, ...]:
+        """Signals that count against it, worst first."""
+        return tuple(sorted((s for s in self.signals if s.weight < 0), key=lambda s: s.weight))
+
+    @property
+    def name_drops(self) -> tuple[Signal, ...]:
+        """Frameworks named without content."""
+        return tuple(s for s in self.signals if s.polarity == "name_drop")
+
+
+def strip_instructions(text: str) -> str:
+    """The text without sentences that address the grader ("give me five out of five"); they are data, not orders."""
+    return " ".join(s for s in split_sentences(text) if not INSTRUCTION.search(s))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences (and dash-separated clauses) of a transcript, in order."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def find_signals(text: str, turn: int = 0) -> list[Signal]:
+    """Every signal in one candidate turn, instructions to the grader removed first."""
+    found: list[Signal] = []
+    for n, sentence in enumerate(split_sentences(strip_instructions(text))):
+        found.extend(_sentence_signals(sentence, n == 0, turn))
+    return found
+
+
+def _sentence_signals(sentence: str, first: bool, turn: int) -> list[Signal]:
+    tokens = list(_TOKEN.finditer(sentence))
+    if not tokens:
+        return []
+    norm_words = [t.group(0).lower().replace("\u2019", "'") for t in tokens]
+    norm = " ".join(norm_words)
+    starts: list[int] = []
+    pos = 0
+    for w in norm_words:
+        starts.append(pos)
+        pos += len(w) + 1
+    out: list[Signal] = []
+    for concept in CONCEPTS:
+        if concept.opening_only and not first:
+            continue
+        for m in concept.pattern.finditer(norm):
+            if m.end() == m.start():
+                continue
+            i = _token_at(starts, m.start())
+            j = _token_at(starts, max(m.end() - 1, m.start()))
+            sig = _make_signal(concept, sentence, tokens, norm_words, norm, i, j, turn)
+            if sig is not None:
+                out.append(sig)
+            break  # one hit per concept per sentence is enough
+    return out
+
+
+def _token_at(starts: list[int], char: int) -> int:
+    k = 0
+    for idx, s in enumerate(starts):
+        if s <= char:
+            k = idx
+        else:
+            break
+    return k
+
+
+def _make_signal(
+    concept: Concept, sentence: str, tokens: list[re.Match[str]], words: list[str], norm: str, i: int, j: int, turn: int
+) -> Signal | None:
+    phrase = sentence[tokens[i].start() : tokens[j].end()]
+    quote = _clause(sentence, tokens, i, j)
+    negated = concept.label not in NEGATION_OK and _negated(words, i)
+    label, weight, polarity = concept.label, concept.weight, concept.polarity
+    if polarity == "vanity":
+        if _OUTCOME.search(norm):
+            label, weight = "tied a volume metric to an outcome", 0.5
+        else:
+            label = f"a vanity metric ({phrase.lower()})"
+    if negated:
+        if polarity == "for" and concept.refusable:
+            label, weight, polarity = f"said they would not: {concept.label}", -1.0, "against"
+        else:
+            return None
+    return Signal(concept.dim, label, weight, polarity, phrase, quote, turn)
+
+
+def _negated(words: list[str], i: int) -> bool:
+    """A negator shortly before the trigger, with no clause break or harm word ("don't hurt") in between."""
+    for k in range(i - 1, max(i - 5, -1), -1):
+        w = words[k]
+        if w in NEGATION_BREAKS or w in HARM_WORDS:
+            return False
+        if w in NEGATORS or w.endswith("n't"):
+            return all(x not in HARM_WORDS for x in words[k + 1 : i + 1])
+    return False
+
+
+def _clause(sentence: str, tokens: list[re.Match[str]], i: int, j: int) -> str:
+    """A clause-length span around tokens i..j: the whole sentence if short, else bounded by commas."""
+    if len(tokens) <= _QUOTE_MAX_WORDS:
+        return sentence[tokens[0].start() : tokens[-1].end()]
+    lo, hi = i, j
+    while lo > 0 and j - lo < 10 and "," not in sentence[tokens[lo - 1].end() : tokens[lo].start()]:
+        lo -= 1
+    while hi < len(tokens) - 1 and hi - i < 12 and "," not in sentence[tokens[hi].end() : tokens[hi + 1].start()]:
+        hi += 1
+    while hi - lo < 6 and (lo > 0 or hi < len(tokens) - 1):  # too short: widen past the comma
+        lo, hi = max(lo - 1, 0), min(hi + 1, len(tokens) - 1)
+    return sentence[tokens[lo].start() : tokens[hi].end()]
+
+
+def clarification_signals(turns: Sequence[Turn], indices: Iterable[int]) -> list[Signal]:
+    """Credit for clarifying questions asked as their own turns (the first counts most)."""
+    out: list[Signal] = []
+    for n, idx in enumerate(indices):
+        if n >= len(_CLARIFY_TURN_WEIGHTS):
+            break
+        text = turns[idx].text.strip()
+        quote = " ".join(text.split()[:_QUOTE_MAX_WORDS])
+        label = "asked clarifying questions before answering" if n == 0 else f"asked a further clarifying question ({n + 1})"
+        out.append(Signal("clarify", label, _CLARIFY_TURN_WEIGHTS[n], "for", quote, quote, idx))
+    return out
+
+
+def score_total(total: float) -> int:
+    """Map summed signal weight to 1-5."""
+    if total < 0.75:
+        return 1
+    if total < 2.0:
+        return 2
+    if total < 3.5:
+        return 3
+    if total < 5.0:
+        return 4
+    return 5
+
+
+def read(signals: Iterable[Signal], dims: Sequence[str] = DIMENSIONS) -> dict[str, Reading]:
+    """Per-dimension reading: the best weight of each distinct concept, summed, against-signals subtracted."""
+    by_dim: dict[str, list[Signal]] = {d: [] for d in dims}
+    for s in signals:
+        if s.dim in by_dim:
+            by_dim[s.dim].append(s)
+    out: dict[str, Reading] = {}
+    for d, sigs in by_dim.items():
+        best: dict[str, float] = {}
+        for s in sigs:
+            if s.label not in best or abs(s.weight) > abs(best[s.label]):
+                best[s.label] = s.weight
+        total = sum(best.values())
+        out[d] = Reading(d, score_total(total), total, tuple(sigs))
+    return out
+
+
+def analyse_text(text: str) -> dict[str, Reading]:
+    """Reading of a single piece of text (an answer, or a line of a strong-answer sketch)."""
+    return read(find_signals(text))
+
+
+def short_quote(text: str, max_words: int = 8) -> str:
+    """At most max_words words of text, cut at a word boundary, trailing punctuation dropped."""
+    tokens = list(_TOKEN.finditer(text))
+    if not tokens:
+        return ""
+    end = tokens[min(max_words, len(tokens)) - 1].end()
+    return text[tokens[0].start() : end]

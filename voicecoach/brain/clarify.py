@@ -1,0 +1,157 @@
+"""Clarifying questions: recognising them, and answering them from the case's hidden facts."""
+
+from __future__ import annotations
+
+import re
+
+from voicecoach.brain.analysis import split_sentences
+from voicecoach.brain.evidence import normalise
+from voicecoach.content import Case, HiddenFact
+
+_FILLER_LEAD = re.compile(
+    r"^(?:(?:so|okay|ok|um|uh|erm|hmm|right|well|sure|yeah|alright|and|also|great|thanks|thank you|got it|cool|"
+    r"one more thing|another thing|quick question|one question|a question|first)\b[\s,.:]*)+",
+    re.IGNORECASE,
+)
+_ASKING = re.compile(
+    r"^(?:(?:is|are|was|were|do|does|did|can|could|may|might|should|has|have|had|will|would|when|where|which|who|why|"
+    r"how (?:many|much|long|big|are|is|do|does|did|was|were))\b(?! i would| i'd| i will)|what (?:is|are|was|were|do|does|did|"
+    r"happened|changed|kind|type|time|about)\b|can i ask|may i ask|could you (?:tell|share|clarify)|i'd (?:like|love|want) to "
+    r"know|i (?:would like|want|wanted|need) to (?:know|ask|check|confirm)|i'm (?:curious|wondering)|i wonder|do we (?:know|have)|"
+    r"is there (?:any|a)|are there any|before i (?:start|answer|dive|begin),? (?:can|could|may|is|are|do|did))",
+    re.IGNORECASE,
+)
+_NOT_ASKING = re.compile(r"^(?:what|how|when|where|why) (?:i|we)(?:'d| would| will|'ll)\b", re.IGNORECASE)
+_MAX_WORDS = 60  # longer turns are answers, even if they contain a question
+_MAX_STATEMENT_WORDS = 14  # a short preface ("Before I answer, I'd like to check a few things.") is allowed
+
+_STOP = frozenset(
+    "a an the is are was were do does did can could may might should has have had will would when where which who why "
+    "how what i i'd we we're you it its it's this that there any of on in at to for from and or but so um uh like just "
+    "know ask wondering curious tell me us our your about with by be been if whether all only also some more okay ok "
+    "quick question one".split()
+)
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "when": ("start", "time", "timing", "date", "began", "begin"),
+    "began": ("start",),
+    "begin": ("start",),
+    "ios": ("platform", "iphone"),
+    "iphone": ("platform", "ios"),
+    "android": ("platform",),
+    "web": ("platform", "desktop"),
+    "desktop": ("platform", "web"),
+    "mobile": ("platform",),
+    "device": ("platform",),
+    "os": ("platform",),
+    "where": ("region", "geography", "country", "market", "platform"),
+    "country": ("region", "geography", "market"),
+    "countries": ("region", "geography", "market"),
+    "campaign": ("marketing",),
+    "promotion": ("marketing",),
+    "season": ("seasonal", "seasonality", "holiday"),
+    "seasonality": ("seasonal", "season"),
+    "holiday": ("seasonal", "season"),
+    "ship": ("release", "deploy", "launch"),
+    "shipped": ("release", "deploy", "launch"),
+    "deploy": ("release",),
+    "update": ("release", "version"),
+    "version": ("release",),
+    "crash": ("error", "errors", "failure"),
+    "fail": ("error", "errors", "failure"),
+    "failing": ("error", "errors", "failure"),
+    "failures": ("error", "errors", "failure"),
+    "who": ("users", "segment"),
+    "cohort": ("users", "segment", "new", "existing"),
+    "competitor": ("competition", "competitors"),
+}
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _same(a: str, b: str) -> bool:
+    sa, sb = _stem(a), _stem(b)
+    if sa == sb:
+        return True
+    short, long_ = sorted((sa, sb), key=len)
+    return len(short) >= 4 and long_.startswith(short)
+
+
+def _is_question(sentence: str, ends_with_mark: bool) -> bool:
+    body = _FILLER_LEAD.sub("", sentence.strip()).strip()
+    if not body or _NOT_ASKING.match(body):
+        return False
+    return ends_with_mark or bool(_ASKING.match(body))
+
+
+def _sentences(text: str) -> list[tuple[str, bool]]:
+    return [(s, s.rstrip().endswith("?")) for s in split_sentences(text)]
+
+
+def is_clarifying_question(text: str) -> bool:
+    """True when the turn asks the interviewer something rather than answering: short, and mostly questions."""
+    parts = _sentences(text)
+    words = len(normalise(text).split())
+    if not parts or words == 0 or words > _MAX_WORDS:
+        return False
+    questions = [s for s, mark in parts if _is_question(s, mark)]
+    statement_words = sum(len(normalise(s).split()) for s, mark in parts if not _is_question(s, mark))
+    return bool(questions) and statement_words <= _MAX_STATEMENT_WORDS
+
+
+def leading_question(text: str) -> str | None:
+    """The opening question of an answer that starts with a question and then goes on to answer."""
+    parts = _sentences(text)
+    if len(parts) < 2 or not parts[0][1] or not _is_question(*parts[0]):
+        return None
+    return parts[0][0]
+
+
+def _terms(text: str) -> set[str]:
+    words = {w for w in normalise(text).split() if w not in _STOP}
+    expanded = set(words)
+    for w in words:
+        expanded.update(_SYNONYMS.get(w, ()))
+    return expanded
+
+
+def _fact_score(fact: HiddenFact, terms: set[str], generic: set[str]) -> float:
+    score = 0.0
+    for kw in (*fact.keywords, fact.topic):
+        kw_words = [w for w in normalise(kw).split() if w not in _STOP]
+        if kw_words and all(any(_same(k, t) for t in terms) for k in kw_words):
+            score += 1.0
+    answer_words = {w for w in normalise(fact.answer).split() if len(w) >= 5 and w not in _STOP and w not in generic}
+    if any(_same(a, t) for a in answer_words for t in terms if len(t) >= 5 and t not in generic):
+        score += 0.5
+    return score
+
+
+def matching_facts(case: Case, question: str) -> list[HiddenFact]:
+    """Hidden facts a question asks for, best first; each question sentence may reveal its own fact."""
+    generic = set(normalise(case.question).split())
+    chosen: list[HiddenFact] = []
+    pieces = [s for s, mark in _sentences(question) if _is_question(s, mark)] or [question]
+    if len(pieces) == 1:  # "Is it all platforms, and when did it start?" asks two things in one sentence
+        pieces = [p for p in re.split(r",? (?:and|or|also) (?=(?:is|are|was|were|do|does|did|when|what|has|have|which)\b)",
+                                      pieces[0]) if p.strip()]
+    for piece in pieces:
+        terms = _terms(piece)
+        scored = sorted(((_fact_score(f, terms, generic), n) for n, f in enumerate(case.hidden_facts)), reverse=True)
+        if scored and scored[0][0] >= 1.0:
+            fact = case.hidden_facts[scored[0][1]]
+            if fact not in chosen:
+                chosen.append(fact)
+    return chosen
+
+
+def answer_clarification(case: Case, question: str) -> str:
+    """What the interviewer says back: the matching hidden facts, or the case's no-data line."""
+    facts = matching_facts(case, question)
+    if not facts:
+        return case.no_data_answer
+    return " ".join(f.answer.strip() for f in facts)

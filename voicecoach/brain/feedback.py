@@ -1,0 +1,172 @@
+"""The spoken feedback: verdict, strongest and weakest dimensions with quotes, a stronger phrasing, pace."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from voicecoach.brain.analysis import Reading, analyse_text, short_quote
+from voicecoach.content import Case, Pack
+from voicecoach.model import Delivery, Score, Turn
+
+MAX_WORDS = 230  # about 80 seconds at 175 words a minute
+FAST_WPM = 170.0
+SLOW_WPM = 105.0
+FILLER_SHARE = 0.04
+FILLER_MIN = 6
+
+EXEMPLARS: dict[str, str] = {
+    "clarify": "Before I propose anything, I'd check the change is real, then ask where it's concentrated: "
+    "which platform, which version, and since when.",
+    "metrics": "Success is one outcome metric back to its baseline within two weeks, with a guardrail on "
+    "what could get worse while it improves.",
+    "technical": "I'd trace the path end to end: the client, the API and the service behind it, and check "
+    "error codes, retries and time-outs at each step.",
+    "edge_cases": "I'd ask what happens when it fails halfway, how someone could abuse it, and what breaks at "
+    "ten times the load.",
+    "tradeoffs": "I'd ship the smallest safe fix first and deliberately not start anything else, because it costs "
+    "engineering weeks for little user value.",
+    "data": "I'd segment by platform and version and walk the funnel step by step, and if the numbers don't "
+    "support an idea I'd kill it early.",
+    "follow_up": "When I'm probed, I answer the question in one sentence first, then say what it changes in my plan.",
+}
+
+_VERB_FIX = {"says": "say", "does": "do", "has": "have", "is": "am"}
+
+
+def _name(pack: Pack | None, dim: str) -> str:
+    if pack is not None:
+        try:
+            return pack.dimension(dim).name.lower()
+        except KeyError:
+            pass
+    return dim.replace("_", " ")
+
+
+def _first_person(line: str) -> str:
+    """'Segments the drop by platform.' -> "I'd segment the drop by platform."."""
+    words = line.strip().split()
+    if not words:
+        return line
+    verb = words[0].lower()
+    if verb in _VERB_FIX:
+        verb = _VERB_FIX[verb]
+    elif verb.endswith("ies"):
+        verb = verb[:-3] + "y"
+    elif re.search(r"(?:ches|shes|sses|xes)$", verb):
+        verb = verb[:-2]
+    elif verb.endswith("s") and not verb.endswith("ss"):
+        verb = verb[:-1]
+    rest = " ".join(words[1:])
+    rest = re.sub(r"\bthey would\b", "I would", rest)
+    rest = re.sub(r"\bthey\b", "I", rest)
+    rest = re.sub(r"\btheir\b", "my", rest)
+    return f"I'd {verb} {rest}".rstrip()
+
+
+def stronger_phrasing(case: Case, dim: str) -> str:
+    """A concrete, case-specific way to say the weakest part, from the case's strong-answer sketch when possible."""
+    best: tuple[float, str] | None = None
+    for line in case.strong_answer:
+        total = analyse_text(line)[dim].total if dim in analyse_text(line) else 0.0
+        if total > 0 and (best is None or total > best[0]):
+            best = (total, line)
+    return _first_person(best[1]) if best else EXEMPLARS[dim]
+
+
+def delivery_note(turns: Sequence[Turn]) -> str:
+    """A pace or filler note when one is notable, else ''."""
+    ds: list[Delivery] = [t.delivery for t in turns if t.role == "candidate" and t.delivery is not None]
+    if not ds:
+        return ""
+    words = sum(d.word_count for d in ds)
+    speaking = sum(d.speaking_s for d in ds)
+    wpm = words / speaking * 60 if speaking > 0 else sum(d.words_per_minute for d in ds) / len(ds)
+    fillers: dict[str, int] = {}
+    for d in ds:
+        for k, v in d.fillers.items():
+            fillers[k] = fillers.get(k, 0) + v
+    count = sum(d.filler_count for d in ds)
+    notes: list[str] = []
+    if wpm > FAST_WPM:
+        notes.append(f"You spoke at about {wpm:.0f} words a minute; slow down a little so your key points land.")
+    elif 0 < wpm < SLOW_WPM:
+        notes.append(f"You spoke at about {wpm:.0f} words a minute; tighten the pauses to keep momentum.")
+    if count >= FILLER_MIN or (words and count / words > FILLER_SHARE and count >= 3):
+        top = max(fillers, key=lambda k: fillers[k]) if fillers else "um"
+        notes.append(f'You used {count} filler words, mostly "{top}"; a silent pause works better.')
+    return " ".join(notes)
+
+
+def _quote(score: Score, reading: Reading | None, words: int) -> str:
+    """The first piece of evidence, cut to the clause around its trigger and at most words long."""
+    if not score.evidence:
+        return ""
+    quote = score.evidence[0].quote
+    sigs = [s for s in reading.signals if s.quote == quote] if reading else []
+    phrase = sigs[0].phrase.lower() if sigs else ""
+    pieces = [p.strip() for p in re.split(r"[,;:]", quote) if p.strip()]
+    piece = next((p for p in pieces if phrase and phrase in p.lower()), quote)
+    at = piece.lower().find(phrase) if phrase else 0
+    if len(piece.split()) > words and at > 0:
+        before = piece[:at].split()
+        keep = max(0, len(before) - max(0, words - len(phrase.split())) // 2)
+        piece = " ".join(piece.split()[keep:])
+    return f'"{short_quote(piece, words)}"'
+
+
+def _verdict(overall: float) -> str:
+    if overall >= 4.0:
+        return "a strong answer you could give in a real interview."
+    if overall >= 3.0:
+        return "a solid answer with a few clear gaps."
+    if overall >= 2.0:
+        return "some good moments, but it needs more depth."
+    return "this one needs a lot more depth."
+
+
+def compose(
+    scores: Sequence[Score], readings: dict[str, Reading], case: Case, turns: Sequence[Turn], pack: Pack | None = None
+) -> str:
+    """Spoken feedback of at most MAX_WORDS words."""
+    overall = sum(s.score for s in scores) / len(scores) if scores else 0.0
+    by_strength = sorted(scores, key=lambda s: (-s.score, -readings[s.dimension].total if s.dimension in readings else 0))
+    strong = [s for s in by_strength if s.score >= 3 and s.evidence][:2]
+    weak = [s for s in sorted(scores, key=lambda s: (s.score, readings[s.dimension].total)) if s not in strong][:2]
+    for quote_words in (12, 8, 5):
+        text = _assemble(overall, strong, weak, readings, case, turns, pack, quote_words)
+        if len(text.split()) <= MAX_WORDS:
+            return text
+    return " ".join(text.split()[:MAX_WORDS])
+
+
+def _assemble(
+    overall: float,
+    strong: list[Score],
+    weak: list[Score],
+    rd: dict[str, Reading],
+    case: Case,
+    turns: Sequence[Turn],
+    pack: Pack | None,
+    qw: int,
+) -> str:
+    parts = [f"Overall {overall:.1f} out of 5: {_verdict(overall)}"]
+    if strong:
+        bits = [f"{_name(pack, s.dimension)}, {s.score} out of 5, when you said {_quote(s, rd.get(s.dimension), qw)}"
+                for s in strong]
+        parts.append("Your strongest areas were " + "; and ".join(bits) + ".")
+    else:
+        parts.append("Nothing stood out as strong yet.")
+    for n, s in enumerate(weak):
+        lead = "Weakest was" if n == 0 else "Also weak:"
+        q = _quote(s, rd.get(s.dimension), qw)
+        said = f'you said {q}' if q else "I heard nothing on it"
+        missing = s.rationale.split("issing: ")[-1].split(".")[0] if "issing: " in s.rationale else ""
+        tail = f"; missing: {missing}" if missing and s.dimension != "follow_up" else ""
+        parts.append(f"{lead} {_name(pack, s.dimension)}, {s.score} out of 5: {said}{tail}.")
+    if weak:
+        parts.append(f'A stronger way to put it: "{stronger_phrasing(case, weak[0].dimension)}"')
+    note = delivery_note(turns)
+    if note:
+        parts.append(note)
+    return " ".join(parts)

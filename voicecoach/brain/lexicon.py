@@ -1,0 +1,214 @@
+"""What counts for and against each rubric dimension: concepts, their weight and the phrases that show them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Polarity = Literal["for", "against", "name_drop", "vanity"]
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One idea a reader looks for; patterns run over normalised text (lower case, no punctuation)."""
+
+    dim: str
+    label: str  # how the rationale names it ("a guardrail metric")
+    weight: float  # how much it is worth; negative-going for polarity "against"
+    pattern: re.Pattern[str]
+    polarity: Polarity = "for"
+    refusable: bool = False  # "we wouldn't <do this>" counts against, not merely nothing
+    opening_only: bool = False  # only looked for in the first sentence of an answer
+
+
+def _c(
+    dim: str, label: str, weight: float, regex: str, polarity: Polarity = "for", refusable: bool = False
+) -> Concept:
+    opening = regex.startswith("^")
+    return Concept(dim, label, weight, re.compile(r"\b(?:" + regex + r")\b"), polarity, refusable, opening)
+
+
+_I = r"(?:i'd|i would|i'll|i will|we'd|we would|we'll|we will|i'm going to|we're going to|let's|i want to|we want to)"
+_WD = r"(?:i'd|i would|we'd|we would|i'll|we'll|i'm going to|let me|let's|i want to)"
+
+CONCEPTS: tuple[Concept, ...] = (
+    # --- clarify: understand the problem and its constraints before solving --------------------------
+    _c("clarify", "asked what exactly is affected", 1.5,
+       r"(?:is|was|are|were) (?:it|this|that|the drop|the decline|the change|the problem|the issue) "
+       r"(?:on|across|in|for|limited to|specific to|only|concentrated|happening|global|everywhere|all)"
+       r"|(?:drop|decline|dip|problem|issue|it|this|change) (?:is|was|are|were) (?:only |just )?(?:on|across|in|limited|specific|"
+       r"concentrated|global|everywhere|happening|isolated)"
+       r"|(?:which|what) (?:platforms?|users?|regions?|countries|segments?|devices?)|do we know (?:if|whether|when|what|which|how)"),
+    _c("clarify", "checked when it started", 1.0,
+       r"when (?:did|does|it|this|that|the \w+) (?:it |this |that |the \w+ )?(?:start\w*|begin\w*|began|happen\w*)|(?:sudden|gradual|overnight)"
+       r"|(?:what|which) (?:time ?frame|period)|over what period|one off|step change"),
+    _c("clarify", "checked the drop is real, not a tracking change", 2.0,
+       r"(?:real|genuine) (?:drop|decline|change|problem)|(?:tracking|logging|instrumentation|reporting|measurement|"
+       r"analytics) (?:bug|issue|change|problem|error|glitch)|data (?:pipeline|quality) (?:issue|problem|bug)"
+       r"|(?:is|was) the (?:data|metric|dashboard) (?:right|correct|accurate|broken)|sanity check"
+       r"|(?:drop|decline|dip|change|it|this|that) (?:is|was|'s) (?:actually |even )?(?:real|genuine)|whether it's real"),
+    _c("clarify", "wanted to understand before solving", 1.5,
+       _WD + r" (?:first |start by |probably |just )*(?:want to |like to |need to )?"
+       r"(?:understand|clarify|confirm|ask|check what|check whether|check if|make sure i understand|scope)"
+       r"|before (?:i|we) (?:jump|dive|propose|go|get|start|suggest)|clarifying questions?|(?:first|before anything) .{0,20}understand"
+       r"|(?:first|start by) (?:\w+ ){0,2}(?:check\w*|confirm\w*|verify\w*|validat\w*|understand\w*|look\w* at|ask\w*)"
+       r"|before (?:anything|doing anything|i do anything|touching)"),
+    _c("clarify", "stated assumptions", 1.0, r"(?:i'll|i will|i'm going to|let me|i'd|i) assume|assuming (?:that|it|we|this)|my assumption"),
+    _c("clarify", "framed hypotheses before solving", 1.5,
+       r"hypothes[ie]s|root cause|bottleneck|(?:internal|external) (?:factors?|causes?|reasons?|change)"
+       r"|(?:discovery|activation|retention) or (?:activation|retention|discovery)|what changed"),
+    _c("clarify", "asked about the goal", 1.0, r"what(?:'s| is) the (?:goal|objective)|what (?:are|is) we (?:optimi[sz]ing|trying)"),
+    _c("clarify", "jumped straight to solutions", -1.0,
+       r"^(?:so )?(?:um |uh |well |okay |ok |yeah )*" + _I + r" (?:just )?(?:add|build|launch|ship|introduce|create|make)\b",
+       "against"),
+    _c("clarify", "refused to ask questions", -1.5, r"(?:no need|don't need) to (?:ask|clarify)|skip (?:the )?clarif", "against"),
+    # --- metrics: define success and own it -------------------------------------------------------------
+    _c("metrics", "defined success", 1.5,
+       r"success (?:would be|is|metric|means|looks like|criteria|here is)|north star(?! framework)|(?:primary|key|main|core|"
+       r"top line|topline) metric|(?:measure|track|judge) (?:success|it|this|that) (?:by|with|through|using|on)",
+       refusable=True),
+    _c("metrics", "named an outcome metric", 1.0,
+       r"(?:upload|conversion|completion|success|retention|activation|churn|error|crash|failure|"
+       r"adoption|repeat|return|click through|open|save|share|renewal|cancellation|fill|acceptance|resolution) rates?"
+       r"|retention|churn|(?:daily|weekly|monthly) active|dau|wau|mau|revenue|gmv|arpu|lifetime value|ltv|"
+       r"(?:d|day )(?:1|7|30)\b|(?:7|30) day|time to (?:first|complete|value|upload|book|order)|nps|csat"
+       r"|uploads? per (?:user|day|week)|(?:orders|bookings|trips|messages|sessions) per", refusable=True),
+    _c("metrics", "set a target or baseline", 1.0,
+       r"(?:back|return|recover) to (?:the )?(?:baseline|normal|where it was|previous)|target (?:of|is|would be)"
+       r"|from \d+ (?:percent )?to \d+|by \d+ percent|within (?:a|one|two|\d+) (?:week|weeks|days|month)"),
+    _c("metrics", "set a guardrail or counter-metric", 2.0,
+       r"guard ?rails?|counter ?metrics?|counter balanc\w*|health metrics?|not at the expense of"
+       r"|without (?:hurting|harming|tanking|increasing|degrading|cannibali[sz]ing|regressing|breaking)"
+       r"|(?:make sure|ensure|check) (?:that )?(?:we|it|this|that)(?: do| does)?(?:n't| not) (?:\w+ ){0,2}"
+       r"(?:hurt|harm|tank|increase|regress|break|cannibali[sz]e|degrade|drop|lower)"),
+    _c("metrics", "tied the metric to a business outcome", 1.5,
+       r"(?:ties?|tied|link(?:s|ed)?|connects?|connected|maps?|leads?|feeds?) (?:it |this |that |directly )?(?:back )?"
+       r"(?:to|into) (?:revenue|retention|the business|business|outcomes?|engagement|growth|churn|subscriptions?)"
+       r"|leading indicator|proxy for|(?:drives?|driving) (?:retention|revenue|growth)|business (?:outcome|impact|goal)"),
+    _c("metrics", "named a framework without content", 0.0,
+       r"(?:heart|aarrr|pirate metrics|north star framework|okrs?) (?:framework|metrics|model)?", "name_drop"),
+    _c("metrics", "a vanity metric", -1.0,
+       r"downloads|page ?views|likes|followers|impressions|installs|app opens|number of visits|vanity", "vanity"),
+    _c("metrics", "said success needs no measuring", -1.5,
+       r"(?:don't|do not|doesn't) (?:think )?(?:we )?(?:really )?need (?:to|a|any) (?:measure|metric|track|number)"
+       r"|metrics (?:don't|do not) matter|you(?:'ll| will) (?:just )?know (?:it|if it) work", "against"),
+    # --- technical: reason about the system --------------------------------------------------------------
+    _c("technical", "reasoned about APIs and client/server", 1.0,
+       r"api|apis|endpoints?|sdk|back ?end|server(?: side)?|client(?: side)?|(?:the )?upload service|microservice|"
+       r"https?|payloads?|(?:http|api|network|upload) requests?|status codes?|(?:4|5)\d\d (?:errors?|responses?)"),
+    _c("technical", "named system constraints", 1.0,
+       r"latency|bandwidth|battery|memory|throughput|time ?outs?|timed out|cpu|disk space|file size|compression|"
+       r"(?:network|connection) (?:conditions|quality|changes|drops?|loss)|os (?:kills?|restrictions?|limits?)|doze|"
+       r"background (?:limits?|restrictions?|execution)"),
+    _c("technical", "followed the data flow", 1.0,
+       r"data flow|pipeline|queues?|background (?:service|job|task|upload|worker|process)|work ?manager|job scheduler|"
+       r"cdn|cach(?:e|ing)|database|schema|event stream|(?:client|server|crash|error) logs?|logging|instrumentation|"
+       r"telemetry|crash (?:reports?|rate)|stack traces?|error codes?|migration"),
+    _c("technical", "used reliability patterns", 2.0,
+       r"idempoten\w*|rate limit\w*|retr(?:y|ies|ying)|(?:exponential )?back ?off|(?:staged|phased|gradual|percentage|"
+       r"incremental) roll ?outs?|roll(?:ing)? (?:it )?out to \d+|canary|kill ?switch|feature flags?|roll ?back|revert|"
+       r"circuit breaker|dedup\w*|hot ?fix"),
+    _c("technical", "tied it to releases and versions", 1.0,
+       r"(?:release|version) \d|app versions?|release notes|(?:os|android|ios) versions?|device models?|code (?:change|diff)|"
+       r"the (?:last|latest|new) (?:release|build|deploy)|deploy(?:ed|ment)?|diff"),
+    _c("technical", "left the technical side to others", -2.0,
+       r"leave (?:the |all )?(?:technical|tech|engineering) (?:side|stuff|details|part|bits)?(?: of it)? to|"
+       r"leave (?:that|it|this) to (?:the )?(?:engineers|engineering|devs|developers|tech)|engineers? (?:will|would|can) "
+       r"(?:figure|sort|work) (?:it |that |this )?out|not (?:very |really )?technical|not my (?:job|area|problem)|"
+       r"don't need to (?:know|understand) (?:how|the tech)", "against"),
+    # --- edge cases: abuse, failure states, scale --------------------------------------------------------
+    _c("edge_cases", "considered abuse or fraud", 2.0,
+       r"abuse|abusing|fraud\w*|spam\w*|bots?|fake accounts?|malicious|bad actors?|exploit\w*|gam(?:e|ing) the|scams?|"
+       r"misuse|harass\w*|inappropriate content|moderation|trust and safety"),
+    _c("edge_cases", "considered failure states", 1.5,
+       r"fail(?:s|ed|ure|ures)? (?:states?|modes?|cases?|silently|halfway|mid)|what happens (?:if|when)|offline|"
+       r"no (?:network|connection|signal)|(?:poor|bad|flaky|slow|spotty|weak) (?:connectivity|network|connection|signal)|"
+       r"interrupted|mid (?:upload|way)|half (?:finished|uploaded)|partial|corrupt\w*|duplicates?|double (?:charge|upload|post)|"
+       r"error (?:states?|messages?|screens?)|silent(?:ly)? fail\w*|stuck"),
+    _c("edge_cases", "considered scale", 1.5,
+       r"at scale|scal(?:e|es|ing|ability)|peak|spikes?|load|(?:millions|thousands) of|concurrent\w*|traffic|capacity|"
+       r"thundering herd|hot spots?"),
+    _c("edge_cases", "named specific edge populations", 1.0,
+       r"old(?:er)? (?:devices|phones|android|os|versions)|low end|large (?:files|photos|videos)|huge (?:files|photos)|"
+       r"storage (?:is )?full|permissions?|battery saver|low battery|accessibility|screen readers?|"
+       r"(?:other|different) (?:countries|languages|markets|time ?zones)|slow phones|roaming|metered"),
+    _c("edge_cases", "mentioned edge cases by name", 0.5, r"edge cases?|corner cases?|what could go wrong"),
+    _c("edge_cases", "dismissed edge cases", -1.5,
+       r"(?:wouldn't|won't|don't|not|no need to) (?:\w+ ){0,3}(?:worry|bother|care|think) (?:too much |much )?about "
+       r"(?:edge|corner|abuse|fraud|scale|spam|failures?|what could go wrong)|"
+       r"edge cases (?:are|aren't) (?:rare|not important|not worth|not a priority)|(?:deal|handle) with (?:edge cases|that|abuse) later",
+       "against"),
+    # --- trade-offs: user value, engineering cost, business priorities -----------------------------------
+    _c("tradeoffs", "stated an explicit trade-off", 1.5,
+       r"trade ?offs? (?:between|is|here|would be|we|i|of)|(?:at|is) the (?:cost|expense) of|on the other hand|"
+       r"downside|the risk (?:is|of)|in exchange|(?:costs?|slows?|delays?) us|weigh\w*|balance (?:that|this|it|against|between)"),
+    _c("tradeoffs", "named the stakeholders", 1.0,
+       r"stakeholders?|align(?:ment)? with|marketing|sales|legal|(?:customer )?support (?:team|tickets)|leadership|finance|"
+       r"designers?|design team|(?:engineering|eng) (?:cost|effort|time|capacity|team|lead)|partners?|ops team|the team's roadmap"),
+    _c("tradeoffs", "prioritised and said what not to do", 1.5,
+       r"prioriti[sz]\w*|deprioriti[sz]\w*|(?:would not|wouldn't|won't|not) (?:build|do|ship|touch|start) .{0,30}"
+       r"(?:now|yet|first|until)|park (?:it|that|the)|out of scope|descope|cut (?:the )?scope|say no|mvp|"
+       r"smallest (?:thing|version|fix)|quick wins?|(?:fix|stop) the bleeding|first (?:thing|priority)|phase (?:one|two|1|2)|"
+       r"sequenc\w*|later (?:phase|release)|before (?:anything|we build) else"),
+    _c("tradeoffs", "weighed cost against impact", 1.0,
+       r"effort|impact (?:vs|versus|against|and effort)|roi|return on|opportunity cost|cost (?:and|vs|versus) benefit|"
+       r"(?:engineering|dev) (?:cost|time|weeks)|(?:one|two|three|four|\d+) (?:weeks|sprints)"),
+    _c("tradeoffs", "balanced users against the business", 1.0,
+       r"user value|business (?:value|priorit\w*|goals?|needs?)|short term|long term|(?:users|customers) (?:vs|versus|against)"),
+    _c("tradeoffs", "named a framework without content", 0.0, r"rice|ice (?:score|framework)|moscow|kano", "name_drop"),
+    _c("tradeoffs", "claimed there is no trade-off", -1.5,
+       r"no trade ?offs?|(?:do|ship|build) (?:all|everything) (?:of (?:it|them) )?(?:at once|together)|"
+       r"everyone (?:will be|is) happy|we can do (?:it )?all", "against"),
+    # --- data: discover, prioritise, kill bad ideas early -------------------------------------------------
+    _c("data", "segmented the data", 2.0,
+       r"segment\w*|break (?:it|this|that|the \w+) down|broken down|breakdown|slic(?:e|ing)|(?:split|cut) (?:it|the data|this) by|"
+       r"by (?:platform|os|country|region|device|app version|version|cohort|user type|channel)", refusable=True),
+    _c("data", "walked the funnel", 2.0,
+       r"funnels?|(?:each|every|which) step|drop ?off (?:point|step)|where (?:in the flow|users drop|people drop|they drop)|"
+       r"step by step conversion", refusable=True),
+    _c("data", "used cohorts", 2.0, r"cohorts?", refusable=True),
+    _c("data", "ran an experiment", 1.5,
+       r"a ?b tests?|ab tests?|experiments?|holdouts?|control group|randomi[sz]\w*|test (?:and|vs|versus) control", refusable=True),
+    _c("data", "sized the experiment properly", 1.5,
+       r"power(?:ed)?|sample sizes?|statistical(?:ly)? significan\w*|minimum detectable|mde|confidence intervals?|"
+       r"p values?|novelty effect"),
+    _c("data", "used data to discover or decide", 1.0,
+       r"dashboards?|query|queries|sql|logs|baseline|trend\w*|week over week|year over year|seasonal\w*|historical|"
+       r"compare (?:it |this )?(?:to|with|against) (?:last|previous|the same)|kill (?:it|the idea|bad ideas|the feature)|"
+       r"(?:data|numbers) (?:tell|told|show|shows|says?)|before (?:we )?(?:build|building|invest)|size the (?:problem|opportunity)",
+       refusable=True),
+    _c("data", "used qualitative signal", 1.0,
+       r"user interviews?|surveys?|support tickets?|app store reviews?|reviews|user research|session recordings?|talk to users"),
+    _c("data", "used data only to validate after launch", -2.0,
+       r"(?:look at|check) (?:the )?(?:data|numbers|metrics) after (?:launch|we launch|launching|shipping|we ship|release)"
+       r"|(?:data|numbers) (?:just |only )?to (?:confirm|validate|prove)|to (?:confirm|prove) (?:that )?it worked|gut (?:feel|feeling|instinct)|"
+       r"trust my (?:gut|instinct)|just ship it and see|(?:don't|do not) need (?:the )?data", "against"),
+)
+
+# Concepts that a candidate "would not do" counts against (the refusable flag), and words that cancel a negation.
+NEGATORS = frozenset(
+    "not no never don't dont wouldn't won't shouldn't didn't doesn't isn't aren't can't cannot nobody skip".split()
+)
+# Concepts whose meaning survives a negation ("make sure it's not a tracking bug", "so it doesn't fail silently").
+NEGATION_OK = frozenset({
+    "checked the drop is real, not a tracking change",
+    "considered failure states",
+    "considered abuse or fraud",
+    "considered scale",
+    "named system constraints",
+})
+NEGATION_BREAKS = frozenset("but so and then instead rather because".split())
+HARM_WORDS = frozenset(
+    "hurt hurts hurting harm harming tank tanking break breaking regress lower lowering drop dropping degrade "
+    "increase increasing cannibalize cannibalise lose losing only just matter".split()
+)
+
+# Sentences that talk to the grader instead of answering: removed before reading, so they change nothing.
+INSTRUCTION = re.compile(
+    r"\b(?:ignore (?:your|the|all|any|previous)|disregard|(?:give|score|grade|rate|mark) (?:me|this|it|my answer)\b.{0,30}"
+    r"(?:five|5|ten|10|full|top|perfect|high|maximum)|(?:five|5) out of (?:five|5)|as the interviewer you (?:must|should|have to)|"
+    r"you (?:must|should|have to) (?:score|grade|rate|give)|(?:system|developer) (?:prompt|message|instruction)|"
+    r"new instructions?|rubric says|override)",
+    re.IGNORECASE,
+)

@@ -1,0 +1,141 @@
+"""Choosing the next follow-up (the weakest dimension not yet covered or probed) and phrasing it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from voicecoach.brain.analysis import Reading, Signal, find_signals, short_quote, split_sentences, strip_instructions
+from voicecoach.brain.evidence import locate
+from voicecoach.content import Case
+from voicecoach.model import Turn
+
+COVERED = 4  # a dimension scoring this or more is covered well and never probed
+PROBED_DIMS = ("clarify", "metrics", "technical", "edge_cases", "tradeoffs", "data")
+# When scores tie, probe what an execution interviewer would chase first.
+PRIORITY = ("data", "metrics", "technical", "clarify", "edge_cases", "tradeoffs")
+
+# Pack-independent phrasings, used for ad-hoc questions and for any dimension a case has no probe for.
+GENERIC_PROBES: dict[str, tuple[str, ...]] = {
+    "clarify": (
+        "Before we go further, what would you want to know about the problem before choosing where to start?",
+        "You said {quote}. What would you need to confirm first before acting on that?",
+    ),
+    "metrics": (
+        "How would you know this worked? Give me the one number you'd watch and what could get worse while it improves.",
+        "You said {quote}. How would you know it worked, and what guardrail would you set?",
+    ),
+    "technical": (
+        "Walk me through the system behind this. Where does the request or the data go, and where can it fail?",
+        "You said {quote}. What would engineering have to build or change for that, and what are the constraints?",
+    ),
+    "edge_cases": (
+        "What could go wrong here: abuse, failures, or what happens at ten times the scale?",
+        "You said {quote}. How could someone abuse that, and what happens when it fails halfway?",
+    ),
+    "tradeoffs": (
+        "You can't do everything at once. What would you do first, what would you deliberately not do, and why?",
+        "You said {quote}. What does that cost, and what would you give up to do it?",
+    ),
+    "data": (
+        "Which data would you look at first, and what result would make you drop this idea?",
+        "You said {quote}. What data would tell you early that this is the wrong call?",
+    ),
+    "follow_up": (
+        "Suppose the first thing you tried made no difference at all. What would you do next?",
+        "Forget frameworks for a second. What's the one thing you'd do tomorrow morning, and why?",
+    ),
+}
+CLOSING = "Thanks, that's all I wanted to ask on this one. Let me put together your feedback."
+
+_PROPOSAL = re.compile(
+    r"\b(?:i'd|i would|we'd|we would|we could|i could|i'll|we'll|i will|we will|i want to|let's|i'm going to)"
+    r"\s+(?:probably\s+|first\s+|just\s+|also\s+|then\s+|definitely\s+)*(?=[a-z])",
+    re.IGNORECASE,
+)
+_QUOTE_WORDS = 8
+_LEAD_WORDS = re.compile(r"^(?:(?:and|so|but|then|um|uh|erm|like|also|okay|well|yeah)\b[\s,]*)+", re.IGNORECASE)
+
+
+def asked_follow_ups(turns: Sequence[Turn]) -> list[Turn]:
+    """Follow-up turns asked since the current case's question (clarification answers don't count)."""
+    out: list[Turn] = []
+    for t in turns:
+        if t.role == "interviewer" and t.kind == "question":
+            out = []
+        elif t.role == "interviewer" and t.kind == "follow_up":
+            out.append(t)
+    return out
+
+
+def probed_dims(turns: Sequence[Turn]) -> set[str]:
+    """Dimensions already targeted by a follow-up in this case."""
+    return {d for t in asked_follow_ups(turns) for d in t.targets}
+
+
+def choose_target(readings: Mapping[str, Reading], already: set[str]) -> str | None:
+    """The weakest dimension not covered well and not yet probed; the follow_up curveball once all are covered."""
+    open_dims = [d for d in PROBED_DIMS if d in readings and d not in already and readings[d].score < COVERED]
+    if open_dims:
+        return min(open_dims, key=lambda d: (readings[d].score, readings[d].total, PRIORITY.index(d)))
+    if "follow_up" not in already and not already:
+        return "follow_up"  # everything covered in one go: test how they adapt instead of asking nothing
+    return None
+
+
+def phrasings(case: Case, dim: str) -> tuple[str, ...]:
+    """The case's probes for dim, or the generic ones when the case has none."""
+    return case.probes.get(dim) or GENERIC_PROBES[dim]
+
+
+def quote_for(dim: str, turns: Sequence[Turn]) -> str | None:
+    """A short quote from the candidate's latest answer to hang a probe on, located verbatim in the transcript."""
+    latest = next((t for t in reversed(turns) if t.role == "candidate"), None)
+    if latest is None:
+        return None
+    sigs = find_signals(latest.text)
+    on_dim = sorted((s for s in sigs if s.dim == dim), key=lambda s: s.weight)  # negatives first: they invite probing
+    candidates = [_around(s) for s in on_dim] + _proposals(latest.text)
+    candidates += [short_quote(s, _QUOTE_WORDS) for s in split_sentences(strip_instructions(latest.text))]
+    for c in candidates:
+        c = _LEAD_WORDS.sub("", c)
+        if len(c.split()) >= 2:
+            ev = locate(c, turns)
+            if ev is not None:
+                return ev.quote
+    return None
+
+
+def _around(sig: Signal) -> str:
+    """The trigger phrase widened to a few words of its clause."""
+    q = sig.quote
+    at = q.lower().find(sig.phrase.lower())
+    if at < 0:
+        return short_quote(q, _QUOTE_WORDS)
+    words_before = q[:at].split()[-3:]
+    start = q.find(words_before[0], max(at - 40, 0)) if words_before else at
+    return short_quote(q[start:], _QUOTE_WORDS)
+
+
+def _proposals(text: str) -> list[str]:
+    """What the candidate proposed to do ("I'd roll back the release"), as short spans."""
+    out: list[str] = []
+    for sentence in split_sentences(strip_instructions(text)):
+        m = _PROPOSAL.search(sentence)
+        if m:
+            clause = re.split(r"[,;:]|\b(?:and then|because|so that|but)\b", sentence[m.start() :])[0]
+            out.append(short_quote(clause, _QUOTE_WORDS))
+    return out
+
+
+def phrase_probe(case: Case, dim: str, turns: Sequence[Turn], pick: int = 0) -> str:
+    """A follow-up for dim, with {quote} filled from the candidate's words when a quote can be found."""
+    options = phrasings(case, dim)
+    quote = quote_for(dim, turns)
+    with_quote = [p for p in options if "{quote}" in p]
+    plain = [p for p in options if "{quote}" not in p]
+    if quote and with_quote:
+        return with_quote[pick % len(with_quote)].replace("{quote}", f'"{quote}"')
+    if plain:
+        return plain[pick % len(plain)]
+    return GENERIC_PROBES[dim][0]

@@ -1,0 +1,171 @@
+"""Scores for the seven dimensions, each with a rationale and evidence located in the candidate's words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from voicecoach.brain.analysis import (
+    Reading,
+    Signal,
+    clarification_signals,
+    find_signals,
+    read,
+    score_total,
+    strip_instructions,
+)
+from voicecoach.brain.clarify import is_clarifying_question
+from voicecoach.brain.evidence import locate_all, normalise
+from voicecoach.brain.lexicon import CONCEPTS
+from voicecoach.brain.probes import COVERED, PROBED_DIMS
+from voicecoach.model import DIMENSIONS, Evidence, Score, Turn
+
+NO_EVIDENCE_CAP = 2
+_DEFLECT = re.compile(
+    r"\b(?:as i (?:said|mentioned)|like i (?:said|mentioned)|i (?:already|just) (?:said|covered|answered)|"
+    r"going back to my (?:framework|structure|plan)|let me (?:go back|start again|restart)|that's not (?:really )?my|"
+    r"i'd leave that to|i'm not sure,? (?:honestly|really)|i don't know)\b"
+)
+_ADAPT = re.compile(
+    r"\b(?:in that case|that changes|then i'd|then i would|so instead|that means|that would mean|if that's (?:true|the case)|"
+    r"i'd change|i would change|i'd switch|i'd drop|rules out|that tells me|given that)\b"
+)
+_MIN_REPLY_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything assess() works out: readings per dimension and the scores built from them."""
+
+    readings: dict[str, Reading]
+    scores: tuple[Score, ...]
+
+
+def is_clarification(turn: Turn) -> bool:
+    """A candidate turn that asked rather than answered (relabelled by the loop, or recognised here)."""
+    return turn.role == "candidate" and (
+        turn.kind == "clarification" or (turn.kind == "answer" and is_clarifying_question(turn.text))
+    )
+
+
+def case_start(turns: Sequence[Turn]) -> int:
+    """Index just after the last interviewer question: where the current case begins."""
+    for i in range(len(turns) - 1, -1, -1):
+        if turns[i].role == "interviewer" and turns[i].kind == "question":
+            return i + 1
+    return 0
+
+
+def all_signals(turns: Sequence[Turn], start: int = 0) -> list[Signal]:
+    """Signals from every candidate turn from start on; clarifying questions also earn clarify credit."""
+    sigs: list[Signal] = []
+    asked: list[int] = []
+    for i in range(start, len(turns)):
+        t = turns[i]
+        if t.role != "candidate":
+            continue
+        if is_clarification(t):
+            asked.append(i)
+        sigs.extend(find_signals(t.text, i))
+    sigs.extend(clarification_signals(turns, asked))
+    return sigs
+
+
+def answer_readings(turns: Sequence[Turn], start: int = 0) -> dict[str, Reading]:
+    """Readings of the six content dimensions over the candidate's turns from start on."""
+    return read(all_signals(turns, start), PROBED_DIMS)
+
+
+def _replies(turns: Sequence[Turn]) -> list[tuple[Turn, int]]:
+    """(follow-up, index of the candidate's reply) for every follow-up that got a real answer."""
+    pairs: list[tuple[Turn, int]] = []
+    for i, t in enumerate(turns):
+        if t.role == "interviewer" and t.kind == "follow_up":
+            j = next((k for k in range(i + 1, len(turns)) if turns[k].role == "candidate" and not is_clarification(turns[k])), None)
+            if j is not None and not any(turns[k].kind in ("follow_up", "question") for k in range(i + 1, j)):
+                pairs.append((t, j))
+    return pairs
+
+
+def follow_up_reading(turns: Sequence[Turn], readings: dict[str, Reading]) -> tuple[Reading, str]:
+    """How the candidate handled follow-ups: did each reply address the dimension it was asked about?"""
+    pairs = _replies(turns)
+    if not pairs:
+        asked = any(t.role == "interviewer" and t.kind == "follow_up" for t in turns)
+        if asked:
+            return Reading("follow_up", 1, 0.0, ()), "A follow-up was asked but never answered."
+        covered = sum(1 for d in PROBED_DIMS if readings[d].score >= COVERED)
+        best = max((s for r in readings.values() for s in r.positives), key=lambda s: s.weight, default=None)
+        score = 3 if covered >= 5 else 2 if covered >= 3 else 1
+        why = f"No follow-up was asked; judged on how much the answer pre-empted ({covered} of 6 dimensions covered well)."
+        return Reading("follow_up", score, float(covered), (best,) if best else ()), why
+    per_pair: list[int] = []
+    used: list[Signal] = []
+    notes: list[str] = []
+    for follow, j in pairs:
+        reply = strip_instructions(turns[j].text)
+        target = follow.targets[0] if follow.targets else "follow_up"
+        sigs = find_signals(turns[j].text, j)
+        norm = normalise(reply)
+        if target == "follow_up" or target not in PROBED_DIMS:
+            s = score_total(sum(max(0.0, x.weight) for x in sigs) / 2 + (1.5 if _ADAPT.search(norm) else 0.0))
+        else:
+            s = read(sigs, (target,))[target].score
+        if _DEFLECT.search(norm):
+            s -= 1
+        if len(norm.split()) < _MIN_REPLY_WORDS:
+            s = 1
+        s = max(1, min(5, s))
+        per_pair.append(s)
+        on_target = sorted((x for x in sigs if x.dim == target or target == "follow_up"), key=lambda x: -abs(x.weight))
+        used.extend(on_target[:2])
+        name = target.replace("_", " ")
+        notes.append(f"the {name} follow-up was answered head on" if s >= 4 else
+                     f"the reply to the {name} follow-up only partly addressed it" if s == 3 else
+                     f"the reply to the {name} follow-up did not address it")
+    score = round(sum(per_pair) / len(per_pair) + 1e-9)
+    return Reading("follow_up", score, float(score), tuple(used)), "; ".join(notes).capitalize() + "."
+
+
+def _missing(dim: str, reading: Reading) -> list[str]:
+    have = {s.label for s in reading.signals}
+    wanted = sorted((c for c in CONCEPTS if c.dim == dim and c.polarity == "for" and c.weight >= 1.0), key=lambda c: -c.weight)
+    return [c.label for c in wanted if c.label not in have][:2]
+
+
+def _rationale(dim: str, reading: Reading, evidence: tuple[Evidence, ...], capped: bool) -> str:
+    parts: list[str] = []
+    pos = list(dict.fromkeys(s.label for s in reading.positives))
+    neg = list(dict.fromkeys(s.label for s in reading.negatives))
+    if pos:
+        parts.append("Showed: " + "; ".join(pos[:3]) + ".")
+    if neg:
+        parts.append("Against: " + "; ".join(neg[:2]) + ".")
+    drops = [s.phrase for s in reading.name_drops]
+    if drops and not pos:
+        parts.append(f"Named {drops[0]} without saying what it would measure or decide (reciting, not reasoning).")
+    missing = _missing(dim, reading)
+    if capped or not evidence:
+        parts.append("No evidence in the answer; missing: " + ("; ".join(missing) if missing else "any concrete point") + ".")
+    elif missing and reading.score < 5:
+        parts.append("Missing: " + "; ".join(missing) + ".")
+    return " ".join(parts)
+
+
+def assess_turns(turns: Sequence[Turn]) -> Assessment:
+    """Readings and scores for all seven dimensions over a whole conversation."""
+    readings = answer_readings(turns)
+    fu, fu_why = follow_up_reading(turns, readings)
+    readings["follow_up"] = fu
+    scores: list[Score] = []
+    for dim in DIMENSIONS:
+        r = readings[dim]
+        chosen = [*r.positives[:2], *r.negatives[:1]] if dim != "follow_up" else list(r.signals)
+        evidence = locate_all((s.quote for s in chosen), turns)
+        score = r.score if evidence else min(r.score, NO_EVIDENCE_CAP)
+        rationale = _rationale(dim, r, evidence, not evidence)
+        if dim == "follow_up":
+            rationale = fu_why + ("" if evidence else " No quote could be located for it.")
+        scores.append(Score(dim, score, rationale, evidence))
+    return Assessment(readings, tuple(scores))
