@@ -105,8 +105,11 @@ def build_listener(
         raise ConfigError("Listening to speech needs a speech model; none was built.")
     if answers:
         return AudioFilesListener(answers, transcriber)
-    from voicecoach.audio.listener import LiveListener
-    from voicecoach.audio.mic import open_source
+    import sys
 
-    source = open_source(cfg.input_device, fast=fast)
-    return LiveListener(source, transcriber, cfg.turn, nudge=nudge)
+    from voicecoach.audio.listener import LiveListener
+    from voicecoach.audio.sources import EnterKey, open_source
+
+    source = open_source(cfg.input_device, cfg.turn, fast=fast)
+    enter = EnterKey().start().pressed if sys.stdin is not None and sys.stdin.isatty() else None
+    return LiveListener(source, transcriber, cfg.turn, nudge=nudge, enter_pressed=enter)

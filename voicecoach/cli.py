@@ -103,6 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except VoicecoachError as e:
         print(f"error: {e}", file=sys.stderr)
         return e.exit_code
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("\nStopped. The session was saved as aborted; `voicecoach resume ID` continues it.", file=sys.stderr)
         return 130

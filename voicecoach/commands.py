@@ -13,6 +13,7 @@ from voicecoach.config import Config
 from voicecoach.content import Case, Pack, adhoc_case
 from voicecoach.errors import ConfigError
 from voicecoach.model import Session
+from voicecoach.ports import Speaker
 from voicecoach.store import SessionStore
 
 DEMO_CASE = "uploads-drop"
@@ -129,7 +130,9 @@ def run_existing(
     if transcriber is not None:
         out("Loading the speech model in the background…")
         build.Preload(transcriber, on_ready=lambda s: out(f"[speech model ready in {s:.1f} s]"))
-    listener = build.build_listener(cfg, transcriber, answers, answers_text, nudge=None, fast=fast)
+    listener = build.build_listener(
+        cfg, transcriber, answers, answers_text, nudge=lambda line: _nudge(speaker, line), fast=fast
+    )
     parts = Parts(
         speaker=speaker, listener=listener, interviewer=interviewer, store=store, pack=pack, case=case,
         max_follow_ups=cfg.interview.max_follow_ups, echo=_echo,
@@ -145,6 +148,11 @@ def run_existing(
                 out(f"Exported {path}")
     out(str(folder))
     return 0
+
+
+def _nudge(speaker: Speaker, line: str) -> None:
+    _echo("interviewer", line)
+    speaker.say(line)
 
 
 def _echo(who: str, text: str) -> None:
