@@ -37,16 +37,24 @@ def _model() -> Any:
 
 
 @functools.cache
+def _product_transcriber() -> Any:
+    """The product's WhisperTranscriber, built once per test process."""
+    from voicecoach.config import SttOptions
+    from voicecoach.speech.stt import WhisperTranscriber
+
+    return WhisperTranscriber(SttOptions())
+
+
+@functools.cache
 def transcribe(path: Path, disfluent: bool = True) -> Transcript:
     """A real tiny.en transcript with word timestamps, via the product's transcriber once it exists."""
     try:
-        from voicecoach.config import SttOptions
         from voicecoach.speech import stt
     except ImportError:
         stt = None  # type: ignore[assignment]
     if stt is not None:
         prompt = stt.DISFLUENT_PROMPT if disfluent else None
-        result: Transcript = stt.WhisperTranscriber(SttOptions()).transcribe_file(path, prompt)
+        result: Transcript = _product_transcriber().transcribe_file(path, prompt)
         return result
     segments, info = _model().transcribe(
         str(path),
