@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ _OUTCOME = re.compile(
     r"revenue|churn|conversion|outcome|paying|subscri\w*|long term)\b"
 )
 _QUOTE_MAX_WORDS = 24
+_MAX_HITS = {c.label: c.max_hits for c in CONCEPTS}
 _CLARIFY_TURN_WEIGHTS = (2.0, 1.0, 1.0)  # first, second, third clarifying question asked
 
 
@@ -107,7 +109,8 @@ def _sentence_signals(sentence: str, first: bool, turn: int) -> list[Signal]:
             sig = _make_signal(concept, sentence, tokens, norm_words, norm, i, j, turn)
             if sig is not None:
                 out.append(sig)
-            break  # one hit per concept per sentence is enough
+            if concept.max_hits == 1:
+                break  # one hit per concept per sentence is enough
     return out
 
 
@@ -200,15 +203,21 @@ def read(signals: Iterable[Signal], dims: Sequence[str] = DIMENSIONS) -> dict[st
             by_dim[s.dim].append(s)
     out: dict[str, Reading] = {}
     for d, sigs in by_dim.items():
-        best: dict[str, float] = {}
+        phrases: dict[str, dict[str, float]] = {}
         for s in sigs:
-            if s.label not in best or abs(s.weight) > abs(best[s.label]):
-                best[s.label] = s.weight
-        total = sum(best.values())
+            seen = phrases.setdefault(s.label, {})
+            key = s.phrase.lower()
+            if key not in seen or abs(s.weight) > abs(seen[key]):
+                seen[key] = s.weight
+        total = 0.0
+        for label, seen in phrases.items():
+            ranked = sorted(seen.values(), key=abs, reverse=True)
+            total += sum(ranked[: _MAX_HITS.get(label, 1) if ranked[0] > 0 else 1])
         out[d] = Reading(d, score_total(total), total, tuple(sigs))
     return out
 
 
+@functools.lru_cache(maxsize=256)
 def analyse_text(text: str) -> dict[str, Reading]:
     """Reading of a single piece of text (an answer, or a line of a strong-answer sketch)."""
     return read(find_signals(text))

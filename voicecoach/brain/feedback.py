@@ -68,8 +68,10 @@ def stronger_phrasing(case: Case, dim: str) -> str:
     """A concrete, case-specific way to say the weakest part, from the case's strong-answer sketch when possible."""
     best: tuple[float, str] | None = None
     for line in case.strong_answer:
-        total = analyse_text(line)[dim].total if dim in analyse_text(line) else 0.0
-        if total > 0 and (best is None or total > best[0]):
+        readings = analyse_text(line)
+        total = readings[dim].total if dim in readings else 0.0
+        others = max((r.total for d, r in readings.items() if d != dim), default=0.0)
+        if total > 0 and total >= others and (best is None or total > best[0]):
             best = (total, line)
     return _first_person(best[1]) if best else EXEMPLARS[dim]
 

@@ -20,13 +20,20 @@ class Concept:
     polarity: Polarity = "for"
     refusable: bool = False  # "we wouldn't <do this>" counts against, not merely nothing
     opening_only: bool = False  # only looked for in the first sentence of an answer
+    max_hits: int = 1  # how many distinct phrases of this concept add up ("by platform, by version, by region")
 
 
 def _c(
-    dim: str, label: str, weight: float, regex: str, polarity: Polarity = "for", refusable: bool = False
+    dim: str,
+    label: str,
+    weight: float,
+    regex: str,
+    polarity: Polarity = "for",
+    refusable: bool = False,
+    max_hits: int = 1,
 ) -> Concept:
     opening = regex.startswith("^")
-    return Concept(dim, label, weight, re.compile(r"\b(?:" + regex + r")\b"), polarity, refusable, opening)
+    return Concept(dim, label, weight, re.compile(r"\b(?:" + regex + r")\b"), polarity, refusable, opening, max_hits)
 
 
 _I = r"(?:i'd|i would|i'll|i will|we'd|we would|we'll|we will|i'm going to|we're going to|let's|i want to|we want to)"
@@ -41,6 +48,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"concentrated|global|everywhere|happening|isolated)"
        r"|(?:which|what) (?:platforms?|users?|regions?|countries|segments?|devices?)|do we know (?:if|whether|when|what|which|how)"),
     _c("clarify", "checked when it started", 1.0,
+       r"slow decline|over (?:the )?(?:past |last )?(?:two|three|several|\d+) (?:months|weeks)|"
        r"when (?:did|does|it|this|that|the \w+) (?:it |this |that |the \w+ )?(?:start\w*|begin\w*|began|happen\w*)|(?:sudden|gradual|overnight)"
        r"|(?:what|which) (?:time ?frame|period)|over what period|one off|step change"),
     _c("clarify", "checked the drop is real, not a tracking change", 2.0,
@@ -53,11 +61,19 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:understand|clarify|confirm|ask|check what|check whether|check if|make sure i understand|scope)"
        r"|before (?:i|we) (?:jump|dive|propose|go|get|start|suggest)|clarifying questions?|(?:first|before anything) .{0,20}understand"
        r"|(?:first|start by) (?:\w+ ){0,2}(?:check\w*|confirm\w*|verify\w*|validat\w*|understand\w*|look\w* at|ask\w*)"
-       r"|before (?:anything|doing anything|i do anything|touching)"),
+       r"|before (?:anything|doing anything|i do anything|touching)|(?:want|need|like) to know"),
+    _c("clarify", "asked a specific scoping question", 1.5,
+       r"for whom|who(?:'s| is) affected|how (?:bad|big|widespread|much (?:slower|worse|bigger))|why (?:we're|we are) (?:building|doing)|"
+       r"(?:ask|asking) (?:why|whether|who|what the)|who the (?:target )?(?:users|customers) are|why (?:japan|now|this market)|"
+       r"whether (?:the|it|this) (?:\w+ )?(?:date|deadline|deal) (?:can|is|really)|(?:is|was) (?:it|this) (?:really )?contingent"),
+    _c("clarify", "said why the question matters", 1.0,
+       r"because (?:that|it|this) (?:decides|shapes|changes|determines|drives|tells)|that's the tie ?breaker"),
     _c("clarify", "stated assumptions", 1.0, r"(?:i'll|i will|i'm going to|let me|i'd|i) assume|assuming (?:that|it|we|this)|my assumption"),
     _c("clarify", "framed hypotheses before solving", 1.5,
        r"hypothes[ie]s|root cause|bottleneck|(?:internal|external) (?:factors?|causes?|reasons?|change)"
-       r"|(?:discovery|activation|retention) or (?:activation|retention|discovery)|what changed"),
+       r"|(?:discovery|activation|retention) or (?:activation|retention|discovery)|what changed|(?:two|three|a few) "
+       r"(?:things|changes|possible causes|candidates|explanations)|(?:rather than|not) a (?:bug|sudden drop)|"
+       r"(?:i'd|i would) (?:think|suspect|guess)|my (?:guess|hypothesis|bet)|points? (?:at|to) (?:something|a|the)", max_hits=2),
     _c("clarify", "asked about the goal", 1.0, r"what(?:'s| is) the (?:goal|objective)|what (?:are|is) we (?:optimi[sz]ing|trying)"),
     _c("clarify", "jumped straight to solutions", -1.0,
        r"^(?:so )?(?:um |uh |well |okay |ok |yeah )*" + _I + r" (?:just )?(?:add|build|launch|ship|introduce|create|make)\b",
@@ -73,10 +89,14 @@ CONCEPTS: tuple[Concept, ...] = (
        r"adoption|repeat|return|click through|open|save|share|renewal|cancellation|fill|acceptance|resolution) rates?"
        r"|retention|churn|(?:daily|weekly|monthly) active|dau|wau|mau|revenue|gmv|arpu|lifetime value|ltv|"
        r"(?:d|day )(?:1|7|30)\b|(?:7|30) day|time to (?:first|complete|value|upload|book|order)|nps|csat"
-       r"|uploads? per (?:user|day|week)|(?:orders|bookings|trips|messages|sessions) per", refusable=True),
+       r"|\w+ per (?:active )?(?:user|rider|customer|day|week|minute|call|thousand|group)|(?:p\d\d|percentile|tail) latency|"
+       r"p\d\d|(?:\w+ )?conversion|watch time|fill rate|(?:loss|dispute|fraud|refund|chargeback|opt out|uninstall) rates?|"
+       r"completed (?:transfers|trips|bookings|orders)|paid conversion|(?:active|retained) (?:groups|users|riders)",
+       refusable=True, max_hits=2),
     _c("metrics", "set a target or baseline", 1.0,
        r"(?:back|return|recover) to (?:the )?(?:baseline|normal|where it was|previous)|target (?:of|is|would be)"
-       r"|from \d+ (?:percent )?to \d+|by \d+ percent|within (?:a|one|two|\d+) (?:week|weeks|days|month)"),
+       r"|from \d+ (?:percent )?to \d+|by \d+ percent|within (?:a|one|two|\d+) (?:week|weeks|days|month)|thresholds?|"
+       r"alerts? (?:on|for)|(?:stop|pause|halt|kill) (?:the \w+ |it )?(?:if|when)|compared (?:with|to) our"),
     _c("metrics", "set a guardrail or counter-metric", 2.0,
        r"guard ?rails?|counter ?metrics?|counter balanc\w*|health metrics?|not at the expense of"
        r"|without (?:hurting|harming|tanking|increasing|degrading|cannibali[sz]ing|regressing|breaking)"
@@ -86,6 +106,12 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:ties?|tied|link(?:s|ed)?|connects?|connected|maps?|leads?|feeds?) (?:it |this |that |directly )?(?:back )?"
        r"(?:to|into) (?:revenue|retention|the business|business|outcomes?|engagement|growth|churn|subscriptions?)"
        r"|leading indicator|proxy for|(?:drives?|driving) (?:retention|revenue|growth)|business (?:outcome|impact|goal)"),
+    _c("metrics", "measured the incremental effect", 2.0,
+       r"incremental\w*|(?:would|wouldn't) have (?:got|gotten|come|had) (?:anyway|otherwise)|net new|"
+       r"still (?:riding|using|active|ordering|uploading|subscribed|paying|there) (?:after|a)"),
+    _c("metrics", "rejected a vanity metric", 1.0,
+       r"not (?:just )?(?:\w+ ){0,2}(?:downloads|installs|page views|likes|clicks|impressions|referrals sent|codes redeemed|"
+       r"call starts|signups|raw \w+)|rather than (?:\w+ ){0,2}(?:downloads|installs|clicks|likes|page views)"),
     _c("metrics", "named a framework without content", 0.0,
        r"(?:heart|aarrr|pirate metrics|north star framework|okrs?) (?:framework|metrics|model)?", "name_drop"),
     _c("metrics", "a vanity metric", -1.0,
@@ -96,7 +122,9 @@ CONCEPTS: tuple[Concept, ...] = (
     # --- technical: reason about the system --------------------------------------------------------------
     _c("technical", "reasoned about APIs and client/server", 1.0,
        r"api|apis|endpoints?|sdk|back ?end|server(?: side)?|client(?: side)?|(?:the )?upload service|microservice|"
-       r"https?|payloads?|(?:http|api|network|upload) requests?|status codes?|(?:4|5)\d\d (?:errors?|responses?)"),
+       r"https?|payloads?|(?:http|api|network|upload|transfer) requests?|status codes?|(?:4|5)\d\d (?:errors?|responses?)|"
+       r"(?:index|search|ranking|upload|payment|notification|background|recommendation|serving|backend|partner) "
+       r"(?:cluster|service|call|api|model|pipeline|server|layer|index)|load tests?|gpus?|serving|integrations?"),
     _c("technical", "named system constraints", 1.0,
        r"latency|bandwidth|battery|memory|throughput|time ?outs?|timed out|cpu|disk space|file size|compression|"
        r"(?:network|connection) (?:conditions|quality|changes|drops?|loss)|os (?:kills?|restrictions?|limits?)|doze|"
@@ -108,7 +136,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("technical", "used reliability patterns", 2.0,
        r"idempoten\w*|rate limit\w*|retr(?:y|ies|ying)|(?:exponential )?back ?off|(?:staged|phased|gradual|percentage|"
        r"incremental) roll ?outs?|roll(?:ing)? (?:it )?out to \d+|canary|kill ?switch|feature flags?|roll ?back|revert|"
-       r"circuit breaker|dedup\w*|hot ?fix"),
+       r"circuit breaker|dedup\w*|hot ?fix", max_hits=2),
     _c("technical", "tied it to releases and versions", 1.0,
        r"(?:release|version) \d|app versions?|release notes|(?:os|android|ios) versions?|device models?|code (?:change|diff)|"
        r"the (?:last|latest|new) (?:release|build|deploy)|deploy(?:ed|ment)?|diff"),
@@ -120,19 +148,25 @@ CONCEPTS: tuple[Concept, ...] = (
     # --- edge cases: abuse, failure states, scale --------------------------------------------------------
     _c("edge_cases", "considered abuse or fraud", 2.0,
        r"abuse|abusing|fraud\w*|spam\w*|bots?|fake accounts?|malicious|bad actors?|exploit\w*|gam(?:e|ing) the|scams?|"
-       r"misuse|harass\w*|inappropriate content|moderation|trust and safety"),
+       r"misuse|harass\w*|inappropriate content|moderation|trust and safety|stolen (?:cards?|accounts?)|impersonat\w*|"
+       r"emulators?|throwaway|referring themselves|clickbait", max_hits=2),
     _c("edge_cases", "considered failure states", 1.5,
        r"fail(?:s|ed|ure|ures)? (?:states?|modes?|cases?|silently|halfway|mid)|what happens (?:if|when)|offline|"
        r"no (?:network|connection|signal)|(?:poor|bad|flaky|slow|spotty|weak) (?:connectivity|network|connection|signal)|"
        r"interrupted|mid (?:upload|way)|half (?:finished|uploaded)|partial|corrupt\w*|duplicates?|double (?:charge|upload|post)|"
-       r"error (?:states?|messages?|screens?)|silent(?:ly)? fail\w*|stuck"),
+       r"error (?:states?|messages?|screens?)|silent(?:ly)? fail\w*|stuck|dying|twice|time ?outs?|frozen|dropping out|"
+       r"(?:two|both) people (?:edit\w*|chang\w*)|at (?:the same time|once)|conflicts?", max_hits=2),
     _c("edge_cases", "considered scale", 1.5,
        r"at scale|scal(?:e|es|ing|ability)|peak|spikes?|load|(?:millions|thousands) of|concurrent\w*|traffic|capacity|"
        r"thundering herd|hot spots?"),
     _c("edge_cases", "named specific edge populations", 1.0,
        r"old(?:er)? (?:devices|phones|android|os|versions)|low end|large (?:files|photos|videos)|huge (?:files|photos)|"
        r"storage (?:is )?full|permissions?|battery saver|low battery|accessibility|screen readers?|"
-       r"(?:other|different) (?:countries|languages|markets|time ?zones)|slow phones|roaming|metered"),
+       r"(?:other|different) (?:countries|languages|markets|time ?zones)|slow phones|roaming|metered|new accounts|"
+       r"(?:poor|weak|bad|mobile) networks?|network types?|new creators"),
+    _c("edge_cases", "said how to detect or limit it", 1.5,
+       r"detect\w*|holds? on|limits? (?:per|on)|caps? (?:on|per|the)|cap\w* (?:the )?(?:number|group size|size)|throttl\w*|"
+       r"block\w*|delay (?:the )?payouts?|pay (?:the credit )?only after|rings of|flag suspicious|kill ?switch"),
     _c("edge_cases", "mentioned edge cases by name", 0.5, r"edge cases?|corner cases?|what could go wrong"),
     _c("edge_cases", "dismissed edge cases", -1.5,
        r"(?:wouldn't|won't|don't|not|no need to) (?:\w+ ){0,3}(?:worry|bother|care|think) (?:too much |much )?about "
@@ -142,17 +176,24 @@ CONCEPTS: tuple[Concept, ...] = (
     # --- trade-offs: user value, engineering cost, business priorities -----------------------------------
     _c("tradeoffs", "stated an explicit trade-off", 1.5,
        r"trade ?offs? (?:between|is|here|would be|we|i|of)|(?:at|is) the (?:cost|expense) of|on the other hand|"
-       r"downside|the risk (?:is|of)|in exchange|(?:costs?|slows?|delays?) us|weigh\w*|balance (?:that|this|it|against|between)"),
+       r"downside|the risk (?:is|of)|in exchange|(?:costs?|slows?|delays?) us|weigh\w*|balance (?:that|this|it|against|between)"
+       r"|whichever is|(?:faster|cheaper|safer|riskier|slower) (?:but|and|or)|(?:but|and) (?:it )?costs?|against the (?:plan|cost|risk)"),
+    _c("tradeoffs", "made a call", 1.5,
+       r"(?:i'd|i would|we'd|i'll|i will) (?:probably |still )?(?:accept|take it|choose|pick|go with|live with|rather)|"
+       r"worth (?:it|the)|not worth|make the call|my call|(?:i'd|i would) (?:not|never) (?:ship|launch|double)|"
+       r"i wouldn't (?:ship|launch|double|do)"),
     _c("tradeoffs", "named the stakeholders", 1.0,
        r"stakeholders?|align(?:ment)? with|marketing|sales|legal|(?:customer )?support (?:team|tickets)|leadership|finance|"
        r"designers?|design team|(?:engineering|eng) (?:cost|effort|time|capacity|team|lead)|partners?|ops team|the team's roadmap"),
     _c("tradeoffs", "prioritised and said what not to do", 1.5,
-       r"prioriti[sz]\w*|deprioriti[sz]\w*|(?:would not|wouldn't|won't|not) (?:build|do|ship|touch|start) .{0,30}"
-       r"(?:now|yet|first|until)|park (?:it|that|the)|out of scope|descope|cut (?:the )?scope|say no|mvp|"
+       r"prioriti[sz]\w*|deprioriti[sz]\w*|(?:would not|wouldn't|won't|not) (?:build|do|ship|touch|start|launch|run|spend|"
+       r"invest|double|roll out|launch every) .{0,40}(?:now|yet|first|until|launch|phase|quarter)|deliberately not|"
+       r"not doing|what (?:we're|we are|i'm) not|hold off|delay (?:that|the|it)|postpone|push back|park (?:it|that|the)|out of scope|descope|cut (?:the )?scope|say no|mvp|"
        r"smallest (?:thing|version|fix)|quick wins?|(?:fix|stop) the bleeding|first (?:thing|priority)|phase (?:one|two|1|2)|"
        r"sequenc\w*|later (?:phase|release)|before (?:anything|we build) else"),
     _c("tradeoffs", "weighed cost against impact", 1.0,
-       r"effort|impact (?:vs|versus|against|and effort)|roi|return on|opportunity cost|cost (?:and|vs|versus) benefit|"
+       r"effort|impact (?:vs|versus|against|and effort)|roi|return on|opportunity cost|cost (?:and|vs|versus) benefit|cheap\w*|"
+       r"reversible|(?:low|lower|high|higher) risk|costs? (?:us )?(?:margin|money|a lot|time)|burns? (?:money|cash|budget)|"
        r"(?:engineering|dev) (?:cost|time|weeks)|(?:one|two|three|four|\d+) (?:weeks|sprints)"),
     _c("tradeoffs", "balanced users against the business", 1.0,
        r"user value|business (?:value|priorit\w*|goals?|needs?)|short term|long term|(?:users|customers) (?:vs|versus|against)"),
@@ -163,20 +204,29 @@ CONCEPTS: tuple[Concept, ...] = (
     # --- data: discover, prioritise, kill bad ideas early -------------------------------------------------
     _c("data", "segmented the data", 2.0,
        r"segment\w*|break (?:it|this|that|the \w+) down|broken down|breakdown|slic(?:e|ing)|(?:split|cut) (?:it|the data|this) by|"
-       r"by (?:platform|os|country|region|device|app version|version|cohort|user type|channel)", refusable=True),
+       r"by (?:platform|os|country|region|device|app version|version|cohort|user type|channel|city|query type|basket size)",
+       refusable=True),
+    _c("data", "named specific cuts to compare", 0.75,
+       r"platforms?|app versions?|os versions?|regions?|country|countries|city|cities|device(?: type)?s?|"
+       r"new (?:versus|vs|and|or) (?:existing|returning)|query types?|basket sizes?|network types?|"
+       r"beginners? (?:versus|vs|and) advanced|\w+ (?:versus|vs) \w+", max_hits=4),
+    _c("data", "lined the change up against events", 1.0,
+       r"line(?:s|d)? up (?:\w+ ){0,5}(?:with|against)|correlat\w*|coincid\w*|timeline|release calendar"),
     _c("data", "walked the funnel", 2.0,
        r"funnels?|(?:each|every|which) step|drop ?off (?:point|step)|where (?:in the flow|users drop|people drop|they drop)|"
        r"step by step conversion", refusable=True),
     _c("data", "used cohorts", 2.0, r"cohorts?", refusable=True),
     _c("data", "ran an experiment", 1.5,
-       r"a ?b tests?|ab tests?|experiments?|holdouts?|control group|randomi[sz]\w*|test (?:and|vs|versus) control", refusable=True),
+       r"a ?b tests?|ab tests?|experiments?|holdouts?|control group|randomi[sz]\w*|test (?:and|vs|versus) control|"
+       r"(?:against|as) (?:a |the )?control|test (?:a|it|the) \w+ in", refusable=True),
     _c("data", "sized the experiment properly", 1.5,
        r"power(?:ed)?|sample sizes?|statistical(?:ly)? significan\w*|minimum detectable|mde|confidence intervals?|"
        r"p values?|novelty effect"),
     _c("data", "used data to discover or decide", 1.0,
        r"dashboards?|query|queries|sql|logs|baseline|trend\w*|week over week|year over year|seasonal\w*|historical|"
        r"compare (?:it |this )?(?:to|with|against) (?:last|previous|the same)|kill (?:it|the idea|bad ideas|the feature)|"
-       r"(?:data|numbers) (?:tell|told|show|shows|says?)|before (?:we )?(?:build|building|invest)|size the (?:problem|opportunity)",
+       r"(?:data|numbers) (?:tell|told|show|shows|says?)|before (?:we )?(?:build|building|invest)|size (?:the|it|each)|"
+       r"sizing|which step|(?:kill|stop|pause) it if|only roll it out if|what would change my mind",
        refusable=True),
     _c("data", "used qualitative signal", 1.0,
        r"user interviews?|surveys?|support tickets?|app store reviews?|reviews|user research|session recordings?|talk to users"),

@@ -5,15 +5,23 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from voicecoach.brain.analysis import Reading, Signal, find_signals, short_quote, split_sentences, strip_instructions
+from voicecoach.brain.analysis import (
+    Reading,
+    Signal,
+    find_signals,
+    short_quote,
+    split_sentences,
+    strip_instructions,
+)
 from voicecoach.brain.evidence import locate
 from voicecoach.content import Case
 from voicecoach.model import Turn
 
 COVERED = 4  # a dimension scoring this or more is covered well and never probed
 PROBED_DIMS = ("clarify", "metrics", "technical", "edge_cases", "tradeoffs", "data")
-# When scores tie, probe what an execution interviewer would chase first.
-PRIORITY = ("data", "metrics", "technical", "clarify", "edge_cases", "tradeoffs")
+# When scores tie, probe first what strong candidates most often miss in execution rounds (edge cases and
+# trade-offs: mistakes 4 and 5 of the seven), and clarifying last: asking it after an answer is a weak probe.
+PRIORITY = ("edge_cases", "tradeoffs", "metrics", "data", "technical", "clarify")
 
 # Pack-independent phrasings, used for ad-hoc questions and for any dimension a case has no probe for.
 GENERIC_PROBES: dict[str, tuple[str, ...]] = {
@@ -74,10 +82,13 @@ def probed_dims(turns: Sequence[Turn]) -> set[str]:
 
 
 def choose_target(readings: Mapping[str, Reading], already: set[str]) -> str | None:
-    """The weakest dimension not covered well and not yet probed; the follow_up curveball once all are covered."""
+    """The weakest dimension not covered well and not yet probed; the follow_up curveball once all are covered.
+
+    Lower score first, then anything the candidate said against a dimension, then PRIORITY.
+    """
     open_dims = [d for d in PROBED_DIMS if d in readings and d not in already and readings[d].score < COVERED]
     if open_dims:
-        return min(open_dims, key=lambda d: (readings[d].score, readings[d].total, PRIORITY.index(d)))
+        return min(open_dims, key=lambda d: (readings[d].score, min(readings[d].total, 0.0), PRIORITY.index(d)))
     if "follow_up" not in already and not already:
         return "follow_up"  # everything covered in one go: test how they adapt instead of asking nothing
     return None
