@@ -17,12 +17,12 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from voicecoach.brain.clarify import is_clarifying_question, matching_facts  # noqa: E402
-from voicecoach.brain.rubric import OfflineInterviewer  # noqa: E402
-from voicecoach.content import Pack  # noqa: E402
-from voicecoach.model import Turn  # noqa: E402
-from voicecoach.packs import load_pack  # noqa: E402
-from voicecoach.ports import Context  # noqa: E402
+from voicecoach.brain.clarify import is_clarifying_question, matching_facts
+from voicecoach.brain.rubric import OfflineInterviewer
+from voicecoach.content import Pack
+from voicecoach.model import Turn
+from voicecoach.packs import load_pack
+from voicecoach.ports import Context
 
 LABELS = REPO / "tests" / "labelled_answers.toml"
 DOC = REPO / "docs" / "offline_interviewer.md"
@@ -124,19 +124,20 @@ def evaluate(pack: Pack, items: list[dict[str, Any]]) -> Result:
 
 def table(r: Result) -> str:
     """The figures as a Markdown table."""
+    def frac(a: int, b: int) -> str:
+        return f"{r.pct(a, b):.1f}% ({a}/{b})"
+
+    def ms(values: list[float]) -> str:
+        return f"{statistics.median(values):.1f} / {max(values):.1f} ms"
+
     rows = [
         ("Labelled items / answers / cases", f"{r.clar_total} / {r.answers} / {len(r.cases)}", ""),
-        ("Labels met (weak <= 2, strong >= 4)", f"{r.pct(r.labels_met, r.labels_total):.1f}% ({r.labels_met}/{r.labels_total})",
-         ">= 90%"),
-        ("First follow-up targets a labelled weak dimension", f"{r.pct(r.first_hit, r.first_total):.1f}% "
-         f"({r.first_hit}/{r.first_total})", ">= 90%"),
-        ("Clarifying question recognised (yes/no, all items)", f"{r.pct(r.clar_right, r.clar_total):.1f}% "
-         f"({r.clar_right}/{r.clar_total})", ""),
-        ("Clarifying question answered with the right hidden fact(s)", f"{r.pct(r.reveal_right, r.reveal_total):.1f}% "
-         f"({r.reveal_right}/{r.reveal_total})", ""),
-        ("Grading time per conversation, median / max", f"{statistics.median(r.grade_ms):.1f} / {max(r.grade_ms):.1f} ms",
-         "< 100 ms"),
-        ("Choosing a follow-up, median / max", f"{statistics.median(r.react_ms):.1f} / {max(r.react_ms):.1f} ms", "< 100 ms"),
+        ("Labels met (weak <= 2, strong >= 4)", frac(r.labels_met, r.labels_total), ">= 90%"),
+        ("First follow-up targets a labelled weak dimension", frac(r.first_hit, r.first_total), ">= 90%"),
+        ("Clarifying question recognised (yes/no, all items)", frac(r.clar_right, r.clar_total), ""),
+        ("Clarifying question answered with the right hidden fact(s)", frac(r.reveal_right, r.reveal_total), ""),
+        ("Grading a conversation (assess), median / max", ms(r.grade_ms), "< 100 ms"),
+        ("Choosing a follow-up (react), median / max", ms(r.react_ms), "< 100 ms"),
     ]
     lines = ["| Measure | Result | Target |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
     return "\n".join(lines)

@@ -111,6 +111,8 @@ def _sentence_signals(sentence: str, first: bool, turn: int) -> list[Signal]:
                 out.append(sig)
             if concept.max_hits == 1:
                 break  # one hit per concept per sentence is enough
+    if any(s.polarity == "vanity" and s.weight < 0 for s in out):  # "success is more downloads" defines nothing
+        out = [s for s in out if s.label != "defined success"]
     return out
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from voicecoach.brain.analysis import split_sentences
+from voicecoach.brain.analysis import find_signals, split_sentences
 from voicecoach.brain.evidence import normalise
 from voicecoach.content import Case, HiddenFact
 
 _FILLER_LEAD = re.compile(
     r"^(?:(?:so|okay|ok|um|uh|erm|hmm|right|well|sure|yeah|alright|and|also|great|thanks|thank you|got it|cool|"
-    r"one more thing|another thing|quick question|one question|a question|first)\b[\s,.:]*)+",
+    r"one more thing|another thing|quick question|one question|a question|first|"
+    r"before i (?:start|answer|dive in|begin|go on|jump in))\b[\s,.:]*)+",
     re.IGNORECASE,
 )
 _ASKING = re.compile(
@@ -26,10 +27,7 @@ _MAX_WORDS = 60  # longer turns are answers, even if they contain a question
 _MAX_STATEMENT_WORDS = 14  # a short preface ("Before I answer, I'd like to check a few things.") is allowed
 
 _STOP = frozenset(
-    "a an the is are was were do does did can could may might should has have had will would when where which who why "
-    "how what i i'd we we're you it its it's this that there any of on in at to for from and or but so um uh like just "
-    "know ask wondering curious tell me us our your about with by be been if whether all only also some more okay ok "
-    "quick question one".split()
+    ["a", "an", "the", "is", "are", "was", "were", "do", "does", "did", "can", "could", "may", "might", "should", "has", "have", "had", "will", "would", "when", "where", "which", "who", "why", "how", "what", "i", "i'd", "we", "we're", "you", "it", "its", "it's", "this", "that", "there", "any", "of", "on", "in", "at", "to", "for", "from", "and", "or", "but", "so", "um", "uh", "like", "just", "know", "ask", "wondering", "curious", "tell", "me", "us", "our", "your", "about", "with", "by", "be", "been", "if", "whether", "all", "only", "also", "some", "more", "okay", "ok", "quick", "question", "one"]
 )
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "when": ("start", "time", "timing", "date", "began", "begin"),
@@ -99,8 +97,12 @@ def is_clarifying_question(text: str) -> bool:
     if not parts or words == 0 or words > _MAX_WORDS:
         return False
     questions = [s for s, mark in parts if _is_question(s, mark)]
-    statement_words = sum(len(normalise(s).split()) for s, mark in parts if not _is_question(s, mark))
-    return bool(questions) and statement_words <= _MAX_STATEMENT_WORDS
+    statements = [s for s, mark in parts if not _is_question(s, mark)]
+    if sum(len(normalise(s).split()) for s in statements) > _MAX_STATEMENT_WORDS:
+        return False
+    # a short statement that already answers ("I'd segment by platform to check") makes the turn an answer
+    answering = any(sig.weight > 0 and sig.dim != "clarify" for s in statements for sig in find_signals(s))
+    return bool(questions) and not answering
 
 
 def leading_question(text: str) -> str | None:

@@ -31,6 +31,16 @@ EXEMPLARS: dict[str, str] = {
     "follow_up": "When I'm probed, I answer the question in one sentence first, then say what it changes in my plan.",
 }
 
+# What a 5 needs, said plainly, for a weak dimension.
+NEEDS: dict[str, str] = {
+    "clarify": "pin down what is broken, for whom and since when before proposing anything",
+    "metrics": "one outcome metric tied to the business, a target, and a guardrail",
+    "technical": "how the system works end to end and where it fails",
+    "edge_cases": "failure states, abuse and scale, and how you'd catch each",
+    "tradeoffs": "what you'd do first, what you'd deliberately not do, and what it costs",
+    "data": "which cuts of the data you'd pull and what result would change your plan",
+    "follow_up": "answer each probe head on and say what it changes",
+}
 _VERB_FIX = {"says": "say", "does": "do", "has": "have", "is": "am"}
 
 
@@ -162,10 +172,8 @@ def _assemble(
     for n, s in enumerate(weak):
         lead = "Weakest was" if n == 0 else "Also weak:"
         q = _quote(s, rd.get(s.dimension), qw)
-        said = f'you said {q}' if q else "I heard nothing on it"
-        missing = s.rationale.split("issing: ")[-1].split(".")[0] if "issing: " in s.rationale else ""
-        tail = f"; missing: {missing}" if missing and s.dimension != "follow_up" else ""
-        parts.append(f"{lead} {_name(pack, s.dimension)}, {s.score} out of 5: {said}{tail}.")
+        said = f"you said {q}, but" if q else "I heard nothing on it;"
+        parts.append(f"{lead} {_name(pack, s.dimension)}, {s.score} out of 5: {said} a 5 needs {NEEDS[s.dimension]}.")
     if weak:
         parts.append(f'A stronger way to put it: "{stronger_phrasing(case, weak[0].dimension)}"')
     note = delivery_note(turns)

@@ -115,7 +115,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("metrics", "named a framework without content", 0.0,
        r"(?:heart|aarrr|pirate metrics|north star framework|okrs?) (?:framework|metrics|model)?", "name_drop"),
     _c("metrics", "a vanity metric", -1.0,
-       r"downloads|page ?views|likes|followers|impressions|installs|app opens|number of visits|vanity", "vanity"),
+       r"downloads|page ?views|likes|followers|impressions|installs|app opens|number of visits|vanity", "vanity", max_hits=2),
     _c("metrics", "said success needs no measuring", -1.5,
        r"(?:don't|do not|doesn't) (?:think )?(?:we )?(?:really )?need (?:to|a|any) (?:measure|metric|track|number)"
        r"|metrics (?:don't|do not) matter|you(?:'ll| will) (?:just )?know (?:it|if it) work", "against"),
@@ -152,10 +152,10 @@ CONCEPTS: tuple[Concept, ...] = (
        r"emulators?|throwaway|referring themselves|clickbait", max_hits=2),
     _c("edge_cases", "considered failure states", 1.5,
        r"fail(?:s|ed|ure|ures)? (?:states?|modes?|cases?|silently|halfway|mid)|what happens (?:if|when)|offline|"
-       r"no (?:network|connection|signal)|(?:poor|bad|flaky|slow|spotty|weak) (?:connectivity|network|connection|signal)|"
+       r"no (?:network|connection|signal)|(?:poor|bad|flaky|slow|spotty|weak) (?:connectivity|networks?|connections?|signal)|"
        r"interrupted|mid (?:upload|way)|half (?:finished|uploaded)|partial|corrupt\w*|duplicates?|double (?:charge|upload|post)|"
        r"error (?:states?|messages?|screens?)|silent(?:ly)? fail\w*|stuck|dying|twice|time ?outs?|frozen|dropping out|"
-       r"(?:two|both) people (?:edit\w*|chang\w*)|at (?:the same time|once)|conflicts?", max_hits=2),
+       r"(?:two|both) people (?:edit\w*|chang\w*)|at (?:the same time|once)|conflicts?", max_hits=3),
     _c("edge_cases", "considered scale", 1.5,
        r"at scale|scal(?:e|es|ing|ability)|peak|spikes?|load|(?:millions|thousands) of|concurrent\w*|traffic|capacity|"
        r"thundering herd|hot spots?"),
@@ -238,7 +238,7 @@ CONCEPTS: tuple[Concept, ...] = (
 
 # Concepts that a candidate "would not do" counts against (the refusable flag), and words that cancel a negation.
 NEGATORS = frozenset(
-    "not no never don't dont wouldn't won't shouldn't didn't doesn't isn't aren't can't cannot nobody skip".split()
+    ["not", "no", "never", "don't", "dont", "wouldn't", "won't", "shouldn't", "didn't", "doesn't", "isn't", "aren't", "can't", "cannot", "nobody", "skip"]
 )
 # Concepts whose meaning survives a negation ("make sure it's not a tracking bug", "so it doesn't fail silently").
 NEGATION_OK = frozenset({
@@ -248,10 +248,9 @@ NEGATION_OK = frozenset({
     "considered scale",
     "named system constraints",
 })
-NEGATION_BREAKS = frozenset("but so and then instead rather because".split())
+NEGATION_BREAKS = frozenset(["but", "so", "and", "then", "instead", "rather", "because"])
 HARM_WORDS = frozenset(
-    "hurt hurts hurting harm harming tank tanking break breaking regress lower lowering drop dropping degrade "
-    "increase increasing cannibalize cannibalise lose losing only just matter".split()
+    ["hurt", "hurts", "hurting", "harm", "harming", "tank", "tanking", "break", "breaking", "regress", "lower", "lowering", "drop", "dropping", "degrade", "increase", "increasing", "cannibalize", "cannibalise", "lose", "losing", "only", "just", "matter"]
 )
 
 # Sentences that talk to the grader instead of answering: removed before reading, so they change nothing.
