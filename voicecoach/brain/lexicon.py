@@ -91,7 +91,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:d|day )(?:1|7|30)\b|(?:7|30) day|time to (?:first|complete|value|upload|book|order)|nps|csat"
        r"|\w+ per (?:active )?(?:user|rider|customer|day|week|minute|call|thousand|group)|(?:p\d\d|percentile|tail) latency|"
        r"p\d\d|(?:\w+ )?conversion|watch time|fill rate|(?:loss|dispute|fraud|refund|chargeback|opt out|uninstall) rates?|"
-       r"completed (?:transfers|trips|bookings|orders)|paid conversion|(?:active|retained) (?:groups|users|riders)",
+       r"completed (?:transfers|trips|bookings|orders)|paid conversion|(?:active|retained) (?:groups|users|riders)|"
+       r"still (?:riding|using|active|ordering|uploading|subscribed|paying|there) (?:after|a)",
        refusable=True, max_hits=2),
     _c("metrics", "set a target or baseline", 1.0,
        r"(?:back|return|recover) to (?:the )?(?:baseline|normal|where it was|previous)|target (?:of|is|would be)"
@@ -101,14 +102,15 @@ CONCEPTS: tuple[Concept, ...] = (
        r"guard ?rails?|counter ?metrics?|counter balanc\w*|health metrics?|not at the expense of"
        r"|without (?:hurting|harming|tanking|increasing|degrading|cannibali[sz]ing|regressing|breaking)"
        r"|(?:make sure|ensure|check) (?:that )?(?:we|it|this|that)(?: do| does)?(?:n't| not) (?:\w+ ){0,2}"
-       r"(?:hurt|harm|tank|increase|regress|break|cannibali[sz]e|degrade|drop|lower)"),
+       r"(?:hurt|harm|tank|increase|regress|break|cannibali[sz]e|degrade|drop|lower)|"
+       r"without (?:the )?\w+ (?:\w+ )?(?:collapsing|dropping|falling|rising|going up|tanking|suffering)|"
+       r"(?:stop|pause|halt|roll back) (?:the \w+ |it )?if (?:the )?(?:\w+ ){1,7}(?:goes|go|rises?|drops?|falls?|exceeds?|above|below)"),
     _c("metrics", "tied the metric to a business outcome", 1.5,
        r"(?:ties?|tied|link(?:s|ed)?|connects?|connected|maps?|leads?|feeds?) (?:it |this |that |directly )?(?:back )?"
        r"(?:to|into) (?:revenue|retention|the business|business|outcomes?|engagement|growth|churn|subscriptions?)"
        r"|leading indicator|proxy for|(?:drives?|driving) (?:retention|revenue|growth)|business (?:outcome|impact|goal)"),
     _c("metrics", "measured the incremental effect", 2.0,
-       r"incremental\w*|(?:would|wouldn't) have (?:got|gotten|come|had) (?:anyway|otherwise)|net new|"
-       r"still (?:riding|using|active|ordering|uploading|subscribed|paying|there) (?:after|a)"),
+       r"incremental\w*|(?:would|wouldn't) have (?:got|gotten|come|had) (?:anyway|otherwise)|net new"),
     _c("metrics", "rejected a vanity metric", 1.0,
        r"not (?:just )?(?:\w+ ){0,2}(?:downloads|installs|page views|likes|clicks|impressions|referrals sent|codes redeemed|"
        r"call starts|signups|raw \w+)|rather than (?:\w+ ){0,2}(?:downloads|installs|clicks|likes|page views)"),
@@ -221,7 +223,15 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:against|as) (?:a |the )?control|test (?:a|it|the) \w+ in", refusable=True),
     _c("data", "sized the experiment properly", 1.5,
        r"power(?:ed)?|sample sizes?|statistical(?:ly)? significan\w*|minimum detectable|mde|confidence intervals?|"
-       r"p values?|novelty effect"),
+       r"p values?"),
+    _c("data", "checked whether the evidence holds up", 1.0,
+       r"novelty effect|long (?:running|term) (?:holdout|effect|test)|over (?:several|a few|many) (?:weeks|months)|"
+       r"offline (?:wins|results|metrics|tests|gains) .{0,30}(?:don't|do not|may not|might not|rarely|often)|"
+       r"(?:hide|hiding|mask\w*) (?:a|the) (?:gain|loss|drop|effect)"),
+    _c("data", "sized the options to prioritise", 1.5,
+       r"size (?:each|every|the|both) (?:option|options|bet|idea)|what (?:\w+ ){1,6}(?:is|are) (?:really )?worth|"
+       r"how much (?:churn|revenue|money|time) (?:\w+ ){0,5}(?:is|are) (?:causing|worth|costing)|"
+       r"(?:to )?(?:spot|find|catch|identify) (?:rings|patterns|anomal\w*|outliers)"),
     _c("data", "used data to discover or decide", 1.0,
        r"dashboards?|query|queries|sql|logs|baseline|trend\w*|week over week|year over year|seasonal\w*|historical|"
        r"compare (?:it |this )?(?:to|with|against) (?:last|previous|the same)|kill (?:it|the idea|bad ideas|the feature)|"
