@@ -122,25 +122,30 @@ def evaluate(pack: Pack, items: list[dict[str, Any]]) -> Result:
     return r
 
 
-def table(r: Result) -> str:
-    """The figures as a Markdown table."""
+def table(results: dict[str, Result]) -> str:
+    """The figures as a Markdown table, one column per set of answers."""
+
     def frac(a: int, b: int) -> str:
-        return f"{r.pct(a, b):.1f}% ({a}/{b})"
+        return f"{100.0 * a / b:.1f}% ({a}/{b})" if b else "-"
 
     def ms(values: list[float]) -> str:
-        return f"{statistics.median(values):.1f} / {max(values):.1f} ms"
+        return f"{statistics.median(values):.1f} / {max(values):.1f} ms" if values else "-"
 
-    rows = [
-        ("Labelled items / answers / cases", f"{r.clar_total} / {r.answers} / {len(r.cases)}", ""),
-        ("Labels met (weak <= 2, strong >= 4)", frac(r.labels_met, r.labels_total), ">= 90%"),
-        ("First follow-up targets a labelled weak dimension", frac(r.first_hit, r.first_total), ">= 90%"),
-        ("Clarifying question recognised (yes/no, all items)", frac(r.clar_right, r.clar_total), ""),
-        ("Clarifying question answered with the right hidden fact(s)", frac(r.reveal_right, r.reveal_total), ""),
-        ("Grading a conversation (assess), median / max", ms(r.grade_ms), "< 100 ms"),
-        ("Choosing a follow-up (react), median / max", ms(r.react_ms), "< 100 ms"),
+    rows: list[tuple[str, list[str], str]] = [
+        ("Items / answers / cases", [f"{r.clar_total} / {r.answers} / {len(r.cases)}" for r in results.values()], ""),
+        ("Labels met (weak <= 2, strong >= 4)", [frac(r.labels_met, r.labels_total) for r in results.values()],
+         ">= 90%"),
+        ("First follow-up on a labelled weak dimension", [frac(r.first_hit, r.first_total) for r in results.values()],
+         ">= 90%"),
+        ("Clarifying question recognised (yes/no)", [frac(r.clar_right, r.clar_total) for r in results.values()], ""),
+        ("Clarification answered with the right fact(s)", [frac(r.reveal_right, r.reveal_total) for r in results.values()],
+         ""),
+        ("Grading a conversation (assess), median / max", [ms(r.grade_ms) for r in results.values()], "< 100 ms"),
+        ("Choosing a follow-up (react), median / max", [ms(r.react_ms) for r in results.values()], "< 100 ms"),
     ]
-    lines = ["| Measure | Result | Target |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
-    return "\n".join(lines)
+    head = "| Measure | " + " | ".join(results) + " | Target |"
+    sep = "|---|" + "---|" * len(results) + "---|"
+    return "\n".join([head, sep] + [f"| {a} | " + " | ".join(vals) + f" | {t} |" for a, vals, t in rows])
 
 
 def write_doc(text: str) -> None:
@@ -157,12 +162,17 @@ def write_doc(text: str) -> None:
 def main(argv: list[str]) -> int:
     """Print the figures and misses; write them into the doc unless --no-write."""
     pack = load_pack("pm-execution")
-    r = evaluate(pack, load_items())
-    text = table(r)
+    items = load_items()
+    results = {
+        "All": evaluate(pack, items),
+        "Tuning set": evaluate(pack, [i for i in items if i.get("set") != "holdout"]),
+        "Held out": evaluate(pack, [i for i in items if i.get("set") == "holdout"]),
+    }
+    text = table(results)
     print(text)
-    if r.misses:
+    if results["All"].misses:
         print("\nMisses:")
-        for m in r.misses:
+        for m in results["All"].misses:
             print("  " + m)
     if "--no-write" not in argv:
         write_doc(text)
