@@ -26,7 +26,7 @@ _OUTCOME = re.compile(
     r"revenue|churn|conversion|outcome|paying|subscri\w*|long term)\b"
 )
 _QUOTE_MAX_WORDS = 24
-_MAX_HITS = {c.label: c.max_hits for c in CONCEPTS}
+_MAX_HITS = {c.label: c.max_hits for c in CONCEPTS} | {"asked pointed questions while answering": 2}
 _CLARIFY_TURN_WEIGHTS = (2.0, 1.0, 1.0)  # first, second, third clarifying question asked
 
 
@@ -111,6 +111,9 @@ def _sentence_signals(sentence: str, first: bool, turn: int) -> list[Signal]:
                 out.append(sig)
             if concept.max_hits == 1:
                 break  # one hit per concept per sentence is enough
+    if sentence.rstrip().endswith("?") and len(tokens) >= 4:  # a pointed question asked inside an answer
+        quote = _clause(sentence, tokens, 0, len(tokens) - 1)
+        out.append(Signal("clarify", "asked pointed questions while answering", 1.0, "for", quote, quote, turn))
     if any(s.polarity == "vanity" and s.weight < 0 for s in out):  # "success is more downloads" defines nothing
         out = [s for s in out if s.label != "defined success"]
     return out

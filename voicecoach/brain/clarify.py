@@ -61,6 +61,15 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "who": ("users", "segment"),
     "cohort": ("users", "segment", "new", "existing"),
     "competitor": ("competition", "competitors"),
+    "expensive": ("cost", "budget", "price"),
+    "cheap": ("cost", "budget", "price"),
+    "money": ("cost", "budget", "revenue"),
+    "spend": ("cost", "budget"),
+    "slow": ("latency", "speed"),
+    "fast": ("latency", "speed"),
+    "speed": ("latency",),
+    "big": ("size", "how much"),
+    "large": ("size",),
 }
 
 

@@ -73,7 +73,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"hypothes[ie]s|root cause|bottleneck|(?:internal|external) (?:factors?|causes?|reasons?|change)"
        r"|(?:discovery|activation|retention) or (?:activation|retention|discovery)|what changed|(?:two|three|a few) "
        r"(?:things|changes|possible causes|candidates|explanations)|(?:rather than|not) a (?:bug|sudden drop)|"
-       r"(?:i'd|i would) (?:think|suspect|guess)|my (?:guess|hypothesis|bet)|points? (?:at|to) (?:something|a|the)", max_hits=2),
+       r"(?:i'd|i would) (?:think|suspect|guess)|my (?:guess|hypothesis|bet)|points? (?:at|to) (?:something|a|the)|"
+       r"rule (?:it |that |this )?out|ruling out|makes me think", max_hits=2),
     _c("clarify", "asked about the goal", 1.0, r"what(?:'s| is) the (?:goal|objective)|what (?:are|is) we (?:optimi[sz]ing|trying)"),
     _c("clarify", "jumped straight to solutions", -1.0,
        r"^(?:so )?(?:um |uh |well |okay |ok |yeah )*" + _I + r" (?:just )?(?:add|build|launch|ship|introduce|create|make)\b",
@@ -81,7 +82,8 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("clarify", "refused to ask questions", -1.5, r"(?:no need|don't need) to (?:ask|clarify)|skip (?:the )?clarif", "against"),
     # --- metrics: define success and own it -------------------------------------------------------------
     _c("metrics", "defined success", 1.5,
-       r"success (?:would be|is|metric|means|looks like|criteria|here is)|north star(?! framework)|(?:primary|key|main|core|"
+       r"success (?:would be|is|metric|means|looks like|criteria|here is)|"
+       r"(?:define|defining) (?:what )?(?:success|recovered|recovery|done|good|working|healthy)|north star(?! framework)|(?:primary|key|main|core|"
        r"top line|topline) metric|(?:measure|track|judge) (?:success|it|this|that) (?:by|with|through|using|on)",
        refusable=True),
     _c("metrics", "named an outcome metric", 1.0,
@@ -92,12 +94,14 @@ CONCEPTS: tuple[Concept, ...] = (
        r"|\w+ per (?:active )?(?:user|rider|customer|day|week|minute|call|thousand|group)|(?:p\d\d|percentile|tail) latency|"
        r"p\d\d|(?:\w+ )?conversion|watch time|fill rate|(?:loss|dispute|fraud|refund|chargeback|opt out|uninstall) rates?|"
        r"completed (?:transfers|trips|bookings|orders)|paid conversion|(?:active|retained) (?:groups|users|riders)|"
-       r"still (?:riding|using|active|ordering|uploading|subscribed|paying|there) (?:after|a)",
+       r"still (?:riding|using|active|ordering|uploading|subscribed|paying|there) (?:after|a)|crash free \w+|"
+       r"reports and hides|hides and reports|unsubscribes|complaint rates?",
        refusable=True, max_hits=2),
     _c("metrics", "set a target or baseline", 1.0,
        r"(?:back|return|recover) to (?:the )?(?:baseline|normal|where it was|previous)|target (?:of|is|would be)"
        r"|from \d+ (?:percent )?to \d+|by \d+ percent|within (?:a|one|two|\d+) (?:week|weeks|days|month)|thresholds?|"
-       r"alerts? (?:on|for)|(?:stop|pause|halt|kill) (?:the \w+ |it )?(?:if|when)|compared (?:with|to) our"),
+       r"alerts? (?:on|for)|(?:stop|pause|halt|kill) (?:the \w+ |it )?(?:if|when)|compared (?:with|to) our|"
+       r"within (?:a|one|two|a couple of|a few|\d+) percent|(?:above|below|under|over|at least) (?:\w+ ){0,2}percent"),
     _c("metrics", "set a guardrail or counter-metric", 2.0,
        r"guard ?rails?|counter ?metrics?|counter balanc\w*|health metrics?|not at the expense of"
        r"|without (?:hurting|harming|tanking|increasing|degrading|cannibali[sz]ing|regressing|breaking)"
@@ -151,11 +155,13 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("edge_cases", "considered abuse or fraud", 2.0,
        r"abuse|abusing|fraud\w*|spam\w*|bots?|fake accounts?|malicious|bad actors?|exploit\w*|gam(?:e|ing) the|scams?|"
        r"misuse|harass\w*|inappropriate content|moderation|trust and safety|stolen (?:cards?|accounts?)|impersonat\w*|"
-       r"emulators?|throwaway|referring themselves|clickbait", max_hits=2),
+       r"emulators?|throwaway|referring themselves|clickbait|extreme (?:content|videos|posts)|harmful|rabbit holes?|"
+       r"spiral\w*", max_hits=2),
     _c("edge_cases", "considered failure states", 1.5,
        r"fail(?:s|ed|ure|ures)? (?:states?|modes?|cases?|silently|halfway|mid)|what happens (?:if|when)|offline|"
        r"no (?:network|connection|signal)|(?:poor|bad|flaky|slow|spotty|weak) (?:connectivity|networks?|connections?|signal)|"
        r"interrupted|mid (?:upload|way)|half (?:finished|uploaded)|partial|corrupt\w*|duplicates?|double (?:charge|upload|post)|"
+       r"times? out|don't know (?:if|whether) (?:the|it)|"
        r"error (?:states?|messages?|screens?)|silent(?:ly)? fail\w*|stuck|dying|twice|time ?outs?|frozen|dropping out|"
        r"(?:two|both) people (?:edit\w*|chang\w*)|at (?:the same time|once)|conflicts?", max_hits=3),
     _c("edge_cases", "considered scale", 1.5,
@@ -168,7 +174,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:poor|weak|bad|mobile) networks?|network types?|new creators"),
     _c("edge_cases", "said how to detect or limit it", 1.5,
        r"detect\w*|holds? on|limits? (?:per|on)|caps? (?:on|per|the)|cap\w* (?:the )?(?:number|group size|size)|throttl\w*|"
-       r"block\w*|delay (?:the )?payouts?|pay (?:the credit )?only after|rings of|flag suspicious|kill ?switch"),
+       r"block\w*|delay (?:the )?payouts?|pay (?:the credit )?only after|rings of|flag suspicious|kill ?switch|reconcil\w*|"
+       r"switch (?:it )?back (?:to|instantly|quickly|immediately)"),
     _c("edge_cases", "mentioned edge cases by name", 0.5, r"edge cases?|corner cases?|what could go wrong"),
     _c("edge_cases", "dismissed edge cases", -1.5,
        r"(?:wouldn't|won't|don't|not|no need to) (?:\w+ ){0,3}(?:worry|bother|care|think) (?:too much |much )?about "
@@ -182,6 +189,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"|whichever is|(?:faster|cheaper|safer|riskier|slower) (?:but|and|or)|(?:but|and) (?:it )?costs?|against the (?:plan|cost|risk)"),
     _c("tradeoffs", "made a call", 1.5,
        r"(?:i'd|i would|we'd|i'll|i will) (?:probably |still )?(?:accept|take it|choose|pick|go with|live with|rather)|"
+       r"accept (?:that|we|losing|a bit|some)|"
        r"worth (?:it|the)|not worth|make the call|my call|(?:i'd|i would) (?:not|never) (?:ship|launch|double)|"
        r"i wouldn't (?:ship|launch|double|do)"),
     _c("tradeoffs", "named the stakeholders", 1.0,
