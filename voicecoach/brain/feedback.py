@@ -16,8 +16,8 @@ FILLER_SHARE = 0.04
 FILLER_MIN = 6
 
 EXEMPLARS: dict[str, str] = {
-    "clarify": "Before I propose anything, I'd check the change is real, then ask where it's concentrated: "
-    "which platform, which version, and since when.",
+    "clarify": "Before I propose anything, I'd pin down the goal and the constraints: who is affected, what the "
+    "deadline or budget is, and what would change my decision.",
     "metrics": "Success is one outcome metric back to its baseline within two weeks, with a guardrail on "
     "what could get worse while it improves.",
     "technical": "I'd trace the path end to end: the client, the API and the service behind it, and check "
@@ -26,20 +26,20 @@ EXEMPLARS: dict[str, str] = {
     "ten times the load.",
     "tradeoffs": "I'd ship the smallest safe fix first and deliberately not start anything else, because it costs "
     "engineering weeks for little user value.",
-    "data": "I'd segment by platform and version and walk the funnel step by step, and if the numbers don't "
-    "support an idea I'd kill it early.",
+    "data": "I'd pull the numbers that separate the options, cut them by the segments that matter, and set a "
+    "threshold that would make me drop an idea early.",
     "follow_up": "When I'm probed, I answer the question in one sentence first, then say what it changes in my plan.",
 }
 
 # What a 5 needs, said plainly, for a weak dimension.
 NEEDS: dict[str, str] = {
-    "clarify": "pin down what is broken, for whom and since when before proposing anything",
+    "clarify": "pinning down the problem, who it affects and the constraints before proposing anything",
     "metrics": "one outcome metric tied to the business, a target, and a guardrail",
-    "technical": "how the system works end to end and where it fails",
+    "technical": "reasoning about how the system works end to end and where it fails",
     "edge_cases": "failure states, abuse and scale, and how you'd catch each",
-    "tradeoffs": "what you'd do first, what you'd deliberately not do, and what it costs",
-    "data": "which cuts of the data you'd pull and what result would change your plan",
-    "follow_up": "answer each probe head on and say what it changes",
+    "tradeoffs": "saying what you'd do first, what you'd deliberately not do, and what it costs",
+    "data": "naming the cuts of the data you'd pull and what result would change your plan",
+    "follow_up": "a direct answer to each probe, saying what it changes in your plan",
 }
 _VERB_FIX = {"says": "say", "does": "do", "has": "have", "is": "am"}
 

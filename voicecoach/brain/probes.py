@@ -62,7 +62,11 @@ _PROPOSAL = re.compile(
     re.IGNORECASE,
 )
 _QUOTE_WORDS = 8
-_LEAD_WORDS = re.compile(r"^(?:(?:and|so|but|then|um|uh|erm|like|also|okay|well|yeah)\b[\s,]*)+", re.IGNORECASE)
+_LEAD_WORDS = re.compile(r"^(?:(?:and|so|but|then|um|uh|erm|also|okay|well|yeah)\b[\s,]*)+", re.IGNORECASE)
+_DANGLING = frozenset(
+    ["a", "an", "the", "of", "to", "by", "for", "with", "in", "on", "at", "from", "and", "or", "but", "if", "is", "are", "was", "were", "be", "that", "which", "who", "my", "our", "your", "their", "its", "this", "these", "those", "as", "than", "then", "so", "very", "really", "just", "um", "uh"]
+)
+_DEFLECTION = re.compile(r"\b(?:like i said|as i said|i don't know|not sure)\b", re.IGNORECASE)
 
 
 def asked_follow_ups(turns: Sequence[Turn]) -> list[Turn]:
@@ -101,20 +105,31 @@ def phrasings(case: Case, dim: str) -> tuple[str, ...]:
 
 def quote_for(dim: str, turns: Sequence[Turn]) -> str | None:
     """A short quote from the candidate's latest answer to hang a probe on, located verbatim in the transcript."""
-    latest = next((t for t in reversed(turns) if t.role == "candidate"), None)
-    if latest is None:
+    said = [t for t in reversed(turns) if t.role == "candidate" and t.text.strip()]
+    if not said:
         return None
-    sigs = find_signals(latest.text)
-    on_dim = sorted((s for s in sigs if s.dim == dim), key=lambda s: s.weight)  # negatives first: they invite probing
-    candidates = [_around(s) for s in on_dim] + _proposals(latest.text)
-    candidates += [short_quote(s, _QUOTE_WORDS) for s in split_sentences(strip_instructions(latest.text))]
+    candidates: list[str] = []
+    for turn in said:  # the latest answer first, then earlier ones
+        sigs = find_signals(turn.text)
+        on_dim = sorted((s for s in sigs if s.dim == dim), key=lambda s: s.weight)  # negatives first: they invite probing
+        candidates += [_around(s) for s in on_dim] + _proposals(turn.text)
+    candidates += [short_quote(s, _QUOTE_WORDS) for s in split_sentences(strip_instructions(said[0].text))]
     for c in candidates:
-        c = _LEAD_WORDS.sub("", c)
-        if len(c.split()) >= 2:
+        c = _tidy(c)
+        if len(c.split()) >= 2 and not _DEFLECTION.search(c):
             ev = locate(c, turns)
             if ev is not None:
                 return ev.quote
     return None
+
+
+def _tidy(quote: str) -> str:
+    """No leading filler or conjunction, no dangling function word at the end ("the error rate by")."""
+    quote = _LEAD_WORDS.sub("", quote).strip(" ,.;:")
+    words = quote.split()
+    while len(words) > 2 and words[-1].lower().strip(",.;:") in _DANGLING:
+        words.pop()
+    return " ".join(words).strip(" ,.;:")
 
 
 def _around(sig: Signal) -> str:

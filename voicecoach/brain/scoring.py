@@ -128,10 +128,25 @@ def follow_up_reading(turns: Sequence[Turn], readings: dict[str, Reading]) -> tu
     return Reading("follow_up", score, float(score), tuple(used)), "; ".join(notes).capitalize() + "."
 
 
+# What a 5 needs on each dimension, most important first, in words that fit any case.
+NEEDED: dict[str, tuple[str, ...]] = {
+    "clarify": ("asked a specific scoping question", "wanted to understand before solving", "framed hypotheses before solving"),
+    "metrics": ("defined success", "set a guardrail or counter-metric", "tied the metric to a business outcome",
+                "set a target or baseline"),
+    "technical": ("followed the data flow", "reasoned about APIs and client/server", "named system constraints",
+                  "used reliability patterns"),
+    "edge_cases": ("considered failure states", "considered abuse or fraud", "considered scale",
+                   "said how to detect or limit it"),
+    "tradeoffs": ("stated an explicit trade-off", "prioritised and said what not to do", "made a call",
+                  "named the stakeholders"),
+    "data": ("segmented the data", "used data to discover or decide", "ran an experiment", "walked the funnel"),
+}
+assert all(label in {c.label for c in CONCEPTS} for labels in NEEDED.values() for label in labels)
+
+
 def _missing(dim: str, reading: Reading) -> list[str]:
     have = {s.label for s in reading.signals}
-    wanted = sorted((c for c in CONCEPTS if c.dim == dim and c.polarity == "for" and c.weight >= 1.0), key=lambda c: -c.weight)
-    return [c.label for c in wanted if c.label not in have][:2]
+    return [label for label in NEEDED.get(dim, ()) if label not in have][:2]
 
 
 def _rationale(dim: str, reading: Reading, evidence: tuple[Evidence, ...], capped: bool) -> str:
