@@ -1,0 +1,257 @@
+"""Speech to text with faster-whisper: one utterance at a time, VAD-split files, no invented words on silence."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from voicecoach.audio.io import SAMPLE_RATE_HZ, iter_audio_blocks
+from voicecoach.config import SttOptions
+from voicecoach.errors import AudioError, ModelNotAvailableError
+from voicecoach.model import Segment, Transcript, Word
+from voicecoach.ports import AudioArray
+from voicecoach.speech.models import resolve_model
+
+# Prepended by callers so Whisper writes the fillers it would otherwise clean away.
+DISFLUENT_PROMPT = "Um, so, uh, I think, you know, we'd, like, look at the funnel first."
+NOT_ENGLISH_NOTE = "speech may not be English; the transcript may be unreliable"
+PROMPT_TAIL_CHARS = 200  # how much of the text so far is carried into the next utterance's prompt
+MIN_FILE_S = 0.25  # a file shorter than this cannot hold an answer
+_MIN_RMS = 3e-4  # about -70 dBFS: below this there is nothing to hear
+_MIN_SPEECH_S = 0.25  # VAD speech shorter than this is treated as a click, not words
+_FILE_BLOCK_S = 120.0
+_MAX_CHARS_PER_S = 40.0  # transcribe_file decodes this much at a time (bounded memory)
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """How audio is cut into utterances before Whisper sees it (Silero VAD, faster-whisper's)."""
+
+    vad_threshold: float = 0.5
+    min_silence_ms: int = 500  # a pause this long ends an utterance
+    speech_pad_ms: int = 200
+    max_utterance_s: float = 25.0  # Whisper sees at most one 30 s window: no long-form seeking, no dropped sentences
+    group_s: float = 25.0  # join neighbouring utterances up to this span (0 = each utterance alone)
+
+
+@dataclass
+class _Stats:
+    """Decoding statistics used to judge whether the speech was English."""
+
+    speech_s: float = 0.0
+    words: int = 0
+    logprob_x_s: float = 0.0
+    decoded_s: float = 0.0
+    max_compression: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+class WhisperTranscriber:
+    """ports.Transcriber on faster-whisper (CTranslate2, int8 on CPU)."""
+
+    def __init__(self, options: SttOptions, segmentation: Segmentation | None = None) -> None:
+        self.options = options
+        self.segmentation = segmentation or Segmentation()
+        self._model: Any = None
+        self._load_lock = threading.Lock()
+        self._run_lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is in memory."""
+        return self._model is not None
+
+    def load(self) -> None:
+        """Load the model once; safe to call from a background thread while the first question plays."""
+        with self._load_lock:
+            if self._model is not None:
+                return
+            path = resolve_model(self.options.model)
+            from faster_whisper import WhisperModel
+
+            threads = self.options.threads or os.cpu_count() or 1
+            try:
+                self._model = WhisperModel(
+                    path, device="cpu", compute_type=self.options.compute_type, cpu_threads=threads
+                )
+            except (RuntimeError, ValueError, OSError) as e:
+                raise ModelNotAvailableError(
+                    f"speech model at {path} could not be loaded ({e}); re-download it or pass "
+                    "--stt-model tiny.en (built in)"
+                ) from e
+
+    def transcribe(self, audio: AudioArray, prompt: str | None = None) -> Transcript:
+        """Transcribe one utterance (or any in-memory audio); silence gives Transcript(text="")."""
+        x = np.asarray(audio, dtype=np.float32).reshape(-1)
+        stats = _Stats()
+        segments = self._transcribe_block(x, 0.0, prompt, "", stats)
+        return _finish(segments, x.size / SAMPLE_RATE_HZ, stats)
+
+    def transcribe_file(self, path: Path, prompt: str | None = None) -> Transcript:
+        """Transcribe a whole file utterance by utterance, block by block, with file-time timestamps."""
+        stats = _Stats()
+        segments: list[Segment] = []
+        carry = np.zeros(0, np.float32)
+        carry_start = 0  # file sample index of carry[0]
+        total = 0
+        for block in iter_audio_blocks(Path(path), block_s=_FILE_BLOCK_S):
+            total += block.size
+            audio = np.concatenate([carry, block]) if carry.size else block
+            cut = self._last_safe_cut(audio)
+            done = self._transcribe_block(audio[:cut], carry_start / SAMPLE_RATE_HZ, prompt, _text(segments), stats)
+            segments.extend(done)
+            carry, carry_start = audio[cut:], carry_start + cut
+        if total < MIN_FILE_S * SAMPLE_RATE_HZ:
+            raise AudioError(
+                f"{path}: only {total / SAMPLE_RATE_HZ:.2f} s of audio, too short to hold an answer; "
+                "record a longer answer"
+            )
+        if carry.size:
+            segments.extend(self._transcribe_block(carry, carry_start / SAMPLE_RATE_HZ, prompt, _text(segments), stats))
+        return _finish(segments, total / SAMPLE_RATE_HZ, stats)
+
+    def _last_safe_cut(self, audio: AudioArray) -> int:
+        """Where a block can be cut without splitting an utterance: its end, or the start of an open utterance."""
+        spans = self._speech_spans(audio)
+        if not spans or audio.size - spans[-1][1] >= SAMPLE_RATE_HZ:  # the last utterance is closed
+            return int(audio.size)
+        return spans[-1][0]
+
+    def _speech_spans(self, audio: AudioArray) -> list[tuple[int, int]]:
+        """VAD utterances as (start, end) sample indexes."""
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        seg = self.segmentation
+        if audio.size < SAMPLE_RATE_HZ // 10 or float(np.sqrt(np.mean(audio**2))) < _MIN_RMS:
+            return []
+        opts = VadOptions(
+            threshold=seg.vad_threshold,
+            min_silence_duration_ms=seg.min_silence_ms,
+            speech_pad_ms=seg.speech_pad_ms,
+            max_speech_duration_s=seg.max_utterance_s,
+        )
+        spans = [(int(t["start"]), int(t["end"])) for t in get_speech_timestamps(audio, opts)]
+        return [(s, e) for s, e in spans if e - s >= _MIN_SPEECH_S * SAMPLE_RATE_HZ]
+
+    def _groups(self, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+        """Neighbouring utterances joined up to group_s (never past max_utterance_s)."""
+        limit = min(self.segmentation.group_s, self.segmentation.max_utterance_s) * SAMPLE_RATE_HZ
+        groups: list[list[tuple[int, int]]] = []
+        for span in spans:
+            if groups and span[1] - groups[-1][0][0] <= limit:
+                groups[-1].append(span)
+            else:
+                groups.append([span])
+        return groups
+
+    def _transcribe_block(
+        self, audio: AudioArray, offset_s: float, prompt: str | None, before: str, stats: _Stats
+    ) -> list[Segment]:
+        """Transcribe each VAD group of audio; times are offset_s + position in audio."""
+        spans = self._speech_spans(audio)
+        if not spans:
+            return []
+        self.load()
+        self._check_language(audio, spans, stats)
+        out: list[Segment] = []
+        for group in self._groups(spans):
+            stats.speech_s += sum(e - s for s, e in group) / SAMPLE_RATE_HZ
+            got = self._decode(audio, group[0][0], group[-1][1], offset_s, _prompt(prompt, before, out), stats)
+            missed = [span for span in group if len(group) > 1 and not _covered(got, span, offset_s)]
+            for s, e in missed:  # Whisper skipped an utterance inside the group: decode it alone
+                got.extend(self._decode(audio, s, e, offset_s, _prompt(prompt, before, out + got), stats))
+            out.extend(sorted(got, key=lambda g: g.start_s))
+        return out
+
+    def _decode(
+        self, audio: AudioArray, start: int, end: int, offset_s: float, prompt: str | None, stats: _Stats
+    ) -> list[Segment]:
+        """One call to Whisper on audio[start:end] (at most one 30 s window)."""
+        base = offset_s + start / SAMPLE_RATE_HZ
+        language = "en" if not self._model.model.is_multilingual else self.options.language
+        with self._run_lock:
+            raw, _info = self._model.transcribe(
+                audio[start:end],
+                language=language,
+                beam_size=self.options.beam_size,
+                word_timestamps=True,
+                condition_on_previous_text=False,
+                initial_prompt=prompt or None,
+                vad_filter=False,
+            )
+            raw = list(raw)  # faster-whisper's segments are lazy: decode inside the lock
+        out: list[Segment] = []
+        for s in raw:
+            text = s.text.strip()
+            if _invented(text, s.end - s.start, s.no_speech_prob, s.avg_logprob):
+                continue
+            words = tuple(
+                Word(round(base + w.start, 3), round(base + w.end, 3), w.word.strip(), round(w.probability, 4))
+                for w in (s.words or ())
+                if w.word.strip()
+            )
+            out.append(Segment(round(base + s.start, 3), round(base + s.end, 3), text, words))
+            stats.words += len(words)
+            stats.decoded_s += s.end - s.start
+            stats.logprob_x_s += s.avg_logprob * (s.end - s.start)
+            stats.max_compression = max(stats.max_compression, s.compression_ratio)
+        return out
+
+    def _check_language(self, audio: AudioArray, spans: list[tuple[int, int]], stats: _Stats) -> None:
+        """With a multilingual model, ask Whisper which language the first utterances are in."""
+        if not self._model.model.is_multilingual or NOT_ENGLISH_NOTE in stats.notes:
+            return
+        speech = np.concatenate([audio[s:e] for s, e in spans])[: 30 * SAMPLE_RATE_HZ]
+        with self._run_lock:
+            language, probability, _all = self._model.detect_language(speech)
+        if language != "en" and probability > 0.5:
+            stats.notes.append(NOT_ENGLISH_NOTE + f" (it sounds like '{language}')")
+
+
+def _invented(text: str, duration_s: float, no_speech_prob: float, avg_logprob: float) -> bool:
+    """Segments Whisper makes up: punctuation only, Whisper's own no-speech rule, or text too fast to be said.
+
+    The last rule catches "Thank you." / "see you in the next video" squeezed into the final 0.1 s of a
+    window cut mid-word (seen with tiny.en); people do not speak 40 characters a second.
+    """
+    if not any(c.isalnum() for c in text):
+        return True
+    if no_speech_prob > 0.6 and avg_logprob < -1.0:
+        return True
+    return len(text) / max(duration_s, 0.01) > _MAX_CHARS_PER_S
+
+
+def _covered(segments: list[Segment], span: tuple[int, int], offset_s: float, slack_s: float = 0.3) -> bool:
+    """Whether any recognised word falls inside the utterance span."""
+    lo = offset_s + span[0] / SAMPLE_RATE_HZ - slack_s
+    hi = offset_s + span[1] / SAMPLE_RATE_HZ + slack_s
+    return any(w.end_s > lo and w.start_s < hi for s in segments for w in s.words)
+
+
+def _prompt(prompt: str | None, before: str, new: list[Segment]) -> str | None:
+    """The caller's prompt plus the tail of the text so far."""
+    tail = (before + " " + _text(new)).strip()[-PROMPT_TAIL_CHARS:]
+    joined = " ".join(p for p in ((prompt or "").strip(), tail) if p)
+    return joined or None
+
+
+def _text(segments: list[Segment]) -> str:
+    return " ".join(s.text for s in segments)
+
+
+def _finish(segments: list[Segment], duration_s: float, stats: _Stats) -> Transcript:
+    """The complete Transcript, with a note when the speech does not look like English."""
+    notes = list(stats.notes)
+    if stats.speech_s >= 2.0 and not any(n.startswith(NOT_ENGLISH_NOTE) for n in notes):
+        mean_logprob = stats.logprob_x_s / stats.decoded_s if stats.decoded_s else -10.0
+        words_per_s = stats.words / stats.speech_s
+        if words_per_s < 0.5 or mean_logprob < -1.0 or stats.max_compression > 2.3:
+            notes.append(NOT_ENGLISH_NOTE)
+    return Transcript(
+        text=_text(segments), segments=tuple(segments), duration_s=round(duration_s, 3), notes=tuple(notes)
+    )
