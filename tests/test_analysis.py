@@ -112,3 +112,15 @@ def test_strength_grows_with_distinct_signals() -> None:
     one = score("I'd segment by platform.", "data")
     more = score("I'd segment by platform, walk the funnel, and compare cohorts week over week.", "data")
     assert more > one
+
+
+def test_double_negation_and_without() -> None:
+    assert analyse_text("I would never ship without a kill switch.")["technical"].total > 0
+    assert analyse_text("We would launch without any kill switch.")["technical"].total <= 0
+    assert analyse_text("We would launch without an A/B test.")["data"].total < 0
+    assert analyse_text("We'd launch it without hurting retention.")["metrics"].total > 0
+
+
+def test_volume_metric_next_to_an_outcome_is_not_vanity() -> None:
+    r = analyse_text("Not just downloads but thirty day retention.")["metrics"]
+    assert r.total > 0 and not r.negatives

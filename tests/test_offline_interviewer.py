@@ -215,3 +215,36 @@ def test_grading_and_reacting_take_well_under_100_ms(pack: Pack) -> None:
         brain.assess(ctx)
         timings.append(time.perf_counter() - t0)
     assert sorted(timings)[2] < 0.1
+
+
+def test_everything_covered_gets_one_curveball_then_wrap_up(pack: Pack) -> None:
+    full = STRONG + (
+        " And I'd think about what happens on flaky networks, photos stuck in the queue, and duplicate uploads from "
+        "retries at peak load, with alerts to catch it. The trade-off is a rollback costs a week of other work."
+    )
+    brain = OfflineInterviewer()
+    move = brain.react(convo(pack, full))
+    assert (move.kind, move.targets) == ("follow_up", ("follow_up",))
+    assert move.text in pack.case("uploads-drop").probes["follow_up"]
+    reply = "In that case I'd drop the release theory and look at the server side, the upload service and the CDN logs."
+    ctx = convo(pack, full, ("follow_up", move.text, move.targets), reply)
+    assert brain.react(Context(ctx.pack, ctx.case, ctx.turns, max_follow_ups=3)).kind == "wrap_up"
+    scores = {s.dimension: s.score for s in brain.assess(ctx).scores}
+    assert scores["follow_up"] >= 4
+
+
+def test_clarifying_questions_earn_clarify_credit(pack: Pack) -> None:
+    brain = OfflineInterviewer()
+    bare = brain.assess(convo(pack, "I'd roll back the release."))
+    case = pack.case("uploads-drop")
+    asked = Context(pack, case, (
+        Turn("interviewer", "question", case.question),
+        Turn("candidate", "clarification", "Is the drop on all platforms?"),
+        Turn("interviewer", "clarification_answer", "Only Android."),
+        Turn("candidate", "clarification", "When did it start?"),
+        Turn("interviewer", "clarification_answer", "Tuesday."),
+        Turn("candidate", "answer", "I'd roll back the release."),
+    ))
+    clarify = {s.dimension: s for s in brain.assess(asked).scores}["clarify"]
+    assert clarify.score >= 4 > {s.dimension: s.score for s in bare.scores}["clarify"]
+    assert clarify.evidence and clarify.evidence[0].turn == 1

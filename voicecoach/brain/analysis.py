@@ -150,14 +150,16 @@ def _make_signal(
 
 
 def _negated(words: list[str], i: int) -> bool:
-    """A negator shortly before the trigger, with no clause break or harm word ("don't hurt") in between."""
-    for k in range(i - 1, max(i - 5, -1), -1):
+    """An odd number of negators shortly before the trigger ("never ship without a kill switch" is two), with no
+    clause break or harm word ("don't hurt") in between."""
+    count = 0
+    for k in range(i - 1, max(i - 6, -1), -1):
         w = words[k]
         if w in NEGATION_BREAKS or w in HARM_WORDS:
-            return False
+            break
         if w in NEGATORS or w.endswith("n't"):
-            return all(x not in HARM_WORDS for x in words[k + 1 : i + 1])
-    return False
+            count += 1
+    return count % 2 == 1
 
 
 def _clause(sentence: str, tokens: list[re.Match[str]], i: int, j: int) -> str:

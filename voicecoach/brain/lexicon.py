@@ -256,7 +256,7 @@ CONCEPTS: tuple[Concept, ...] = (
 
 # Concepts that a candidate "would not do" counts against (the refusable flag), and words that cancel a negation.
 NEGATORS = frozenset(
-    ["not", "no", "never", "don't", "dont", "wouldn't", "won't", "shouldn't", "didn't", "doesn't", "isn't", "aren't", "can't", "cannot", "nobody", "skip"]
+    ["not", "no", "never", "don't", "dont", "wouldn't", "won't", "shouldn't", "didn't", "doesn't", "isn't", "aren't", "can't", "cannot", "nobody", "skip", "without"]
 )
 # Concepts whose meaning survives a negation ("make sure it's not a tracking bug", "so it doesn't fail silently").
 NEGATION_OK = frozenset({

@@ -38,8 +38,8 @@ class OfflineInterviewer:
             return Move(kind="wrap_up", text=CLOSING, note="every dimension covered or probed")
         text = phrase_probe(ctx.case, target, ctx.turns, pick=used)
         prefix = self._answer_opening_question(ctx, last.text)
-        score = readings[target].score if target in readings else 0
-        return Move(kind="follow_up", text=f"{prefix}{text}", targets=(target,), note=f"{target} scored {score} so far")
+        note = f"{target} scored {readings[target].score} so far" if target in readings else "all six covered well"
+        return Move(kind="follow_up", text=f"{prefix}{text}", targets=(target,), note=note)
 
     def _answer_opening_question(self, ctx: Context, text: str) -> str:
         """An answer that opens with a question gets that question answered first, when a hidden fact fits."""

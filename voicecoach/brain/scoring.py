@@ -109,7 +109,9 @@ def follow_up_reading(turns: Sequence[Turn], readings: dict[str, Reading]) -> tu
         sigs = find_signals(turns[j].text, j)
         norm = normalise(reply)
         if target == "follow_up" or target not in PROBED_DIMS:
-            s = score_total(sum(max(0.0, x.weight) for x in sigs) / 2 + (1.5 if _ADAPT.search(norm) else 0.0))
+            # a curveball: new substance (capped) plus whether the plan visibly changed ("in that case I'd ...")
+            substance = min(sum(read(sigs, PROBED_DIMS)[d].total for d in PROBED_DIMS if d in {x.dim for x in sigs}), 3.0)
+            s = score_total(max(substance, 0.0) + (2.0 if _ADAPT.search(norm) else 0.0))
         else:
             s = read(sigs, (target,))[target].score
         if _DEFLECT.search(norm):
