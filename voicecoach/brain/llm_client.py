@@ -1,0 +1,337 @@
+"""The one place litellm is called: offline-safe import, timeout, retry, streaming, errors that say the fix."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlparse
+
+from voicecoach.config import LlmOptions
+from voicecoach.errors import LLMError
+
+log = logging.getLogger("voicecoach.llm")
+
+KEY_ENV: dict[str, str] = {
+    "openai": "OPENAI_API_KEY",
+    "anthropic": "ANTHROPIC_API_KEY",
+    "gemini": "GEMINI_API_KEY",
+    "groq": "GROQ_API_KEY",
+    "mistral": "MISTRAL_API_KEY",
+    "openrouter": "OPENROUTER_API_KEY",
+    "deepseek": "DEEPSEEK_API_KEY",
+    "together_ai": "TOGETHERAI_API_KEY",
+    "xai": "XAI_API_KEY",
+}
+PROVIDER_NAMES: dict[str, str] = {
+    "openai": "OpenAI",
+    "anthropic": "Anthropic",
+    "gemini": "Google (Gemini)",
+    "vertex_ai": "Google Cloud (Vertex AI)",
+    "groq": "Groq",
+    "mistral": "Mistral AI",
+    "openrouter": "OpenRouter",
+    "deepseek": "DeepSeek",
+    "together_ai": "Together AI",
+    "azure": "Microsoft Azure OpenAI",
+    "bedrock": "Amazon Bedrock",
+    "xai": "xAI",
+}
+LOCAL_NO_KEY = "sk-no-key-required"  # OpenAI-compatible local servers ignore it, but the OpenAI client insists on one
+
+
+class LLMCallError(LLMError):
+    """An LLMError with a short reason ('timeout', 'connection', 'auth', 'malformed output' ...) for notes."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def import_litellm() -> ModuleType:
+    """litellm, imported so that it fetches nothing on import (local cost map, offline mode)."""
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
+    import litellm
+
+    litellm.suppress_debug_info = True
+    if not os.environ.get("LITELLM_LOG"):  # litellm's debug log prints whole requests, i.e. the candidate's answers
+        for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+    litellm.drop_params = True  # a provider without response_format still answers; our validator checks it
+    return litellm
+
+
+def provider_of(model: str) -> str:
+    """The litellm provider prefix of a model string, guessed for bare OpenAI/Anthropic/Gemini names."""
+    if "/" in model:
+        return model.split("/", 1)[0]
+    if model.startswith(("gpt-", "o1", "o3", "o4", "chatgpt")):
+        return "openai"
+    if model.startswith("claude"):
+        return "anthropic"
+    if model.startswith("gemini"):
+        return "gemini"
+    return model
+
+
+def key_env(model: str) -> str:
+    """The environment variable that holds the API key for this model's provider."""
+    provider = provider_of(model)
+    return KEY_ENV.get(provider, f"{provider.upper()}_API_KEY")
+
+
+def provider_notice(options: LlmOptions) -> str:
+    """One sentence saying who will receive the transcript."""
+    if not options.model:
+        return "Your answers stay on this computer (offline interviewer)."
+    if options.base_url:
+        host = urlparse(options.base_url).hostname or options.base_url
+        where = "on this computer" if host in ("127.0.0.1", "localhost", "::1") else "over the network"
+        return f"Your answers will be sent to the server at {options.base_url} ({options.model}, {where})."
+    provider = provider_of(options.model)
+    return f"Your answers will be sent to {PROVIDER_NAMES.get(provider, provider)} ({options.model})."
+
+
+def scrub(text: str) -> str:
+    """text with the value of every key-like environment variable replaced by ***."""
+    for name, value in os.environ.items():
+        if len(value) >= 8 and name.endswith(("_API_KEY", "_TOKEN", "_SECRET", "_KEY")) and value in text:
+            text = text.replace(value, "***")
+    return text
+
+
+_AUTH_MARKS = ("missing credentials", "incorrect api key", "invalid api key", "api_key client option must be set",
+               "invalid x-api-key", "unauthorized")
+_CONNECT_MARKS = ("connection error", "connection refused", "failed to establish", "name or service not known",
+                  "nodename nor servname", "server disconnected", "connection reset")
+
+
+def _chain(e: BaseException) -> list[BaseException]:
+    """e and the exceptions it was raised from, outermost first (litellm wraps httpx/openai errors)."""
+    seen: list[BaseException] = []
+    cur: BaseException | None = e
+    while cur is not None and cur not in seen and len(seen) < 8:
+        seen.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    return seen
+
+
+class LlmClient:
+    """Chat completions through litellm with a timeout, options.retries retries and mapped errors."""
+
+    def __init__(self, options: LlmOptions) -> None:
+        if not options.model:
+            raise LLMError("No LLM model is configured; pass --llm MODEL (e.g. openai/gpt-4o-mini) or use the offline interviewer.")
+        self.options = options
+        self.model = options.model
+
+    def _kwargs(self, messages: list[dict[str, str]], fmt: dict[str, Any], max_tokens: int) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "response_format": fmt,
+            "timeout": self.options.timeout_s,
+            "max_tokens": max_tokens,
+            "temperature": 0,
+            "seed": 7,
+            "num_retries": 0,  # retries are counted here, once, not again inside litellm or the OpenAI client
+            "max_retries": 0,
+        }
+        if self.options.base_url:
+            kwargs["api_base"] = self.options.base_url
+            if provider_of(self.model) == "openai" and not os.environ.get("OPENAI_API_KEY"):
+                kwargs["api_key"] = LOCAL_NO_KEY
+        return kwargs
+
+    def complete(self, messages: list[dict[str, str]], fmt: dict[str, Any], max_tokens: int = 600) -> str:
+        """The reply text of one completion."""
+        litellm = import_litellm()
+        kwargs = self._kwargs(messages, fmt, max_tokens)
+
+        def call() -> str:
+            response = litellm.completion(**kwargs)
+            content = response.choices[0].message.content
+            return content if isinstance(content, str) else ""
+
+        return self._with_retry(call)
+
+    def stream(
+        self, messages: list[dict[str, str]], fmt: dict[str, Any], on_delta: Callable[[str], None], max_tokens: int = 600
+    ) -> str:
+        """The reply text, streamed: on_delta gets every new piece as it arrives."""
+        litellm = import_litellm()
+        kwargs = self._kwargs(messages, fmt, max_tokens)
+        delivered: list[str] = []
+
+        def call() -> str:
+            for chunk in litellm.completion(stream=True, **kwargs):
+                piece = chunk.choices[0].delta.content if chunk.choices else None
+                if piece:
+                    delivered.append(piece)
+                    on_delta(piece)
+            return "".join(delivered)
+
+        # A retry after pieces went out could not un-say them, so only a stream that never started is retried.
+        return self._with_retry(call, can_retry=lambda: not delivered)
+
+    def _with_retry(self, call: Callable[[], str], can_retry: Callable[[], bool] = lambda: True) -> str:
+        attempts = max(0, self.options.retries) + 1
+        for attempt in range(1, attempts + 1):
+            started = time.monotonic()
+            try:
+                return call()
+            except LLMError:
+                raise
+            except Exception as e:  # litellm raises its own classes, httpx and openai ones leak through too
+                mapped = self.map_error(e)
+                log.warning("LLM call failed (%s) after %.1f s, attempt %d/%d", mapped.reason,
+                            time.monotonic() - started, attempt, attempts)
+                if attempt >= attempts or mapped.reason in ("auth", "bad request", "not found") or not can_retry():
+                    raise mapped from e
+        raise AssertionError("unreachable")
+
+    def map_error(self, e: Exception) -> LLMCallError:
+        """An LLMCallError whose message says what to do about e (never containing a key)."""
+        name = " ".join(type(c).__name__ for c in _chain(e))
+        text = " ".join(str(c) for c in _chain(e)).lower()
+        url = self.options.base_url
+        where = f"the server at {url}" if url else PROVIDER_NAMES.get(provider_of(self.model), provider_of(self.model))
+        if "Timeout" in name or isinstance(e, TimeoutError):
+            return LLMCallError(
+                f"{where} did not answer within {self.options.timeout_s:g} s; "
+                "raise [llm] timeout_s, choose a faster model, or check that it is not overloaded.", "timeout")
+        if "Authentication" in name or "PermissionDenied" in name or any(m in text for m in _AUTH_MARKS):
+            if url:
+                return LLMCallError(f"{where} refused the API key; set {key_env(self.model)} to a key it accepts.", "auth")
+            return LLMCallError(f"{where} rejected the request for lack of a valid API key; set {key_env(self.model)} "
+                                "in the environment (e.g. export OPENAI_API_KEY=...).", "auth")
+        if "Connect" in name or "ServiceUnavailable" in name or any(m in text for m in _CONNECT_MARKS):
+            if url:
+                return LLMCallError(f"Could not reach {where}: is the server at {url} running? "
+                                    "Start it (e.g. bash scripts/llama_server.sh start PORT) or fix --llm-base-url.",
+                                    "connection")
+            return LLMCallError(f"Could not reach {where}; check the network connection and try again.", "connection")
+        if "NotFound" in name:
+            return LLMCallError(f"{where} does not know the model {self.model!r}; check the --llm model name.", "not found")
+        if "RateLimit" in name:
+            return LLMCallError(f"{where} is rate-limiting requests; wait a minute or use another model.", "rate limit")
+        if "BadRequest" in name or "UnsupportedParams" in name:
+            detail = scrub(str(e))[:300]
+            return LLMCallError(f"{where} rejected the request ({detail}); try another model.", "bad request")
+        detail = scrub(str(e))[:300]
+        return LLMCallError(f"The LLM call to {where} failed ({name}: {detail}); try again or use the offline interviewer.",
+                            "error")
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+")
+_TEXT_KEY = re.compile(r'(?<!\\)"text"\s*:\s*"')
+_KIND_KEY = re.compile(r'(?<!\\)"kind"\s*:\s*"(\w+)"')
+_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def split_spoken(text: str) -> list[str]:
+    """The sentences of a spoken line, in order, whitespace collapsed."""
+    out, cut = [], 0
+    for m in _SENTENCE_END.finditer(text + " "):
+        out.append(" ".join(text[cut : m.end()].split()))
+        cut = m.end()
+    out.append(" ".join(text[cut:].split()))
+    return [s for s in out if s]
+
+
+def partial_string(buffer: str, key: re.Pattern[str]) -> tuple[str, bool] | None:
+    """The decoded value so far of the JSON string after key in a partial JSON buffer, and whether it closed."""
+    m = key.search(buffer)
+    if m is None:
+        return None
+    out: list[str] = []
+    i = m.end()
+    while i < len(buffer):
+        ch = buffer[i]
+        if ch == '"':
+            return "".join(out), True
+        if ch != "\\":
+            out.append(ch)
+            i += 1
+            continue
+        if i + 1 >= len(buffer):
+            break
+        esc = buffer[i + 1]
+        if esc == "u":
+            if i + 6 > len(buffer):
+                break
+            try:
+                out.append(chr(int(buffer[i + 2 : i + 6], 16)))
+            except ValueError:
+                out.append("?")
+            i += 6
+            continue
+        out.append(_ESCAPES.get(esc, esc))
+        i += 2
+    return "".join(out), False
+
+
+class SentenceStream:
+    """Turns streamed JSON pieces into complete sentences of its "text" field, passed on as soon as each ends.
+
+    safe(kind, sentence) may veto a sentence (e.g. one that gives away a held-back fact); after a veto nothing
+    more is passed on until finish(), which passes on whatever of the final, validated text was not said yet.
+    """
+
+    def __init__(self, on_sentence: Callable[[str], None], safe: Callable[[str | None, str], bool], started: float) -> None:
+        self.on_sentence = on_sentence
+        self.safe = safe
+        self.started = started
+        self.buffer = ""
+        self.emitted: list[str] = []
+        self.cut = 0  # characters of the decoded text already split into sentences
+        self.blocked = False
+        self.first_sentence_s: float | None = None
+
+    def _emit(self, sentence: str) -> None:
+        if self.first_sentence_s is None:
+            self.first_sentence_s = time.monotonic() - self.started
+        self.emitted.append(sentence)
+        self.on_sentence(sentence)
+
+    def feed(self, piece: str) -> None:
+        """Take one streamed piece; pass on every sentence it completes."""
+        self.buffer += piece
+        if self.blocked:
+            return
+        found = partial_string(self.buffer, _TEXT_KEY)
+        if found is None:
+            return
+        text, closed = found
+        kind_m = _KIND_KEY.search(self.buffer)
+        kind = kind_m.group(1) if kind_m else None
+        while not self.blocked:
+            m = _SENTENCE_END.search(text, self.cut)
+            end = m.end() if m else (len(text) if closed and self.cut < len(text) else None)
+            if end is None:
+                break
+            sentence = " ".join(text[self.cut : end].split())
+            self.cut = end
+            if not sentence:
+                continue
+            if self.safe(kind, sentence):
+                self._emit(sentence)
+            else:
+                self.blocked = True
+
+    def finish(self, final_text: str) -> None:
+        """Pass on the sentences of the validated final text that were not passed on while streaming."""
+        said = " ".join(self.emitted)
+        final = " ".join(final_text.split())
+        if final.startswith(said):
+            rest = final[len(said) :]
+        else:  # a repaired reply that does not continue what was said: say it in full rather than half of it
+            log.info("the repaired reply differs from what was already said; saying it in full")
+            rest = final
+        for sentence in split_spoken(rest):
+            self._emit(sentence)
