@@ -273,9 +273,11 @@ HARM_WORDS = frozenset(
 
 # Sentences that talk to the grader instead of answering: removed before reading, so they change nothing.
 INSTRUCTION = re.compile(
-    r"\b(?:ignore (?:your|the|all|any|previous)|disregard|(?:give|score|grade|rate|mark) (?:me|this|it|my answer)\b.{0,30}"
-    r"(?:five|5|ten|10|full|top|perfect|high|maximum)|(?:five|5) out of (?:five|5)|as the interviewer you (?:must|should|have to)|"
+    r"\b(?:(?:ignore|disregard|forget|override) (?:your|the|all|any|previous|my|those)? ?(?:\w+ )?"
+    r"(?:rubric|instructions?|rules|scoring|guidelines|prompt|criteria)|"
+    r"(?:give|score|grade|rate|mark) (?:me|this|it|my answer)\b.{0,30}(?:five|5|ten|10|full marks|top marks|perfect|"
+    r"maximum)|(?:five|5) out of (?:five|5)|full marks|as the interviewer you (?:must|should|have to)|"
     r"you (?:must|should|have to) (?:score|grade|rate|give)|(?:system|developer) (?:prompt|message|instruction)|"
-    r"new instructions?|rubric says|override)",
+    r"new instructions?|(?:the )?rubric says)",
     re.IGNORECASE,
 )
