@@ -248,3 +248,15 @@ def test_clarifying_questions_earn_clarify_credit(pack: Pack) -> None:
     clarify = {s.dimension: s for s in brain.assess(asked).scores}["clarify"]
     assert clarify.score >= 4 > {s.dimension: s.score for s in bare.scores}["clarify"]
     assert clarify.evidence and clarify.evidence[0].turn == 1
+
+
+def test_only_the_first_word_on_a_case_can_jump_to_solutions(pack: Pack) -> None:
+    brain = OfflineInterviewer()
+    probe = ("follow_up", "How would you know it worked?", ("metrics",))
+    straight = brain.assess(convo(pack, "I'd add a retry button."))
+    after_probe = brain.assess(convo(pack, "I'd check the release notes first.", probe, "I'd add a guardrail on crashes."))
+    asked_first = brain.assess(convo(pack, "Is it all platforms?", ("clarification_answer", "Android.", ("clarify",)),
+                                     "I'd add a retry button."))
+    assert "jumped straight to solutions" in {s.dimension: s for s in straight.scores}["clarify"].rationale
+    for verdict in (after_probe, asked_first):
+        assert "jumped straight" not in {s.dimension: s for s in verdict.scores}["clarify"].rationale

@@ -78,11 +78,14 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
 
 
-def find_signals(text: str, turn: int = 0) -> list[Signal]:
-    """Every signal in one candidate turn, instructions to the grader removed first."""
+def find_signals(text: str, turn: int = 0, opening: bool = True) -> list[Signal]:
+    """Every signal in one candidate turn, instructions to the grader removed first.
+
+    opening: this turn is the candidate's first word on the case, so jumping straight to a solution counts against.
+    """
     found: list[Signal] = []
     for n, sentence in enumerate(split_sentences(strip_instructions(text))):
-        found.extend(_sentence_signals(sentence, n == 0, turn))
+        found.extend(_sentence_signals(sentence, opening and n == 0, turn))
     return found
 
 

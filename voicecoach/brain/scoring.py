@@ -61,13 +61,17 @@ def all_signals(turns: Sequence[Turn], start: int = 0) -> list[Signal]:
     """Signals from every candidate turn from start on; clarifying questions also earn clarify credit."""
     sigs: list[Signal] = []
     asked: list[int] = []
+    first_word = True  # only the candidate's first turn on a case can "jump straight to solutions"
     for i in range(start, len(turns)):
         t = turns[i]
-        if t.role != "candidate":
+        if t.role == "interviewer":
+            first_word = first_word and t.kind == "question"
             continue
         if is_clarification(t):
             asked.append(i)
-        sigs.extend(find_signals(t.text, i))
+            first_word = False
+        sigs.extend(find_signals(t.text, i, opening=first_word))
+        first_word = False
     sigs.extend(clarification_signals(turns, asked))
     return sigs
 
@@ -106,7 +110,7 @@ def follow_up_reading(turns: Sequence[Turn], readings: dict[str, Reading]) -> tu
     for follow, j in pairs:
         reply = strip_instructions(turns[j].text)
         target = follow.targets[0] if follow.targets else "follow_up"
-        sigs = find_signals(turns[j].text, j)
+        sigs = find_signals(turns[j].text, j, opening=False)
         norm = normalise(reply)
         if target == "follow_up" or target not in PROBED_DIMS:
             # a curveball: new substance (capped) plus whether the plan visibly changed ("in that case I'd ...")
