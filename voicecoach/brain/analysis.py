@@ -94,6 +94,9 @@ def _sentence_signals(sentence: str, first: bool, turn: int) -> list[Signal]:
     if not tokens:
         return []
     norm_words = [t.group(0).lower().replace("\u2019", "'") for t in tokens]
+    for k, t in enumerate(tokens):  # Whisper writes "12%": read it as "12 percent"
+        if sentence[t.end() : t.end() + 1] == "%":
+            norm_words[k] += " percent"
     norm = " ".join(norm_words)
     starts: list[int] = []
     pos = 0

@@ -128,7 +128,7 @@ CONCEPTS: tuple[Concept, ...] = (
     # --- technical: reason about the system --------------------------------------------------------------
     _c("technical", "reasoned about APIs and client/server", 1.0,
        r"api|apis|endpoints?|sdk|back ?end|server(?: side)?|client(?: side)?|(?:the )?upload service|microservice|"
-       r"https?|payloads?|(?:http|api|network|upload|transfer) requests?|status codes?|(?:4|5)\d\d (?:errors?|responses?)|"
+       r"https?|payloads?|(?:http|api|network|upload|transfer) requests?|status codes?|(?:4|5)(?:\d\d|xx)s?(?: errors?| responses?)?|"
        r"(?:index|search|ranking|upload|payment|notification|background|recommendation|serving|backend|partner) "
        r"(?:cluster|service|call|api|model|pipeline|server|layer|index)|load tests?|gpus?|serving|integrations?"),
     _c("technical", "named system constraints", 1.0,
