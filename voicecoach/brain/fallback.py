@@ -36,6 +36,12 @@ class FallbackInterviewer:
         self.failures = 0
         self.primary_disabled = False
         self.last_timings: dict[str, float] = {}
+        self._untaken: list[str] = []
+
+    def take_notes(self) -> list[str]:
+        """Switch notes since the last call, for the loop to add to the transcript as "note" turns."""
+        notes, self._untaken = self._untaken, []
+        return notes
 
     def _failed(self, error: Exception, what: str) -> None:
         self.failures += 1
@@ -45,6 +51,7 @@ class FallbackInterviewer:
             note += f" After {self.failures} failures in a row, the offline interviewer runs the rest of the session."
         log.warning("%s", note)
         self.events.append(note)
+        self._untaken.append(note)
         self.last_switch_note = note
         self.name = self.fallback.name
 

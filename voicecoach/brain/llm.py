@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from voicecoach.brain.analysis import strip_instructions
+from voicecoach.brain.analysis import split_sentences, strip_instructions
 from voicecoach.brain.clarify import matching_facts
 from voicecoach.brain.evidence import locate, locate_all, normalise
 from voicecoach.brain.llm_client import LLMCallError, LlmClient, SentenceStream, provider_notice
@@ -38,9 +38,26 @@ def fill(template: str, values: dict[str, str]) -> str:
     return re.sub(r"\{\{(\w+)\}\}", sub, template)
 
 
+# Aimed at a model grader, on top of the shared instruction patterns of the offline analysis.
+_TO_THE_MODEL = re.compile(
+    r"\b(?:as (?:the|my|an?) (?:grader|judge|evaluator|assessor|ai|model|llm|language model)\b|"
+    r"(?:award|assign|output|return) (?:me|this|it|my answer|the candidate)?\s*(?:a |the )?"
+    r"(?:maximum|max|full|top|perfect|highest)\b|"
+    r"(?:every|all|each) (?:dimension|category|score)s? (?:as |at |to be |should be )?(?:a )?(?:five|5|maximum|max|top)\b|"
+    r"(?:end|close) (?:of )?(?:the )?(?:transcript|data)\b|</?\s*interview_transcript)",
+    re.IGNORECASE,
+)
+
+
+def strip_for_model(text: str) -> str:
+    """A candidate turn without the sentences that try to instruct the grader."""
+    kept = strip_instructions(text)
+    return " ".join(s for s in split_sentences(kept) if not _TO_THE_MODEL.search(s))
+
+
 def sanitised(turns: Sequence[Turn]) -> tuple[Turn, ...]:
     """The turns with sentences that address the grader removed from candidate turns (same indices)."""
-    return tuple(replace(t, text=strip_instructions(t.text)) if t.role == "candidate" else t for t in turns)
+    return tuple(replace(t, text=strip_for_model(t.text)) if t.role == "candidate" else t for t in turns)
 
 
 def render_transcript(turns: Sequence[Turn]) -> str:
