@@ -25,7 +25,9 @@ MIN_FILE_S = 0.25  # a file shorter than this cannot hold an answer
 _MIN_RMS = 3e-4  # about -70 dBFS: below this there is nothing to hear
 _MIN_SPEECH_S = 0.25  # VAD speech shorter than this is treated as a click, not words
 _FILE_BLOCK_S = 120.0
-_MAX_CHARS_PER_S = 40.0  # transcribe_file decodes this much at a time (bounded memory)
+_MAX_CHARS_PER_S = 40.0
+_REDECODE_MIN_S = 1.0  # an utterance Whisper skipped is decoded again on its own if at least this long
+_MIN_WORDS_PER_S = 0.6  # fewer recognised words than this per second of VAD speech means Whisper skipped it  # transcribe_file decodes this much at a time (bounded memory)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,13 @@ class _Stats:
     decoded_s: float = 0.0
     max_compression: float = 0.0
     notes: list[str] = field(default_factory=list)
+
+    def add(self, other: _Stats) -> None:
+        """Fold in the statistics of the decodes that were kept."""
+        self.words += other.words
+        self.logprob_x_s += other.logprob_x_s
+        self.decoded_s += other.decoded_s
+        self.max_compression = max(self.max_compression, other.max_compression)
 
 
 class WhisperTranscriber:
@@ -161,11 +170,16 @@ class WhisperTranscriber:
         out: list[Segment] = []
         for group in self._groups(spans):
             stats.speech_s += sum(e - s for s, e in group) / SAMPLE_RATE_HZ
-            got = self._decode(audio, group[0][0], group[-1][1], offset_s, _prompt(prompt, before, out), stats)
-            missed = [span for span in group if len(group) > 1 and not _covered(got, span, offset_s)]
-            for s, e in missed:  # Whisper skipped an utterance inside the group: decode it alone
-                got.extend(self._decode(audio, s, e, offset_s, _prompt(prompt, before, out + got), stats))
-            out.extend(sorted(got, key=lambda g: g.start_s))
+            trial = _Stats()
+            got = self._decode(audio, group[0][0], group[-1][1], offset_s, _prompt(prompt, before, out), trial)
+            if len(group) > 1 and any(_skipped(got, span, offset_s) for span in group):
+                # Whisper skipped an utterance inside the window (tiny.en dropped a 10 s sentence this way):
+                # decode the group again one utterance at a time.
+                got, trial = [], _Stats()
+                for s, e in group:
+                    got.extend(self._decode(audio, s, e, offset_s, _prompt(prompt, before, out + got), trial))
+            stats.add(trial)
+            out.extend(got)
         return out
 
     def _decode(
@@ -226,11 +240,14 @@ def _invented(text: str, duration_s: float, no_speech_prob: float, avg_logprob: 
     return len(text) / max(duration_s, 0.01) > _MAX_CHARS_PER_S
 
 
-def _covered(segments: list[Segment], span: tuple[int, int], offset_s: float, slack_s: float = 0.3) -> bool:
-    """Whether any recognised word falls inside the utterance span."""
-    lo = offset_s + span[0] / SAMPLE_RATE_HZ - slack_s
-    hi = offset_s + span[1] / SAMPLE_RATE_HZ + slack_s
-    return any(w.end_s > lo and w.start_s < hi for s in segments for w in s.words)
+def _skipped(segments: list[Segment], span: tuple[int, int], offset_s: float) -> bool:
+    """Whether an utterance of at least _REDECODE_MIN_S got far fewer words than speech of its length holds."""
+    seconds = (span[1] - span[0]) / SAMPLE_RATE_HZ
+    if seconds < _REDECODE_MIN_S:
+        return False
+    lo, hi = offset_s + span[0] / SAMPLE_RATE_HZ - 0.3, offset_s + span[1] / SAMPLE_RATE_HZ + 0.3
+    words = sum(1 for s in segments for w in s.words if lo <= (w.start_s + w.end_s) / 2 <= hi)
+    return words < _MIN_WORDS_PER_S * seconds
 
 
 def _prompt(prompt: str | None, before: str, new: list[Segment]) -> str | None:
