@@ -61,9 +61,11 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:understand|clarify|confirm|ask|check what|check whether|check if|make sure i understand|scope)"
        r"|before (?:i|we) (?:jump|dive|propose|go|get|start|suggest)|clarifying questions?|(?:first|before anything) .{0,20}understand"
        r"|(?:first|start by) (?:\w+ ){0,2}(?:check\w*|confirm\w*|verify\w*|validat\w*|understand\w*|look\w* at|ask\w*)"
-       r"|before (?:anything|doing anything|i do anything|touching)|(?:want|need|like) to know"),
+       r"|before (?:anything|doing anything|i do anything|touching)|(?:want|need|like) to know|"
+       r"(?:step one|first step|to start)(?: is)?,? (?:i'd |we )?(?:confirm|check|verify|make sure)"),
     _c("clarify", "asked a specific scoping question", 1.5,
-       r"for whom|who(?:'s| is) affected|how (?:bad|big|widespread|much (?:slower|worse|bigger))|why (?:we're|we are) (?:building|doing)|"
+       r"for whom|who(?:'s| is) affected|how (?:bad|big|widespread|slow|much (?:slower|worse|bigger))|"
+       r"(?:is it|is this|is that) (?:everyone|all \w+|everybody) or (?:only|just)|why (?:we're|we are) (?:building|doing)|"
        r"(?:ask|asking) (?:why|whether|who|what the)|who the (?:target )?(?:users|customers) are|why (?:japan|now|this market)|"
        r"whether (?:the|it|this) (?:\w+ )?(?:date|deadline|deal) (?:can|is|really)|(?:is|was) (?:it|this) (?:really )?contingent"),
     _c("clarify", "said why the question matters", 1.0,
@@ -74,7 +76,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"|(?:discovery|activation|retention) or (?:activation|retention|discovery)|what changed|(?:two|three|a few) "
        r"(?:things|changes|possible causes|candidates|explanations)|(?:rather than|not) a (?:bug|sudden drop)|"
        r"(?:i'd|i would) (?:think|suspect|guess)|my (?:guess|hypothesis|bet)|points? (?:at|to) (?:something|a|the)|"
-       r"rule (?:it |that |this )?out|ruling out|makes me think", max_hits=2),
+       r"rule (?:it |that |this )?out|ruling out|makes me think|(?:is|are) almost always|most likely (?:a|the|it)|"
+       r"usually (?:means|points)", max_hits=2),
     _c("clarify", "asked about the goal", 1.0, r"what(?:'s| is) the (?:goal|objective)|what (?:are|is) we (?:optimi[sz]ing|trying)"),
     _c("clarify", "jumped straight to solutions", -1.0,
        r"^(?:so )?(?:um |uh |well |okay |ok |yeah )*" + _I + r" (?:just )?(?:add|build|launch|ship|introduce|create|make)\b",
@@ -95,6 +98,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"p\d\d|(?:\w+ )?conversion|watch time|fill rate|(?:loss|dispute|fraud|refund|chargeback|opt out|uninstall) rates?|"
        r"completed (?:transfers|trips|bookings|orders)|paid conversion|(?:active|retained) (?:groups|users|riders)|"
        r"still (?:riding|using|active|ordering|uploading|subscribed|paying|there) (?:after|a)|crash free \w+|"
+       r"per active \w+|"
        r"reports and hides|hides and reports|unsubscribes|complaint rates?",
        refusable=True, max_hits=2),
     _c("metrics", "set a target or baseline", 1.0,
@@ -108,6 +112,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"|(?:make sure|ensure|check) (?:that )?(?:we|it|this|that)(?: do| does)?(?:n't| not) (?:\w+ ){0,2}"
        r"(?:hurt|harm|tank|increase|regress|break|cannibali[sz]e|degrade|drop|lower)|"
        r"without (?:the )?\w+ (?:\w+ )?(?:collapsing|dropping|falling|rising|going up|tanking|suffering)|"
+       r"stop criteri\w*|kill criteri\w*|hard limits|(?:goes?|rises?|gets?) above (?:a|some|the|\d+)|"
        r"(?:stop|pause|halt|roll back) (?:the \w+ |it )?if (?:the )?(?:\w+ ){1,7}(?:goes|go|rises?|drops?|falls?|exceeds?|above|below)"),
     _c("metrics", "tied the metric to a business outcome", 1.5,
        r"(?:ties?|tied|link(?:s|ed)?|connects?|connected|maps?|leads?|feeds?) (?:it |this |that |directly )?(?:back )?"
@@ -131,6 +136,9 @@ CONCEPTS: tuple[Concept, ...] = (
        r"https?|payloads?|(?:http|api|network|upload|transfer) requests?|status codes?|(?:4|5)(?:\d\d|xx)s?(?: errors?| responses?)?|"
        r"(?:index|search|ranking|upload|payment|notification|background|recommendation|serving|backend|partner) "
        r"(?:cluster|service|call|api|model|pipeline|server|layer|index)|load tests?|gpus?|serving|integrations?"),
+    _c("technical", "reasoned about sync and state", 1.5,
+       r"real ?time sync\w*|sync(?:ing|ed|s)?|web ?sockets?|polling|pull to refresh|last write wins|conflict resolution|"
+       r"live updates|consisten(?:t|cy)|source of truth|(?:shared|app|client) state", max_hits=2),
     _c("technical", "named system constraints", 1.0,
        r"latency|bandwidth|battery|memory|throughput|time ?outs?|timed out|cpu|disk space|file size|compression|"
        r"(?:network|connection) (?:conditions|quality|changes|drops?|loss)|os (?:kills?|restrictions?|limits?)|doze|"
@@ -161,7 +169,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"fail(?:s|ed|ure|ures)? (?:states?|modes?|cases?|silently|halfway|mid)|what happens (?:if|when)|offline|"
        r"no (?:network|connection|signal)|(?:poor|bad|flaky|slow|spotty|weak) (?:connectivity|networks?|connections?|signal)|"
        r"interrupted|mid (?:upload|way)|half (?:finished|uploaded)|partial|corrupt\w*|duplicates?|double (?:charge|upload|post)|"
-       r"times? out|don't know (?:if|whether) (?:the|it)|"
+       r"times? out|don't know (?:if|whether) (?:the|it)|bad (?:first )?(?:trip|experience|call)|"
+       r"wait times? (?:go|goes|going|climb\w*) up|"
        r"error (?:states?|messages?|screens?)|silent(?:ly)? fail\w*|stuck|dying|twice|time ?outs?|frozen|dropping out|"
        r"(?:two|both) people (?:edit\w*|chang\w*)|at (?:the same time|once)|conflicts?", max_hits=3),
     _c("edge_cases", "considered scale", 1.5,
@@ -175,6 +184,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("edge_cases", "said how to detect or limit it", 1.5,
        r"detect\w*|holds? on|limits? (?:per|on)|caps? (?:on|per|the)|cap\w* (?:the )?(?:number|group size|size)|throttl\w*|"
        r"block\w*|delay (?:the )?payouts?|pay (?:the credit )?only after|rings of|flag suspicious|kill ?switch|reconcil\w*|"
+       r"cap (?:how many|the number|how much)|"
        r"switch (?:it )?back (?:to|instantly|quickly|immediately)"),
     _c("edge_cases", "mentioned edge cases by name", 0.5, r"edge cases?|corner cases?|what could go wrong"),
     _c("edge_cases", "dismissed edge cases", -1.5,
@@ -186,7 +196,9 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("tradeoffs", "stated an explicit trade-off", 1.5,
        r"trade ?offs? (?:between|is|here|would be|we|i|of)|(?:at|is) the (?:cost|expense) of|on the other hand|"
        r"downside|the risk (?:is|of)|in exchange|(?:costs?|slows?|delays?) us|weigh\w*|balance (?:that|this|it|against|between)"
-       r"|whichever is|(?:faster|cheaper|safer|riskier|slower) (?:but|and|or)|(?:but|and) (?:it )?costs?|against the (?:plan|cost|risk)"),
+       r"|whichever (?:is|returns|gives|wins)|(?:faster|cheaper|safer|riskier|slower) (?:but|and|or)|(?:but|and) (?:it )?costs?|"
+       r"against the (?:plan|cost|risk)|middle (?:path|ground)|compromise|both (?:are|sides are) right|split the difference|"
+       r"pays? for (?:the|itself)|worth the (?:cost|extra|risk)|costs? more|more expensive|extra (?:compute|cost|work)", max_hits=2),
     _c("tradeoffs", "made a call", 1.5,
        r"(?:i'd|i would|we'd|i'll|i will) (?:probably |still )?(?:accept|take it|choose|pick|go with|live with|rather)|"
        r"accept (?:that|we|losing|a bit|some)|"
@@ -194,16 +206,18 @@ CONCEPTS: tuple[Concept, ...] = (
        r"i wouldn't (?:ship|launch|double|do)"),
     _c("tradeoffs", "named the stakeholders", 1.0,
        r"stakeholders?|align(?:ment)? with|marketing|sales|legal|(?:customer )?support (?:team|tickets)|leadership|finance|"
-       r"designers?|design team|(?:engineering|eng) (?:cost|effort|time|capacity|team|lead)|partners?|ops team|the team's roadmap"),
+       r"designers?|design team|editors?|growth (?:lead|team)|risk team|(?:engineering|eng) (?:cost|effort|time|capacity|team|lead)|partners?|ops team|the team's roadmap"),
     _c("tradeoffs", "prioritised and said what not to do", 1.5,
        r"prioriti[sz]\w*|deprioriti[sz]\w*|(?:would not|wouldn't|won't|not) (?:build|do|ship|touch|start|launch|run|spend|"
        r"invest|double|roll out|launch every) .{0,40}(?:now|yet|first|until|launch|phase|quarter)|deliberately not|"
-       r"not doing|what (?:we're|we are|i'm) not|hold off|delay (?:that|the|it)|postpone|push back|park (?:it|that|the)|out of scope|descope|cut (?:the )?scope|say no|mvp|"
+       r"not doing|what (?:we're|we are|i'm) not|hold off|delay (?:that|the|it)|postpone|push back|park (?:it|that|the)|"
+       r"can wait|matters? less|can't skip|must have|nice to have|good enough|(?:is|are) fine for|out of scope|descope|cut (?:the )?scope|say no|mvp|"
        r"smallest (?:thing|version|fix)|quick wins?|(?:fix|stop) the bleeding|first (?:thing|priority)|phase (?:one|two|1|2)|"
-       r"sequenc\w*|later (?:phase|release)|before (?:anything|we build) else"),
+       r"sequenc\w*|later (?:phase|release)|before (?:anything|we build) else", max_hits=2),
     _c("tradeoffs", "weighed cost against impact", 1.0,
        r"effort|impact (?:vs|versus|against|and effort)|roi|return on|opportunity cost|cost (?:and|vs|versus) benefit|cheap\w*|"
        r"reversible|(?:low|lower|high|higher) risk|costs? (?:us )?(?:margin|money|a lot|time)|burns? (?:money|cash|budget)|"
+       r"(?:cuts?|saves?) (?:\w+ )?weeks|divide (?:each|it|that) by|per (?:engineering )?week|"
        r"(?:engineering|dev) (?:cost|time|weeks)|(?:one|two|three|four|\d+) (?:weeks|sprints)"),
     _c("tradeoffs", "balanced users against the business", 1.0,
        r"user value|business (?:value|priorit\w*|goals?|needs?)|short term|long term|(?:users|customers) (?:vs|versus|against)"),
@@ -238,8 +252,10 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:hide|hiding|mask\w*) (?:a|the) (?:gain|loss|drop|effect)"),
     _c("data", "sized the options to prioritise", 1.5,
        r"size (?:each|every|the|both) (?:option|options|bet|idea)|what (?:\w+ ){1,6}(?:is|are) (?:really )?worth|"
+       r"put numbers|(?:annual|deal) value|odds (?:it|that|of)|tag the (?:top )?(?:themes|tickets|reasons)|"
+       r"churned (?:accounts|users|customers)|estimate (?:the|each|how)|"
        r"how much (?:churn|revenue|money|time) (?:\w+ ){0,5}(?:is|are) (?:causing|worth|costing)|"
-       r"(?:to )?(?:spot|find|catch|identify) (?:rings|patterns|anomal\w*|outliers)"),
+       r"(?:to )?(?:spot|find|catch|identify) (?:rings|patterns|anomal\w*|outliers)", max_hits=2),
     _c("data", "used data to discover or decide", 1.0,
        r"dashboards?|query|queries|sql|logs|baseline|trend\w*|week over week|year over year|seasonal\w*|historical|"
        r"compare (?:it |this )?(?:to|with|against) (?:last|previous|the same)|kill (?:it|the idea|bad ideas|the feature)|"
