@@ -210,3 +210,12 @@ def test_single_format_to_a_chosen_file_and_bad_format(
     assert export_session(session, folder, "vtt", out) == [out] and out.read_text().startswith("WEBVTT")
     with pytest.raises(ConfigError, match="use one of md, json, html, srt, vtt or all"):
         export_session(session, folder, "docx", None)
+
+
+def test_empty_and_unscored_session_exports(tmp_path: Path) -> None:
+    """A session aborted before any turn still exports every format without errors."""
+    s = Session(id="20261130-050000-0000", pack="pm-execution", case="uploads-drop", question="Q?", status="aborted")
+    paths = {p.suffix[1:]: p for p in export_session(s, tmp_path, "all", tmp_path / "out")}
+    assert paths["srt"].read_text() == "" and paths["vtt"].read_text() == "WEBVTT\n"
+    assert "Not scored yet." in paths["md"].read_text() and "Not scored yet" in paths["html"].read_text()
+    assert json.loads(paths["json"].read_text())["summary"]["answers"] == 0
