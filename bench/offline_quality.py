@@ -19,6 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from voicecoach.brain.analysis import clear_caches
 from voicecoach.brain.clarify import is_clarifying_question, matching_facts
 from voicecoach.brain.rubric import OfflineInterviewer
 from voicecoach.content import Pack
@@ -75,11 +76,12 @@ def conversation(pack: Pack, item: dict[str, Any]) -> Context:
 
 
 def _timed(call: Callable[[], T]) -> tuple[T, float]:
-    """The call's result and its best wall time in ms over REPEATS runs (the machine is shared; the best run is
-    the cost of the code, the others add other people's load)."""
+    """The call's result and its best cold wall time in ms over REPEATS runs (the machine is shared; the best run
+    is the cost of the code, the others add other people's load)."""
     best = float("inf")
     result = call()
     for _ in range(REPEATS):
+        clear_caches()  # time the cold path: every turn read from scratch
         t0 = time.perf_counter()
         result = call()
         best = min(best, (time.perf_counter() - t0) * 1000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Sequence
@@ -83,13 +84,27 @@ def find_signals(text: str, turn: int = 0, opening: bool = True) -> list[Signal]
 
     opening: this turn is the candidate's first word on the case, so jumping straight to a solution counts against.
     """
+    return list(_signals(text, turn, opening))
+
+
+def clear_caches() -> None:
+    """Forget memoised readings (for timing the cold path)."""
+    _signals.cache_clear()
+    analyse_text.cache_clear()
+
+
+@functools.lru_cache(maxsize=512)
+def _signals(text: str, turn: int, opening: bool) -> tuple[Signal, ...]:
+    kept = strip_instructions(text)
+    whole = " ".join(w.lower().replace("\u2019", "'") for w in _TOKEN.findall(kept.replace("%", " percent")))
+    present = tuple(c for c in CONCEPTS if c.pattern.search(whole) or c.pattern.pattern.startswith(r"\b(?:^"))
     found: list[Signal] = []
-    for n, sentence in enumerate(split_sentences(strip_instructions(text))):
-        found.extend(_sentence_signals(sentence, opening and n == 0, turn))
-    return found
+    for n, sentence in enumerate(split_sentences(kept)):
+        found.extend(_sentence_signals(sentence, opening and n == 0, turn, present))
+    return tuple(found)
 
 
-def _sentence_signals(sentence: str, first: bool, turn: int) -> list[Signal]:
+def _sentence_signals(sentence: str, first: bool, turn: int, concepts: tuple[Concept, ...] = CONCEPTS) -> list[Signal]:
     tokens = list(_TOKEN.finditer(sentence))
     if not tokens:
         return []
@@ -104,7 +119,7 @@ def _sentence_signals(sentence: str, first: bool, turn: int) -> list[Signal]:
         starts.append(pos)
         pos += len(w) + 1
     out: list[Signal] = []
-    for concept in CONCEPTS:
+    for concept in concepts:
         if concept.opening_only and not first:
             continue
         for m in concept.pattern.finditer(norm):
@@ -126,13 +141,7 @@ def _sentence_signals(sentence: str, first: bool, turn: int) -> list[Signal]:
 
 
 def _token_at(starts: list[int], char: int) -> int:
-    k = 0
-    for idx, s in enumerate(starts):
-        if s <= char:
-            k = idx
-        else:
-            break
-    return k
+    return max(bisect.bisect_right(starts, char) - 1, 0)
 
 
 def _make_signal(

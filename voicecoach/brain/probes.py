@@ -105,15 +105,15 @@ def phrasings(case: Case, dim: str) -> tuple[str, ...]:
 
 def quote_for(dim: str, turns: Sequence[Turn]) -> str | None:
     """A short quote from the candidate's latest answer to hang a probe on, located verbatim in the transcript."""
-    said = [t for t in reversed(turns) if t.role == "candidate" and t.text.strip()]
+    said = [(i, t) for i, t in reversed(list(enumerate(turns))) if t.role == "candidate" and t.text.strip()]
     if not said:
         return None
     candidates: list[str] = []
-    for turn in said:  # the latest answer first, then earlier ones
-        sigs = find_signals(turn.text)
+    for i, turn in said:  # the latest answer first, then earlier ones
+        sigs = find_signals(turn.text, i, opening=False)
         on_dim = sorted((s for s in sigs if s.dim == dim), key=lambda s: s.weight)  # negatives first: they invite probing
         candidates += [_around(s) for s in on_dim] + _proposals(turn.text)
-    candidates += [short_quote(s, _QUOTE_WORDS) for s in split_sentences(strip_instructions(said[0].text))]
+    candidates += [short_quote(s, _QUOTE_WORDS) for s in split_sentences(strip_instructions(said[0][1].text))]
     for c in candidates:
         c = _tidy(c)
         if len(c.split()) >= 2 and not _DEFLECTION.search(c):

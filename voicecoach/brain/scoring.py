@@ -16,7 +16,7 @@ from voicecoach.brain.analysis import (
     strip_instructions,
 )
 from voicecoach.brain.clarify import is_clarifying_question
-from voicecoach.brain.evidence import locate_all, normalise
+from voicecoach.brain.evidence import locate, normalise
 from voicecoach.brain.lexicon import CONCEPTS
 from voicecoach.brain.probes import COVERED, PROBED_DIMS
 from voicecoach.model import DIMENSIONS, Evidence, Score, Turn
@@ -150,6 +150,29 @@ NEEDED: dict[str, tuple[str, ...]] = {
 assert all(label in {c.label for c in CONCEPTS} for labels in NEEDED.values() for label in labels)
 
 
+def locate_signals(
+    signals: Sequence[Signal], turns: Sequence[Turn], memo: dict[tuple[str, int], Evidence | None] | None = None
+) -> tuple[Evidence, ...]:
+    """Evidence for each signal's quote, located (evidence.locate) in the very turn it came from; deduplicated.
+
+    memo shares look-ups between dimensions that quote the same clause.
+    """
+    memo = {} if memo is None else memo
+    found: list[Evidence] = []
+    tried: set[tuple[str, int]] = set()
+    for sig in signals:
+        key = (sig.quote, sig.turn)
+        if not 0 <= sig.turn < len(turns) or key in tried:
+            continue
+        tried.add(key)
+        if key not in memo:
+            memo[key] = locate(sig.quote, (turns[sig.turn],))
+        ev = memo[key]
+        if ev is not None and all((e.quote, e.turn) != (ev.quote, sig.turn) for e in found):
+            found.append(Evidence(quote=ev.quote, turn=sig.turn))
+    return tuple(found)
+
+
 def _missing(dim: str, reading: Reading) -> list[str]:
     have = {s.label for s in reading.signals}
     return [label for label in NEEDED.get(dim, ()) if label not in have][:2]
@@ -180,10 +203,11 @@ def assess_turns(turns: Sequence[Turn]) -> Assessment:
     fu, fu_why = follow_up_reading(turns, readings)
     readings["follow_up"] = fu
     scores: list[Score] = []
+    memo: dict[tuple[str, int], Evidence | None] = {}
     for dim in DIMENSIONS:
         r = readings[dim]
         chosen = [*r.positives[:2], *r.negatives[:1]] if dim != "follow_up" else list(r.signals)
-        evidence = locate_all((s.quote for s in chosen), turns)
+        evidence = locate_signals(chosen, turns, memo)
         score = r.score if evidence else min(r.score, NO_EVIDENCE_CAP)
         rationale = _rationale(dim, r, evidence, not evidence)
         if dim == "follow_up":
