@@ -40,11 +40,13 @@ TRAIL_S = 3.0
 QUESTION = "Our photo uploads dropped 20 percent last week. How would you investigate?"
 LJ = [f"ljspeech_LJ001-{i:04d}.wav" for i in range(1, 33)]
 MFA = ["mfa_acoustic_corpus.wav", "mfa_cold_corpus.wav", "mfa_cold_corpus3.wav"]
+# The "cold" recordings open quietly (the VAD misses their first ~1.8 s), so each leads its answer:
+# placed after another recording, that quiet start plus the gap would be a 2.6 s pause and end the turn.
 ANSWERS: dict[str, list[str]] = {
     "20 s": LJ[0:3],
-    "60 s": [*MFA[:2], *LJ[3:5]],
-    "120 s": [*MFA, *LJ[3:10]],
-    "180 s": ["longform_librivox_sonnets_I-III.wav", *LJ[10:14]],
+    "60 s": [MFA[2], MFA[0], *LJ[3:5]],
+    "120 s": [MFA[1], MFA[0], *LJ[3:13]],
+    "180 s": ["longform_librivox_sonnets_I-III.wav", *LJ[15:19]],
 }
 _FILLERS = {"um", "uh", "umm", "uhm", "er", "erm", "hmm", "yknow", "adif", "vocnoise"}
 
