@@ -262,3 +262,9 @@ def test_only_the_first_word_on_a_case_can_jump_to_solutions(pack: Pack) -> None
     assert "jumped straight to solutions" in {s.dimension: s for s in straight.scores}["clarify"].rationale
     for verdict in (after_probe, asked_first):
         assert "jumped straight" not in {s.dimension: s for s in verdict.scores}["clarify"].rationale
+
+
+def test_asking_to_repeat_the_question_gets_the_question(pack: Pack) -> None:
+    move = OfflineInterviewer().react(convo(pack, "Sorry, could you repeat the question?"))
+    assert move.kind == "clarification_answer"
+    assert move.text.endswith(pack.case("uploads-drop").question)

@@ -23,6 +23,9 @@ _ASKING = re.compile(
     re.IGNORECASE,
 )
 _NOT_ASKING = re.compile(r"^(?:what|how|when|where|why) (?:i|we)(?:'d| would| will|'ll)\b", re.IGNORECASE)
+_REPEAT = re.compile(
+    r"\b(?:repeat (?:the|that|your)|say (?:that|it) again|rephrase|what was the question|come again)\b", re.IGNORECASE
+)
 _MAX_WORDS = 60  # longer turns are answers, even if they contain a question
 _MAX_STATEMENT_WORDS = 14  # a short preface ("Before I answer, I'd like to check a few things.") is allowed
 
@@ -161,7 +164,10 @@ def matching_facts(case: Case, question: str) -> list[HiddenFact]:
 
 
 def answer_clarification(case: Case, question: str) -> str:
-    """What the interviewer says back: the matching hidden facts, or the case's no-data line."""
+    """What the interviewer says back: the question again if asked to repeat it, the matching hidden facts, or the
+    case's no-data line."""
+    if _REPEAT.search(question):
+        return f"Sure. {case.question}"
     facts = matching_facts(case, question)
     if not facts:
         return case.no_data_answer
