@@ -126,6 +126,9 @@ def quote_for(dim: str, turns: Sequence[Turn]) -> str | None:
 def _tidy(quote: str) -> str:
     """No leading filler or conjunction, no dangling function word at the end ("the error rate by")."""
     quote = _LEAD_WORDS.sub("", quote).strip(" ,.;:")
+    clause = re.split(r"[,;:]", quote)[0]
+    if len(clause.split()) >= 4:  # end at the clause, not mid-way into the next one
+        quote = clause
     words = quote.split()
     while len(words) > 2 and words[-1].lower().strip(",.;:") in _DANGLING:
         words.pop()
