@@ -57,6 +57,11 @@ _LIKE_NOT_FILLER_AFTER = _set(
     "do does did don't doesn't didn't to will might may can could should really also not who"
 )
 # "like" followed by an object is a comparison or preposition: "like a funnel", "like the old flow".
+# After these words a bare "like" is a discourse filler: "and like we", "it's like we", "was like trying".
+_LIKE_FILLER_AFTER = _set(
+    "and so but or just then um uh er erm hmm it's that's there's was is were are am i'm we're they're you're "
+    "he's she's be been being literally actually totally kinda"
+)
 _LIKE_OBJECTS = _DETERMINERS | _set("it him them me us someone something anyone")
 # "you know"/"I mean" are literal after these words: "do you know", "what I mean".
 _LITERAL_BEFORE = _set(
@@ -121,16 +126,19 @@ def _next(toks: Sequence[Token], i: int) -> str:
 
 
 def _like_is_filler(toks: Sequence[Token], i: int) -> bool:
-    """Real rules for "like": verb and comparison uses are not fillers."""
+    """Real rules for "like": only its filler contexts count; verb, comparison and "such as" uses do not."""
     prev_tok = toks[i - 1] if i > 0 else None
-    if prev_tok is not None and not prev_tok.pause_after and prev_tok.text in _LIKE_NOT_FILLER_AFTER:
+    prev = prev_tok.text if prev_tok is not None and not prev_tok.pause_after else ""
+    if prev in _LIKE_NOT_FILLER_AFTER:
         return False  # "I'd like to", "looks like", "users like it", "something like that"
-    if toks[i].pause_after or i + 1 >= len(toks):
-        return True  # "it's like, we ..." / trailing "like"
+    if toks[i].pause_after:
+        return True  # "it's like, we ..."
     nxt = _next(toks, i)
-    if nxt in _LIKE_OBJECTS:
-        return False  # "like a funnel", "like the old flow"
-    return not _NUMBER.match(nxt)  # "like 20 percent" approximates; "so like we ship" is a filler
+    if nxt in _SOUNDS or nxt == "like":
+        return True  # "like um", "like like"
+    if not nxt or nxt in _LIKE_OBJECTS or _NUMBER.match(nxt):
+        return False  # "like a funnel", "like the old flow", "like 20 percent"
+    return prev in _LIKE_FILLER_AFTER  # "so like we ship", "we were like trying"; not "abuse like retries"
 
 
 def _two_word_filler(toks: Sequence[Token], i: int, second: str) -> bool:
