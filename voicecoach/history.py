@@ -145,7 +145,9 @@ def format_progress_terminal(prog: Progress, width: int = 30) -> str:
         return trends(prog)[0]
     pts = prog.points[-width:]
     first, last = nice_date(pts[0].created_at), nice_date(pts[-1].created_at)
-    title = f"Progress{f' ({prog.pack})' if prog.pack else ''}: {len(prog.points)} scored sessions, {first} to {last}"
+    n = len(prog.points)
+    span = first if first == last else f"{first} to {last}"
+    title = f"Progress{f' ({prog.pack})' if prog.pack else ''}: {n} scored session{'s' if n != 1 else ''}, {span}"
     rows: list[tuple[str, str, str, str]] = []
     for dim in prog.dimensions:
         values = prog.series(dim)[-width:]
