@@ -11,15 +11,36 @@ import re
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "speech-corpus"
 
-_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen \
-seventeen eighteen nineteen".split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _SPELLING = {
     "alright": "all right",
     "ok": "okay",
@@ -128,8 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run both systems over the corpus, print the table and write docs/transcription.md's figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=0, help="only the first N rows (for a quick look)")
-    parser.add_argument("--out", type=Path, default=REPO / "docs" / "transcription-bench.md")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "transcription.md")
+    parser.add_argument("--no-prompt", action="store_true", help="also run the product path without the prompt")
     parser.add_argument("--model", default="tiny.en")
+    parser.add_argument("--dump", type=Path, help="also write every file's hypotheses to this TSV")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
     from faster_whisper import WhisperModel
@@ -142,18 +165,22 @@ def main(argv: list[str] | None = None) -> int:
     product = WhisperTranscriber(SttOptions(model=args.model))
     product.load()
     plain = WhisperModel(resolve_model(args.model), device="cpu", compute_type="int8")
-    systems = {
-        "product": lambda p: product.transcribe_file(p, prompt=DISFLUENT_PROMPT).text,
-        "product, no prompt": lambda p: product.transcribe_file(p).text,
+    systems: dict[str, Callable[[Path], str]] = {
+        "product (DISFLUENT_PROMPT)": lambda p: product.transcribe_file(p, prompt=DISFLUENT_PROMPT).text,
         "plain faster-whisper": lambda p: " ".join(s.text for s in plain.transcribe(str(p))[0]),
     }
+    if args.no_prompt:
+        systems["product, no prompt"] = lambda p: product.transcribe_file(p).text
     errors: dict[str, dict[str, list[int]]] = {s: defaultdict(lambda: [0, 0]) for s in systems}
     seconds = dict.fromkeys(systems, 0.0)
+    dump: list[str] = []
     for i, row in enumerate(rows, 1):
         ref = normalise(row.reference)
         for name, run in systems.items():
             t0 = time.perf_counter()
-            hyp = normalise(run(CORPUS / row.file))
+            raw = run(CORPUS / row.file)
+            dump.append("\t".join((row.file, row.style, name, raw.replace("\t", " "))))
+            hyp = normalise(raw)
             seconds[name] += time.perf_counter() - t0
             e = edit_distance(ref, hyp)
             for key in (row.style, "pooled"):
@@ -164,14 +191,31 @@ def main(argv: list[str] | None = None) -> int:
     table = _table(errors, list(systems))
     speed = "\n".join(f"- {name}: {audio_s / max(seconds[name], 1e-9):.1f}x real time" for name in systems)
     command = "python bench/wer.py" + (f" --limit {args.limit}" if args.limit else "")
+    command += " --no-prompt" if args.no_prompt else ""
     text = (
         f"Command: `{command}` (model {args.model}, int8, CPU; {len(rows)} gold rows, {audio_s / 60:.1f} min, "
         f"longform_derived rows excluded; normaliser: bench/wer.py `normalise`)\n\n{table}\n\nSpeed:\n{speed}\n"
     )
     print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
+    write_between_markers(args.out, text)
+    if args.dump:
+        args.dump.write_text("\n".join(dump) + "\n", encoding="utf-8")
     return 0
+
+
+START, END = "<!-- bench/wer.py:start -->", "<!-- bench/wer.py:end -->"
+
+
+def write_between_markers(path: Path, text: str) -> None:
+    """Replace the figures between the markers in path (or create it holding just them)."""
+    block = f"{START}\n{text}{END}"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if START in old and END in old:
+        new = old[: old.index(START)] + block + old[old.index(END) + len(END) :]
+    else:
+        new = (old + "\n\n" if old else "") + block + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(new, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -219,3 +219,42 @@ def test_non_english_speech_gets_a_note(stt: WhisperTranscriber, tmp_path: Path,
         subprocess.run(["espeak-ng", "-v", lang, "-w", str(raw), line], check=True, capture_output=True)
         assert NOT_ENGLISH_NOTE in stt.transcribe_file(raw).notes, lang
     assert stt.transcribe_file(corpus_dir / "ljspeech_LJ001-0001.wav").notes == ()
+
+
+def test_audio_fixtures_manifest_and_demo_answers(stt: WhisperTranscriber, repo_root: Path) -> None:
+    """Every fixture has its text, licence and attribution; the demo answers are heard with their key words."""
+    import json
+    import wave
+
+    fixtures = repo_root / "audio_fixtures"
+    items = json.loads((fixtures / "manifest.json").read_text(encoding="utf-8"))
+    assert {i["file"] for i in items} >= {"demo-01-clarify.wav", "demo-02-weak.wav", "demo-03-strong.wav"}
+    for item in items:
+        for key in ("file", "transcript", "expected", "source", "licence", "attribution"):
+            assert item.get(key), f"{item.get('file')}: {key} missing"
+        with wave.open(str(fixtures / item["file"])) as w:
+            assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (16000, 1, 2)
+            assert abs(w.getnframes() / 16000 - item["duration_s"]) < 0.05
+    assert 20 <= next(i for i in items if i["file"] == "demo-02-weak.wav")["duration_s"] <= 30
+    assert 40 <= next(i for i in items if i["file"] == "demo-03-strong.wav")["duration_s"] <= 60
+    for item in (i for i in items if i["kind"] == "demo"):
+        heard = stt.transcribe_file(fixtures / item["file"], prompt=DISFLUENT_PROMPT).text
+        got = set(normalise(heard))
+        missing = [k for k in item["key_words"] if k not in got]
+        assert len(missing) <= len(item["key_words"]) // 5, f"{item['file']}: missing {missing} in {heard}"
+        assert wer(item["transcript"], heard) < 0.3, heard
+
+
+def test_file_decoded_in_small_blocks_matches_reference(
+    stt: WhisperTranscriber, corpus_dir: Path, refs: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Block-by-block decoding (bounded memory) cuts only between utterances: nothing lost or doubled."""
+    import voicecoach.speech.stt as stt_module
+
+    monkeypatch.setattr(stt_module, "_FILE_BLOCK_S", 7.0)
+    name = "mfa_cold_corpus3.wav"
+    result = stt.transcribe_file(corpus_dir / name, prompt=DISFLUENT_PROMPT)
+    assert wer(refs[name], result.text) < 0.2, result.text
+    starts = [w.start_s for s in result.segments for w in s.words]
+    assert starts == sorted(starts) and starts[-1] > 20.0
+    assert result.duration_s == pytest.approx(24.65, abs=0.05)

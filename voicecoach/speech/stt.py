@@ -171,16 +171,37 @@ class WhisperTranscriber:
         for group in self._groups(spans):
             stats.speech_s += sum(e - s for s, e in group) / SAMPLE_RATE_HZ
             trial = _Stats()
-            got = self._decode(audio, group[0][0], group[-1][1], offset_s, _prompt(prompt, before, out), trial)
-            if len(group) > 1 and any(_skipped(got, span, offset_s) for span in group):
-                # Whisper skipped an utterance inside the window (tiny.en dropped a 10 s sentence this way):
-                # decode the group again one utterance at a time.
-                got, trial = [], _Stats()
-                for s, e in group:
-                    got.extend(self._decode(audio, s, e, offset_s, _prompt(prompt, before, out + got), trial))
+            out.extend(self._decode_checked(audio, group, offset_s, prompt, before, out, trial, depth=0))
             stats.add(trial)
-            out.extend(got)
         return out
+
+    def _decode_checked(
+        self,
+        audio: AudioArray,
+        spans: list[tuple[int, int]],
+        offset_s: float,
+        prompt: str | None,
+        before: str,
+        done: list[Segment],
+        stats: _Stats,
+        depth: int,
+    ) -> list[Segment]:
+        """Decode spans as one window; if Whisper skipped speech or looped, decode smaller pieces instead.
+
+        tiny.en dropped a 10 s sentence inside a window, and looped on "then ship the fix..." three times
+        while dropping the next 15 s; smaller windows (each utterance, or halves split at the quietest
+        moment) recover the words.
+        """
+        trial = _Stats()
+        got = self._decode(audio, spans[0][0], spans[-1][1], offset_s, _prompt(prompt, before, done), trial)
+        failed = _looped(got) or any(_skipped(got, span, offset_s) for span in spans)
+        pieces = spans if len(spans) > 1 else _halves(audio, spans[0])
+        if failed and depth < 2 and len(pieces) > 1:
+            got, trial = [], _Stats()
+            for piece in pieces:
+                got.extend(self._decode_checked(audio, [piece], offset_s, prompt, before, done + got, trial, depth + 1))
+        stats.add(trial)
+        return got
 
     def _decode(
         self, audio: AudioArray, start: int, end: int, offset_s: float, prompt: str | None, stats: _Stats
@@ -238,6 +259,30 @@ def _invented(text: str, duration_s: float, no_speech_prob: float, avg_logprob: 
     if no_speech_prob > 0.6 and avg_logprob < -1.0:
         return True
     return len(text) / max(duration_s, 0.01) > _MAX_CHARS_PER_S
+
+
+def _looped(segments: list[Segment]) -> bool:
+    """Whisper's repetition loop: the same sentence of three or more words twice in one window."""
+    seen: set[str] = set()
+    for s in segments:
+        key = " ".join("".join(c for c in s.text.lower() if c.isalnum() or c == " ").split())
+        if len(key.split()) >= 3 and key in seen:
+            return True
+        seen.add(key)
+    return False
+
+
+def _halves(audio: AudioArray, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """Split a long utterance at its quietest 100 ms in the middle third (between words, usually)."""
+    start, end = span
+    if end - start < 4 * SAMPLE_RATE_HZ:
+        return [span]
+    frame = SAMPLE_RATE_HZ // 10
+    lo, hi = start + (end - start) // 3, start + 2 * (end - start) // 3
+    n = (hi - lo) // frame
+    energy = np.square(audio[lo : lo + n * frame].astype(np.float64)).reshape(n, frame).mean(axis=1)
+    cut = lo + int(np.argmin(energy)) * frame + frame // 2
+    return [(start, cut), (cut, end)]
 
 
 def _skipped(segments: list[Segment], span: tuple[int, int], offset_s: float) -> bool:
