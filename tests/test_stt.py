@@ -258,3 +258,12 @@ def test_file_decoded_in_small_blocks_matches_reference(
     starts = [w.start_s for s in result.segments for w in s.words]
     assert starts == sorted(starts) and starts[-1] > 20.0
     assert result.duration_s == pytest.approx(24.65, abs=0.05)
+
+
+def test_quiet_sentence_after_long_silence_is_kept(stt: WhisperTranscriber, corpus_dir: Path) -> None:
+    speech = 0.02 * load_audio(corpus_dir / "ljspeech_LJ001-0004.wav")  # peaks near -35 dBFS
+    audio = np.concatenate([np.zeros(170 * SAMPLE_RATE_HZ, np.float32), speech]).astype(np.float32)
+    assert float(np.sqrt(np.mean(audio**2))) < 3e-4  # quieter, over the whole array, than the silence gate
+    result = stt.transcribe(audio)
+    assert {"block", "books", "printed"} <= set(normalise(result.text)), result.text
+    assert result.segments[0].start_s > 169.0

@@ -22,7 +22,7 @@ DISFLUENT_PROMPT = "Um, so, uh, I think, you know, we'd, like, look at the funne
 NOT_ENGLISH_NOTE = "speech may not be English; the transcript may be unreliable"
 PROMPT_TAIL_CHARS = 200  # how much of the text so far is carried into the next utterance's prompt
 MIN_FILE_S = 0.25  # a file shorter than this cannot hold an answer
-_MIN_RMS = 3e-4  # about -70 dBFS: below this there is nothing to hear
+_MIN_RMS = 3e-4  # about -70 dBFS in the loudest 100 ms: below this there is nothing to hear
 _MIN_SPEECH_S = 0.25  # VAD speech shorter than this is treated as a click, not words
 _FILE_BLOCK_S = 120.0
 _MAX_CHARS_PER_S = 40.0
@@ -136,7 +136,7 @@ class WhisperTranscriber:
         from faster_whisper.vad import VadOptions, get_speech_timestamps
 
         seg = self.segmentation
-        if audio.size < SAMPLE_RATE_HZ // 10 or float(np.sqrt(np.mean(audio**2))) < _MIN_RMS:
+        if audio.size < SAMPLE_RATE_HZ // 10 or _loudest_rms(audio) < _MIN_RMS:
             return []
         opts = VadOptions(
             threshold=seg.vad_threshold,
@@ -259,6 +259,15 @@ def _invented(text: str, duration_s: float, no_speech_prob: float, avg_logprob: 
     if no_speech_prob > 0.6 and avg_logprob < -1.0:
         return True
     return len(text) / max(duration_s, 0.01) > _MAX_CHARS_PER_S
+
+
+def _loudest_rms(audio: AudioArray) -> float:
+    """RMS of the loudest 100 ms (a whole-block RMS would hide a quiet sentence in minutes of silence)."""
+    frame = SAMPLE_RATE_HZ // 10
+    n = audio.size // frame
+    if n == 0:
+        return float(np.sqrt(np.mean(np.square(audio, dtype=np.float64))))
+    return float(np.sqrt(np.square(audio[: n * frame], dtype=np.float64).reshape(n, frame).mean(axis=1).max()))
 
 
 def _looped(segments: list[Segment]) -> bool:
