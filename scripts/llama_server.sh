@@ -25,8 +25,9 @@ build() {
   for tool in cmake g++ make; do
     command -v "$tool" >/dev/null || { log "missing $tool: install it (apt-get install cmake g++ make)"; exit 1; }
   done
-  local work; work="$(mktemp -d "${TMPDIR:-/tmp}/llama-build.XXXXXX")"
-  trap 'rm -rf "$work"' EXIT
+  BUILD_WORK="$(mktemp -d "${TMPDIR:-/tmp}/llama-build.XXXXXX")"
+  trap 'rm -rf "$BUILD_WORK"' EXIT
+  local work="$BUILD_WORK"
   log "downloading llama-cpp-python==$VERSION sdist"
   "$PY" -m pip download -q --no-binary :all: --no-deps "llama-cpp-python==$VERSION" -d "$work"
   tar -xzf "$work"/llama_cpp_python-*.tar.gz -C "$work"

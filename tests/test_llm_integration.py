@@ -28,7 +28,7 @@ from voicecoach.brain.rubric import OfflineInterviewer
 from voicecoach.config import LlmOptions
 from voicecoach.content import Pack
 from voicecoach.interview import Parts, new_session, run_session
-from voicecoach.model import DIMENSIONS, Turn, Verdict
+from voicecoach.model import DIMENSIONS, Session, Turn, Verdict
 from voicecoach.packs import load_pack
 from voicecoach.ports import Context, Spoken
 from voicecoach.store import SessionStore
@@ -78,6 +78,8 @@ def _free_port() -> int:
         return port
 
 
+# One thread by default: on a shared, oversubscribed CPU ggml's spinning thread barriers made two threads
+# 10x slower (2 tokens/s against 28 with one); set LLAMA_THREADS on a machine of your own.
 def start_server(tmp: Path) -> Server:
     """Start llama-server on a free port on 127.0.0.1 and wait until /health says ok."""
     binary, model = _script("build"), _script("model")
@@ -86,7 +88,7 @@ def start_server(tmp: Path) -> Server:
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [binary, "-m", model, "--host", "127.0.0.1", "--port", str(port), "-c", "8192", "-np", "1",
-             "-t", "2", "--no-webui"],
+             "-t", os.environ.get("LLAMA_THREADS", "1"), "--no-webui"],
             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
         )
     server = Server(proc, f"http://127.0.0.1:{port}/v1", log)
@@ -189,13 +191,13 @@ class KillingSpeaker(FakeSpeaker):
 
 
 def _session(tmp_path: Path, pack: Pack, brain: FallbackInterviewer, answers: list[str],
-             speaker: FakeSpeaker) -> tuple[Parts, object]:
+             speaker: FakeSpeaker) -> Session:
     case = pack.case("uploads-drop")
     store = SessionStore(tmp_path / "sessions")
     session = new_session(store, pack, case, brain.name, {})
     parts = Parts(speaker=speaker, listener=TextAnswersListener(answers), interviewer=brain, store=store, pack=pack,
                   case=case, max_follow_ups=2)
-    return parts, run_session(parts, session)
+    return run_session(parts, session)
 
 
 ANSWERS = [
@@ -207,17 +209,17 @@ ANSWERS = [
 
 def test_full_text_session_through_run_session(server: Server, pack: Pack, tmp_path: Path) -> None:
     brain = FallbackInterviewer(LiteLLMInterviewer(options(server)), OfflineInterviewer())
-    parts, session = _session(tmp_path, pack, brain, list(ANSWERS), FakeSpeaker())
-    assert session.status == "completed"  # type: ignore[attr-defined]
-    turns = session.turns  # type: ignore[attr-defined]
+    session = _session(tmp_path, pack, brain, list(ANSWERS), FakeSpeaker())
+    assert session.status == "completed"
+    turns = session.turns
     llm_turns = [t for t in turns if t.role == "interviewer" and t.interviewer == "llm:openai/smollm2-135m"]
     assert llm_turns, f"the LLM judged no turn: {[(t.kind, t.interviewer) for t in turns]} {brain.events}"
-    assert set(session.scores) == set(DIMENSIONS)  # type: ignore[attr-defined]
+    assert set(session.scores) == set(DIMENSIONS)
     ctx = Context(pack=pack, case=pack.case("uploads-drop"), turns=tuple(turns))
-    for s in session.scores.values():  # type: ignore[attr-defined]
+    for s in session.scores.values():
         for ev in s.evidence:
             assert turns[ev.turn].role == "candidate" and ev.quote in turns[ev.turn].text
-    assert turns[-1].kind == "feedback" and turns[-1].text == session.feedback  # type: ignore[attr-defined]
+    assert turns[-1].kind == "feedback" and turns[-1].text == session.feedback
     assert len(ctx.turns) == len(turns)
 
 
@@ -226,16 +228,16 @@ def test_server_killed_mid_session_offline_finishes_and_the_switch_is_noted(pack
     try:
         primary = LiteLLMInterviewer(options(own))
         brain = FallbackInterviewer(primary, OfflineInterviewer())
-        parts, session = _session(tmp_path, pack, brain, list(ANSWERS), KillingSpeaker(own))
+        session = _session(tmp_path, pack, brain, list(ANSWERS), KillingSpeaker(own))
     finally:
         own.stop()
-    turns = session.turns  # type: ignore[attr-defined]
+    turns = session.turns
     replies = [t for t in turns if t.role == "interviewer" and t.kind != "note"]
     assert replies[1].interviewer == "llm:openai/smollm2-135m", "the first turn should be the LLM's"
     notes = [t.text for t in turns if t.kind == "note" and t.text.startswith("The LLM did not answer")]
-    assert notes and notes[0] == "The LLM did not answer (connection); the offline interviewer took this turn." \
-        or notes[0].startswith("The LLM did not answer (connection); the offline interviewer took the scoring.")
+    assert notes, [(t.kind, t.text) for t in turns]
+    assert notes[0].startswith("The LLM did not answer (connection); the offline interviewer took ")
     assert all(t.interviewer == "offline" for t in replies[2:]), [(t.kind, t.interviewer) for t in replies]
-    assert session.status == "completed" and session.interviewer == "offline"  # type: ignore[attr-defined]
-    assert set(session.scores) == set(DIMENSIONS)  # type: ignore[attr-defined]
+    assert session.status == "completed" and session.interviewer == "offline"
+    assert set(session.scores) == set(DIMENSIONS)
     assert brain.events and all("(connection)" in e for e in brain.events)

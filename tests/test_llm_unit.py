@@ -19,7 +19,15 @@ from voicecoach.brain.evidence import normalise
 from voicecoach.brain.fallback import FallbackInterviewer
 from voicecoach.brain.llm import LiteLLMInterviewer, fill, strip_for_model
 from voicecoach.brain.llm_client import LLMCallError, LlmClient, SentenceStream, partial_string, provider_notice
-from voicecoach.brain.llm_schema import ASSESS_SCHEMA, REACT_SCHEMA, ReplyError, parse_reply, validate
+from voicecoach.brain.llm_schema import (
+    ASSESS_SCHEMA,
+    REACT_SCHEMA,
+    SERVER_MAX_LENGTHS,
+    ReplyError,
+    parse_reply,
+    validate,
+    with_max_lengths,
+)
 from voicecoach.brain.rubric import OfflineInterviewer
 from voicecoach.config import LlmOptions
 from voicecoach.content import Pack
@@ -124,6 +132,10 @@ def test_schemas_use_score_enums_and_parse_rejects_bad_replies() -> None:
     assert any("missing 'clarify'" in p for p in problems)
     with pytest.raises(LLMError, match="nope"):
         fill("{{nope}}", {})
+    bounded = with_max_lengths(ASSESS_SCHEMA, SERVER_MAX_LENGTHS)
+    metrics = bounded["properties"]["scores"]["properties"]["metrics"]["properties"]
+    assert metrics["rationale"]["maxLength"] == 160 and metrics["quotes"]["items"]["maxLength"] == 100
+    assert "maxLength" not in json.dumps(ASSESS_SCHEMA), "the unbounded schema (hosted models) must stay unchanged"
 
 
 # ---- react -----------------------------------------------------------------------------------------------

@@ -12,7 +12,15 @@ from voicecoach.brain.analysis import split_sentences, strip_instructions
 from voicecoach.brain.clarify import matching_facts
 from voicecoach.brain.evidence import locate, locate_all, normalise
 from voicecoach.brain.llm_client import LLMCallError, LlmClient, SentenceStream, provider_notice
-from voicecoach.brain.llm_schema import ASSESS_SCHEMA, REACT_SCHEMA, ReplyError, parse_reply, response_format
+from voicecoach.brain.llm_schema import (
+    ASSESS_SCHEMA,
+    REACT_SCHEMA,
+    SERVER_MAX_LENGTHS,
+    ReplyError,
+    parse_reply,
+    response_format,
+    with_max_lengths,
+)
 from voicecoach.brain.probes import asked_follow_ups
 from voicecoach.brain.scoring import NO_EVIDENCE_CAP, assess_turns
 from voicecoach.config import LlmOptions
@@ -185,7 +193,8 @@ class LiteLLMInterviewer:
         check: Callable[[dict[str, Any]], None], stream: SentenceStream | None = None,
     ) -> tuple[dict[str, Any], int]:
         """A reply that parses and passes check, with one repair round; LLMCallError otherwise."""
-        fmt = response_format(name, schema)
+        sent = with_max_lengths(schema, SERVER_MAX_LENGTHS) if self.options.base_url else schema
+        fmt = response_format(name, sent)
         for attempt in (1, 2):
             if stream is not None and attempt == 1:
                 content = self.client.stream(messages, fmt, stream.feed, max_tokens)
@@ -227,7 +236,8 @@ class LiteLLMInterviewer:
         total = time.monotonic() - started
         first = stream.first_sentence_s if stream is not None and stream.first_sentence_s is not None else total
         self.last_timings = {"llm_s": total, "time_to_first_sentence_s": first, "attempts": float(attempts)}
-        facts = [f for f in data["facts"] if isinstance(f, str)] if data["kind"] == "clarification_answer" else []
+        topics = {f.topic for f in ctx.case.hidden_facts}
+        facts = [f for f in data["facts"] if f in topics] if data["kind"] == "clarification_answer" else []
         targets = tuple(dict.fromkeys(t for t in data["targets"] if t in DIMENSIONS))
         return Move(kind=data["kind"], text=text, targets=targets, note=("facts: " + ", ".join(facts)) if facts else "")
 

@@ -51,6 +51,28 @@ ASSESS_SCHEMA: dict[str, Any] = {
 }
 
 
+# Sent only to self-hosted OpenAI-compatible servers (llama.cpp, vLLM), whose grammars enforce them and so
+# keep a small model from rambling until max_tokens cuts the JSON off; replies are validated without them.
+SERVER_MAX_LENGTHS: dict[str, int] = {"text": 240, "facts": 40, "rationale": 160, "quotes": 100, "feedback": 400}
+
+
+def with_max_lengths(schema: dict[str, Any], limits: dict[str, int]) -> dict[str, Any]:
+    """A copy of schema whose string properties (and string items of array properties) named in limits get maxLength."""
+    out = dict(schema)
+    props = schema.get("properties")
+    if isinstance(props, dict):
+        new_props: dict[str, Any] = {}
+        for key, sub in props.items():
+            sub = with_max_lengths(sub, limits)
+            if key in limits and sub.get("type") == "string":
+                sub["maxLength"] = limits[key]
+            elif key in limits and sub.get("type") == "array" and sub.get("items", {}).get("type") == "string":
+                sub["items"] = {**sub["items"], "maxLength": limits[key]}
+            new_props[key] = sub
+        out["properties"] = new_props
+    return out
+
+
 class ReplyError(ValueError):
     """A reply that is not valid JSON or does not match its schema; the message goes back to the model."""
 
