@@ -127,9 +127,14 @@ def interviewer_reaction_s(text: str) -> float | None:
     return time.perf_counter() - t0
 
 
-def run(fast: bool, only: list[str]) -> list[dict[str, float | str]]:
+def run(fast: bool, only: list[str], greedy: bool = False) -> list[dict[str, float | str]]:
     transcriber = WhisperTranscriber(SttOptions())
     transcriber.load()
+    if greedy:  # diagnostic: no temperature fallback in Whisper (a proposed stt.py change), both paths alike
+        import functools
+
+        model = transcriber._model
+        model.transcribe = functools.partial(model.transcribe, temperature=0.0)
     results: list[dict[str, float | str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -158,8 +163,10 @@ def run(fast: bool, only: list[str]) -> list[dict[str, float | str]]:
                 "wer_streaming": round(wer(ref, answer.transcript.text), 4),
                 "wer_whole": round(wer(ref, whole.text), 4),
                 "react_s": round(react, 4) if react is not None else -1.0,
+                "text_streaming": answer.transcript.text,
+                "text_whole": whole.text,
             }
-            print(json.dumps(row), file=sys.stderr, flush=True)
+            print(json.dumps({k: v for k, v in row.items() if not k.startswith("text")}), file=sys.stderr, flush=True)
             results.append(row)
     return results
 
@@ -202,10 +209,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fast", action="store_true", help="feed as fast as possible (no real-time overlap)")
     parser.add_argument("--out", type=Path, help="write the markdown table here (JSON beside it)")
+    parser.add_argument("--no-fallback", action="store_true", help="Whisper without temperature fallback")
     parser.add_argument("--only", nargs="*", default=[], help="labels to run, e.g. 20s 60s")
     args = parser.parse_args()
-    command = ".venv/bin/python bench/turn_latency.py" + (" --fast" if args.fast else "")
-    rows = run(args.fast, args.only)
+    flags = [f for f, on in (("--fast", args.fast), ("--no-fallback", args.no_fallback)) if on]
+    command = " ".join([".venv/bin/python bench/turn_latency.py", *flags])
+    rows = run(args.fast, args.only, args.no_fallback)
     report = table(rows, command)
     if args.out:
         args.out.write_text(report, encoding="utf-8")
