@@ -96,6 +96,8 @@ def test_thinking_pause_does_not_end_the_turn_and_the_same_wav_ends_at_the_same_
     assert first.end_reason == "silence"
     assert {"clarify", "goal", "weekly", "retention"} <= set(words(first.transcript.text))
     assert first.timings["utterances"] == 2
+    weekly = [w for s in first.transcript.segments for w in s.words if normalise(w.text) == "weekly"]
+    assert weekly and weekly[0].start_s > clips["a"].size / SR + 1.2  # second utterance shifted to answer time
     assert 2.0 <= first.timings["end_of_turn_wait_s"] < 2.0 + 0.032
     second = listen(listener(wav, transcriber, vad), tmp_path, 1)
     assert second.timings["end_sample"] == first.timings["end_sample"]
@@ -207,8 +209,6 @@ def test_pre_roll_keeps_the_first_word_and_the_wav_holds_exactly_the_kept_audio(
     onset = start + round(0.4 * SR)  # the WAV starts 0.4 s before the detected onset (a window boundary)
     assert onset % 512 == 0 and SR <= onset <= 1.2 * SR
     np.testing.assert_allclose(saved, load_audio(wav)[start : start + saved.size], atol=1 / 32767)
-    first_word = answer.transcript.segments[0].words[0]
-    assert 0.1 <= first_word.start_s <= 1.0  # answer time: the 0.4 s pre-roll comes first
 
 
 def test_sixty_seconds_of_real_speech_loses_no_sentence(
