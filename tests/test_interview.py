@@ -116,11 +116,18 @@ def test_spoken_commands_repeat_pause_resume_and_stop(tmp_path: Path) -> None:
     brain = ScriptedInterviewer([])
     parts, session = _parts(tmp_path, [], brain)
     parts.listener = _CommandListener(
-        [("Repeat the question.", "repeat"), ("Pause.", "pause"), ("Resume.", "resume"), ("Stop the interview.", "stop")]
+        [
+            ("Repeat the question.", "repeat"),
+            ("Pause.", "pause"),
+            ("Talking to someone else meanwhile.", None),
+            ("Resume.", "resume"),
+            ("Stop the interview.", "stop"),
+        ]
     )
     run_session(parts, session)
     lines = parts.speaker.lines  # type: ignore[attr-defined]
     assert lines[1] == session.question  # repeated verbatim
     assert "Paused" in lines[2] and session.question in lines[3]
     assert [e["command"] for e in session.events] == ["repeat", "pause", "resume", "stop"]
+    assert all("someone else" not in t.text for t in session.turns)  # speech while paused is not an answer
     assert session.status == "completed" and session.turns[-1].kind == "feedback"

@@ -6,10 +6,11 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from voicecoach.config import Config, LlmOptions, SttOptions, TtsOptions
 from voicecoach.errors import ConfigError, VoicecoachError
-from voicecoach.ports import Interviewer, Listener, Speaker, Transcriber
+from voicecoach.ports import Answer, Interviewer, Listener, Speaker, Transcriber
 
 
 def build_transcriber(stt: SttOptions) -> Transcriber:
@@ -111,5 +112,28 @@ def build_listener(
     from voicecoach.audio.sources import EnterKey, open_source
 
     source = open_source(cfg.input_device, cfg.turn, fast=fast)
-    enter = EnterKey().start().pressed if sys.stdin is not None and sys.stdin.isatty() else None
-    return LiveListener(source, transcriber, cfg.turn, nudge=nudge, enter_pressed=enter)
+    if sys.stdin is None or not sys.stdin.isatty():
+        return LiveListener(source, transcriber, cfg.turn, nudge=nudge)
+    return _EnterClearing(LiveListener(source, transcriber, cfg.turn, nudge=nudge), EnterKey().start())
+
+
+class _EnterClearing:
+    """Forgets an Enter pressed while the question was spoken, so it cannot end the next answer at once."""
+
+    def __init__(self, listener: Listener, key: EnterKeyLike) -> None:
+        self._listener = listener
+        self._key = key
+        setattr(listener, "enter_pressed", key.pressed)
+
+    def listen(self, question: str, wav_path: Path, prompt_tail: str = "") -> Answer | None:
+        """Clear earlier presses, then listen."""
+        self._key.clear()
+        return self._listener.listen(question, wav_path, prompt_tail)
+
+
+class EnterKeyLike(Protocol):
+    """What _EnterClearing needs of audio.sources.EnterKey."""
+
+    def clear(self) -> None: ...
+
+    def pressed(self) -> bool: ...

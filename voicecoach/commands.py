@@ -13,7 +13,6 @@ from voicecoach.config import Config
 from voicecoach.content import Case, Pack, adhoc_case
 from voicecoach.errors import ConfigError
 from voicecoach.model import Session
-from voicecoach.ports import Speaker
 from voicecoach.store import SessionStore
 
 DEMO_CASE = "uploads-drop"
@@ -118,7 +117,7 @@ def run_existing(
 ) -> int:
     """Build the parts, run the session to its feedback, export, and print where it is."""
     from voicecoach import build
-    from voicecoach.interview import Parts, run_session
+    from voicecoach.interview import Parts, is_paused, run_session
 
     folder = store.dir(session.id)
     speaker = build.build_speaker(cfg.tts, folder)
@@ -130,9 +129,12 @@ def run_existing(
     if transcriber is not None:
         out("Loading the speech model in the background…")
         build.Preload(transcriber, on_ready=lambda s: out(f"[speech model ready in {s:.1f} s]"))
-    listener = build.build_listener(
-        cfg, transcriber, answers, answers_text, nudge=lambda line: _nudge(speaker, line), fast=fast
-    )
+    def nudge(line: str) -> None:
+        if not is_paused(session):
+            _echo("interviewer", line)
+            speaker.say(line)
+
+    listener = build.build_listener(cfg, transcriber, answers, answers_text, nudge=nudge, fast=fast)
     parts = Parts(
         speaker=speaker, listener=listener, interviewer=interviewer, store=store, pack=pack, case=case,
         max_follow_ups=cfg.interview.max_follow_ups, echo=_echo,
@@ -148,11 +150,6 @@ def run_existing(
                 out(f"Exported {path}")
     out(str(folder))
     return 0
-
-
-def _nudge(speaker: Speaker, line: str) -> None:
-    _echo("interviewer", line)
-    speaker.say(line)
 
 
 def _echo(who: str, text: str) -> None:

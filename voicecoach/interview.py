@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from voicecoach.audio.turn import INTERRUPTION_LINE
 from voicecoach.content import Case, Pack
 from voicecoach.delivery import analyse_session, analyse_turn
 from voicecoach.model import Move, Session, Transcript, Turn, TurnKind
@@ -66,7 +67,12 @@ def _run(parts: Parts, session: Session) -> None:
             if _handle_command(parts, session, answer):
                 continue
             break
+        if answer.end_reason == "no_speech":  # nothing said even after the nudges: end the questions
+            session.events.append({"type": "no_speech", "at_turn": len(session.turns)})
+            break
         _add_answer(parts, session, answer)
+        if answer.end_reason == "length_cap":
+            _say(parts, session, "note", INTERRUPTION_LINE)
         move = _react(parts, session, answer)
         if move.kind == "wrap_up":
             break
@@ -161,14 +167,35 @@ def _handle_command(parts: Parts, session: Session, answer: Answer) -> bool:
         return True
     if command == "pause":
         _say(parts, session, "note", "Paused. Say resume when you're ready to go on.")
-        return True
+        return _paused(parts, session)
     if command == "resume":
-        _say(parts, session, "note", "Welcome back. " + _last_question_text(session))
+        _say(parts, session, "note", "We're not paused. " + _last_question_text(session))
         return True
     if command == "skip":
         _say(parts, session, "note", "Sure, let's leave that one there.")
         return False
     return False  # stop
+
+
+def _paused(parts: Parts, session: Session) -> bool:
+    """Keep listening, ignoring what is said, until "resume" (True) or "stop" / the input ending (False)."""
+    while True:
+        answer = _listen(parts, session, "")
+        if answer is None:
+            return False
+        if answer.command in ("resume", "stop"):
+            session.events.append({"type": "command", "command": answer.command, "at_turn": len(session.turns)})
+            parts.store.save(session)
+            if answer.command == "stop":
+                return False
+            _say(parts, session, "note", "Welcome back. " + _last_question_text(session))
+            return True
+
+
+def is_paused(session: Session) -> bool:
+    """True between a spoken "pause" and the "resume" that ends it (the nudge stays quiet then)."""
+    commands = [e["command"] for e in session.events if e.get("type") == "command"]
+    return bool(commands) and commands[-1] == "pause"
 
 
 def _finish(parts: Parts, session: Session) -> None:
