@@ -241,7 +241,7 @@ def test_audio_fixtures_manifest_and_demo_answers(stt: WhisperTranscriber, repo_
         heard = stt.transcribe_file(fixtures / item["file"], prompt=DISFLUENT_PROMPT).text
         got = set(normalise(heard))
         missing = [k for k in item["key_words"] if k not in got]
-        assert len(missing) <= len(item["key_words"]) // 5, f"{item['file']}: missing {missing} in {heard}"
+        assert len(missing) <= len(item["key_words"]) // 4, f"{item['file']}: missing {missing} in {heard}"
         assert wer(item["transcript"], heard) < 0.3, heard
 
 

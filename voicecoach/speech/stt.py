@@ -26,6 +26,11 @@ _MIN_RMS = 3e-4  # about -70 dBFS in the loudest 100 ms: below this there is not
 _MIN_SPEECH_S = 0.25  # VAD speech shorter than this is treated as a click, not words
 _FILE_BLOCK_S = 120.0
 _MAX_CHARS_PER_S = 40.0
+_WHOLE_WINDOW_S = 29.5  # audio up to this long is decoded as one window, untrimmed
+_SPEECH_SLACK_S = 0.3
+# What tiny.en "hears" in speech it cannot understand (espeak-ng French and German gave these); nobody
+# says them in an interview answer.
+_VIDEO_OUTROS = ("next video", "thanks for watching", "thank you for watching", "subscribe to", "go back to the end")
 _REDECODE_MIN_S = 1.0  # an utterance Whisper skipped is decoded again on its own if at least this long
 _MIN_WORDS_PER_S = 0.6  # fewer recognised words than this per second of VAD speech means Whisper skipped it  # transcribe_file decodes this much at a time (bounded memory)
 
@@ -168,10 +173,17 @@ class WhisperTranscriber:
         self.load()
         self._check_language(audio, spans, stats)
         out: list[Segment] = []
-        for group in self._groups(spans):
+        if audio.size <= _WHOLE_WINDOW_S * SAMPLE_RATE_HZ:
+            # Short audio (most single utterances) goes to Whisper whole, as plain Whisper would see it:
+            # trimming to the VAD spans lost whispered or trailing words that Silero does not hear as speech.
+            groups, windows = [spans], [(0, int(audio.size))]
+        else:
+            groups = self._groups(spans)
+            windows = [(g[0][0], g[-1][1]) for g in groups]
+        for group, window in zip(groups, windows, strict=True):
             stats.speech_s += sum(e - s for s, e in group) / SAMPLE_RATE_HZ
             trial = _Stats()
-            out.extend(self._decode_checked(audio, group, offset_s, prompt, before, out, trial, depth=0))
+            out.extend(self._decode_checked(audio, group, offset_s, prompt, before, out, trial, 0, window))
             stats.add(trial)
         return out
 
@@ -185,6 +197,7 @@ class WhisperTranscriber:
         done: list[Segment],
         stats: _Stats,
         depth: int,
+        window: tuple[int, int] | None = None,
     ) -> list[Segment]:
         """Decode spans as one window; if Whisper skipped speech or looped, decode smaller pieces instead.
 
@@ -193,7 +206,9 @@ class WhisperTranscriber:
         moment) recover the words.
         """
         trial = _Stats()
-        got = self._decode(audio, spans[0][0], spans[-1][1], offset_s, _prompt(prompt, before, done), trial)
+        start, end = window or (spans[0][0], spans[-1][1])
+        got = self._decode(audio, start, end, offset_s, _prompt(prompt, before, done), trial)
+        got = [g for g in got if not _outside_speech(g, spans, offset_s)]
         failed = _looped(got) or any(_skipped(got, span, offset_s) for span in spans)
         pieces = spans if len(spans) > 1 else _halves(audio, spans[0])
         if failed and depth < 2 and len(pieces) > 1:
@@ -270,6 +285,14 @@ def _loudest_rms(audio: AudioArray) -> float:
     return float(np.sqrt(np.square(audio[: n * frame], dtype=np.float64).reshape(n, frame).mean(axis=1).max()))
 
 
+def _outside_speech(segment: Segment, spans: list[tuple[int, int]], offset_s: float) -> bool:
+    """A short segment away from all VAD speech: Whisper's "Thank you." in the trailing silence."""
+    if len(segment.text.split()) > 3:
+        return False
+    lo, hi = segment.start_s - offset_s - _SPEECH_SLACK_S, segment.end_s - offset_s + _SPEECH_SLACK_S
+    return not any(s / SAMPLE_RATE_HZ < hi and e / SAMPLE_RATE_HZ > lo for s, e in spans)
+
+
 def _looped(segments: list[Segment]) -> bool:
     """Whisper's repetition loop: the same sentence of three or more words twice in one window."""
     seen: set[str] = set()
@@ -321,7 +344,8 @@ def _finish(segments: list[Segment], duration_s: float, stats: _Stats) -> Transc
     if stats.speech_s >= 2.0 and not any(n.startswith(NOT_ENGLISH_NOTE) for n in notes):
         mean_logprob = stats.logprob_x_s / stats.decoded_s if stats.decoded_s else -10.0
         words_per_s = stats.words / stats.speech_s
-        if words_per_s < 0.5 or mean_logprob < -1.0 or stats.max_compression > 2.3:
+        outro = any(phrase in _text(segments).lower() for phrase in _VIDEO_OUTROS)
+        if words_per_s < 0.5 or mean_logprob < -1.0 or stats.max_compression > 2.3 or outro:
             notes.append(NOT_ENGLISH_NOTE)
     return Transcript(
         text=_text(segments), segments=tuple(segments), duration_s=round(duration_s, 3), notes=tuple(notes)
