@@ -267,3 +267,12 @@ def test_quiet_sentence_after_long_silence_is_kept(stt: WhisperTranscriber, corp
     result = stt.transcribe(audio)
     assert {"block", "books", "printed"} <= set(normalise(result.text)), result.text
     assert result.segments[0].start_s > 169.0
+
+
+def test_no_thank_you_after_the_last_word(stt: WhisperTranscriber, corpus_dir: Path) -> None:
+    """tiny.en with the filler prompt appends "Thank you." to a one-word answer; it must not reach the transcript."""
+    for name, wanted in (("commonvoice_en_22058267.wav", ["six"]), ("ami_ES2011a_headset0_40-46s.wav", None)):
+        words = normalise(stt.transcribe_file(corpus_dir / name, prompt=DISFLUENT_PROMPT).text)
+        assert "thank" not in words, words
+        if wanted:
+            assert words == wanted

@@ -240,6 +240,12 @@ class WhisperTranscriber:
             text = s.text.strip()
             if _invented(text, s.end - s.start, s.no_speech_prob, s.avg_logprob):
                 continue
+            if (
+                len(s.words or ()) <= 3
+                and s.no_speech_prob > 0.4
+                and min((w.probability for w in s.words or ()), default=1.0) < 0.05
+            ):
+                continue  # "Thank you." after the last word: first word at ~1 % probability, no-speech ~0.55
             words = tuple(
                 Word(round(base + w.start, 3), round(base + w.end, 3), w.word.strip(), round(w.probability, 4))
                 for w in (s.words or ())
