@@ -134,7 +134,7 @@ def test_schemas_use_score_enums_and_parse_rejects_bad_replies() -> None:
         fill("{{nope}}", {})
     bounded = with_max_lengths(ASSESS_SCHEMA, SERVER_MAX_LENGTHS)
     metrics = bounded["properties"]["scores"]["properties"]["metrics"]["properties"]
-    assert metrics["rationale"]["maxLength"] == 160 and metrics["quotes"]["items"]["maxLength"] == 100
+    assert metrics["rationale"]["maxLength"] == 120 and metrics["quotes"]["items"]["maxLength"] == 80
     assert "maxLength" not in json.dumps(ASSESS_SCHEMA), "the unbounded schema (hosted models) must stay unchanged"
 
 

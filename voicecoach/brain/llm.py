@@ -101,7 +101,7 @@ def revealed(text: str, fact: HiddenFact, allowed_text: str) -> bool:
 class LiteLLMInterviewer:
     """The interviewer brain backed by any litellm model; see docs/llm.md."""
 
-    def __init__(self, options: LlmOptions, max_tokens_react: int = 300, max_tokens_assess: int = 1500) -> None:
+    def __init__(self, options: LlmOptions, max_tokens_react: int = 300, max_tokens_assess: int = 2000) -> None:
         self.options = options
         self.client = LlmClient(options)
         self.name = f"llm:{options.model}"

@@ -144,6 +144,8 @@ class LlmClient:
         }
         if self.options.base_url:
             kwargs["api_base"] = self.options.base_url
+            # Self-hosted small models fall into loops ("1.1.1.1...") until max_tokens cuts the JSON off.
+            kwargs["frequency_penalty"] = 0.5
             if provider_of(self.model) == "openai" and not os.environ.get("OPENAI_API_KEY"):
                 kwargs["api_key"] = LOCAL_NO_KEY
         return kwargs

@@ -53,7 +53,7 @@ ASSESS_SCHEMA: dict[str, Any] = {
 
 # Sent only to self-hosted OpenAI-compatible servers (llama.cpp, vLLM), whose grammars enforce them and so
 # keep a small model from rambling until max_tokens cuts the JSON off; replies are validated without them.
-SERVER_MAX_LENGTHS: dict[str, int] = {"text": 240, "facts": 40, "rationale": 160, "quotes": 100, "feedback": 400}
+SERVER_MAX_LENGTHS: dict[str, int] = {"text": 240, "facts": 40, "rationale": 120, "quotes": 80, "feedback": 300}
 
 
 def with_max_lengths(schema: dict[str, Any], limits: dict[str, int]) -> dict[str, Any]:
