@@ -358,6 +358,15 @@ def test_errors_say_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
         assert fix in str(mapped) and isinstance(mapped, LLMError)
 
 
+def test_self_hosted_requests_get_a_placeholder_key_and_a_loop_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    local = LlmClient(LlmOptions(model="openai/smol", base_url="http://127.0.0.1:8080/v1"))._kwargs([], {}, 10)
+    assert local["api_base"] == "http://127.0.0.1:8080/v1" and local["api_key"] == "sk-no-key-required"
+    assert local["frequency_penalty"] == 0.5 and local["temperature"] == 0
+    hosted = LlmClient(LlmOptions(model="openai/gpt-4o-mini"))._kwargs([], {}, 10)
+    assert "api_key" not in hosted and "frequency_penalty" not in hosted and "api_base" not in hosted
+
+
 def test_provider_notice() -> None:
     assert provider_notice(LlmOptions(model="openai/gpt-4o-mini")) == "Your answers will be sent to OpenAI (openai/gpt-4o-mini)."
     assert provider_notice(LlmOptions(model="claude-3-5-haiku-latest")).startswith("Your answers will be sent to Anthropic")
