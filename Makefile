@@ -26,7 +26,10 @@ demo: setup
 test: setup
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
+# The LLM interviewer against a real llama.cpp server (built once from PyPI's llama-cpp-python sdist, cached).
 test-llm: setup
+	bash scripts/llama_server.sh build >/dev/null
+	bash scripts/llama_server.sh model >/dev/null
 	$(PY) -m pytest -q -m llm -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: setup
@@ -34,7 +37,11 @@ lint: setup
 	$(VENV)/bin/mypy voicecoach
 
 bench: setup
-	$(PY) bench/run_all.py
+	$(PY) bench/first_word.py
+	$(PY) bench/offline_quality.py
+	$(PY) bench/wer.py
+	$(PY) bench/filler_recall.py
+	$(PY) bench/turn_latency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache
