@@ -28,6 +28,7 @@ test: setup
 
 # The LLM interviewer against a real llama.cpp server (built once from PyPI's llama-cpp-python sdist, cached).
 test-llm: setup
+	@bash scripts/sysdeps.sh cmake g++ make
 	bash scripts/llama_server.sh build >/dev/null
 	bash scripts/llama_server.sh model >/dev/null
 	$(PY) -m pytest -q -m llm -p no:cacheprovider $(PYTEST_ARGS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from voicecoach.audio.scripted import TextAnswersListener
 from voicecoach.interview import Parts, new_session, run_session
 from voicecoach.model import Move, Session, Transcript
 from voicecoach.packs import load_pack
-from voicecoach.ports import Answer
+from voicecoach.ports import Answer, Context
 from voicecoach.store import SessionStore
 
 
@@ -131,3 +132,31 @@ def test_spoken_commands_repeat_pause_resume_and_stop(tmp_path: Path) -> None:
     assert [e["command"] for e in session.events] == ["repeat", "pause", "resume", "stop"]
     assert all("someone else" not in t.text for t in session.turns)  # speech while paused is not an answer
     assert session.status == "completed" and session.turns[-1].kind == "feedback"
+
+
+class _StreamingInterviewer(ScriptedInterviewer):
+    """Streams its follow-up sentence by sentence, as the LLM interviewer does."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+        self.last_timings: dict[str, float] = {}
+
+    def react_stream(self, ctx: Context, on_sentence: Callable[[str], None]) -> Move:
+        if self.calls:
+            return Move(kind="wrap_up", text="Thanks.")
+        self.calls += 1
+        on_sentence("Good start.")
+        self.last_timings = {"time_to_first_sentence_s": 0.25}
+        on_sentence("Which metric would you watch?")
+        return Move(kind="follow_up", text="Good start. Which metric would you watch?", targets=("metrics",))
+
+
+def test_a_streaming_brain_is_voiced_sentence_by_sentence(tmp_path: Path) -> None:
+    brain = _StreamingInterviewer()
+    parts, session = _parts(tmp_path, ["I'd segment by platform.", "Upload success rate."], brain)
+    run_session(parts, session)
+    lines = parts.speaker.lines  # type: ignore[attr-defined]
+    assert lines[1:3] == ["Good start.", "Which metric would you watch?"]
+    follow = session.turns[2]
+    assert follow.kind == "follow_up" and follow.text == "Good start. Which metric would you watch?"
+    assert follow.timings["time_to_first_sentence_s"] == 0.25 and "reply_latency_s" in follow.timings

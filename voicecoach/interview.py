@@ -112,49 +112,71 @@ def _add_answer(parts: Parts, session: Session, answer: Answer) -> None:
 
 
 def _react(parts: Parts, session: Session, answer: Answer) -> Move:
-    """Ask the brain for its next move and voice it; reply latency is measured to the first sample."""
+    """Ask the brain for its next move and voice it; reply latency is measured to the first sample.
+
+    A brain that streams (react_stream) is voiced sentence by sentence as the sentences arrive, so a
+    slow model still starts talking quickly.
+    """
     started = time.monotonic()
     ctx = _context(parts, session)
-    move = parts.interviewer.react(ctx)
+    voiced: list[tuple[Spoken, float]] = []
+    stream = getattr(parts.interviewer, "react_stream", None)
+    if stream is not None:
+        def on_sentence(sentence: str) -> None:
+            parts.echo("interviewer", sentence)
+            voiced.append(_voice(parts, sentence))
+
+        move: Move = stream(ctx, on_sentence)
+    else:
+        move = parts.interviewer.react(ctx)
     brain_s = time.monotonic() - started
     _note_brain_switch(parts, session)
     if move.kind == "clarification_answer":  # the candidate asked rather than answered
         session.turns[-1] = replace(session.turns[-1], kind="clarification")
-    spoken, first_sample = _say(parts, session, _MOVE_KIND[move.kind], move.text, targets=move.targets)
-    last_voice = answer.timings.get("last_voice_monotonic")
-    timings = {"brain_s": round(brain_s, 3), "tts_first_sample_s": round(spoken.first_sample_latency_s, 3)}
+    if not voiced:  # nothing streamed (an offline brain, or the fallback took the turn)
+        parts.echo("interviewer", move.text)
+        voiced.append(_voice(parts, move.text))
+    duration = sum(sp.duration_s for sp, _ in voiced)
+    _record(parts, session, _MOVE_KIND[move.kind], move.text, duration, move.targets)
+    first_sample = voiced[0][1]
+    timings = {"brain_s": round(brain_s, 3), "tts_first_sample_s": round(voiced[0][0].first_sample_latency_s, 3)}
+    timings.update({k: round(v, 3) for k, v in getattr(parts.interviewer, "last_timings", {}).items()})
     if "end_of_turn_wait_s" in answer.timings:
         timings["end_of_turn_wait_s"] = round(answer.timings["end_of_turn_wait_s"], 3)
+    last_voice = answer.timings.get("last_voice_monotonic")
     if last_voice is not None:
         timings["reply_latency_s"] = round(first_sample - last_voice, 3)
-    else:
-        timings["reply_latency_s"] = round(first_sample - started + answer.timings.get("transcribe_s", 0.0), 3)
     session.turns[-1] = replace(session.turns[-1], timings=timings)
     parts.store.save(session)
     return move
 
 
-def _say(
-    parts: Parts, session: Session, kind: TurnKind, text: str, targets: tuple[str, ...] = ()
-) -> tuple[Spoken, float]:
-    """Voice one interviewer line and record it; returns it with the monotonic time of its first sample."""
-    parts.echo("interviewer", text)
+def _voice(parts: Parts, text: str) -> tuple[Spoken, float]:
+    """Speak (or write) one line; returns it with the monotonic time of its first sample."""
     called = time.monotonic()
     spoken = parts.speaker.say(text)
+    return spoken, called + spoken.first_sample_latency_s
+
+
+def _record(
+    parts: Parts, session: Session, kind: TurnKind, text: str, duration_s: float, targets: tuple[str, ...] = ()
+) -> None:
+    """Add an interviewer line to the session on its clock, and save."""
     start = session.elapsed_s()
     session.turns.append(
         Turn(
-            role="interviewer",
-            kind=kind,
-            text=text,
-            targets=targets,
-            start_s=start,
-            end_s=start + spoken.duration_s,
+            role="interviewer", kind=kind, text=text, targets=targets, start_s=start, end_s=start + duration_s,
             interviewer=parts.interviewer.name,
         )
     )
     parts.store.save(session)
-    return spoken, called + spoken.first_sample_latency_s
+
+
+def _say(parts: Parts, session: Session, kind: TurnKind, text: str) -> None:
+    """Voice one interviewer line and record it."""
+    parts.echo("interviewer", text)
+    spoken, _ = _voice(parts, text)
+    _record(parts, session, kind, text, spoken.duration_s)
 
 
 def _handle_command(parts: Parts, session: Session, answer: Answer) -> bool:
