@@ -219,7 +219,7 @@ class WavDirSpeaker:
     def say(self, text: str) -> Spoken:
         """Write the line's WAV and return once it is complete."""
         t0 = time.perf_counter()
-        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._count += 1
         path = self.out_dir / f"{self._count:03d}-interviewer.wav"
         synthesize(text, path, self.options.voice, self.options.rate_wpm)
