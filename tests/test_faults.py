@@ -118,9 +118,29 @@ def test_offline_demo_attempts_no_connection(tmp_path: Path) -> None:
         "HF_HUB_OFFLINE": "", "TRANSFORMERS_OFFLINE": "",
     }
     r = subprocess.run(
-        [BIN, "demo", "--out", str(tmp_path / "s"), "--voice-out", str(tmp_path / "voice")],
+        [BIN, "demo", "--out", str(tmp_path / "sessions"), "--voice-out", str(tmp_path / "voice")],
         env=env, capture_output=True, text=True, timeout=600,
     )
     assert r.returncode == 0, r.stderr
     assert not log.exists(), f"connections attempted: {log.read_text()}"
-    assert json.loads((Path(r.stdout.strip().splitlines()[-1]) / "session.json").read_text())["status"] == "completed"
+    folder = Path(r.stdout.strip().splitlines()[-1])
+    data = json.loads((folder / "session.json").read_text())
+    assert data["status"] == "completed"
+    assert (folder / f"{folder.name}.md").exists() and (folder / f"{folder.name}.json").exists()
+    # the demo session exported in every format, and the progress report, still with no network
+    exported = subprocess.run(
+        [BIN, "export", str(folder), "--format", "all", "-o", str(tmp_path / "exports")],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert exported.returncode == 0, exported.stderr
+    names = {p.suffix for p in (tmp_path / "exports").iterdir()}
+    assert names >= {".md", ".json", ".html", ".srt", ".vtt"}
+    html = next((tmp_path / "exports").glob("*.html")).read_text()
+    assert "score-chart" in html and "data:audio/wav;base64," in html
+    prog = subprocess.run(
+        [BIN, "progress", "--html", str(tmp_path / "progress.html")], env=env, capture_output=True, text=True,
+        timeout=120,
+    )
+    assert prog.returncode == 0, prog.stderr
+    assert "Metrics" in prog.stdout and "progress-chart" in (tmp_path / "progress.html").read_text()
+    assert not log.exists(), f"connections attempted: {log.read_text()}"
