@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from voicecoach.model import Move, Score, Verdict
-from voicecoach.model import DIMENSIONS
+from voicecoach.model import DIMENSIONS, Move, Score, Verdict
 from voicecoach.ports import Context, Spoken
 
 

@@ -39,7 +39,7 @@ class Preload:
             load = getattr(self._transcriber, "load", None)
             if load is not None:
                 load()
-        except BaseException as e:  # reported by wait(), on the main thread
+        except BaseException as e:  # noqa: BLE001 - re-raised by wait(), on the main thread
             self.error = e
         self.seconds = time.monotonic() - started
         if self._on_ready is not None and self.error is None:
@@ -123,7 +123,7 @@ class _EnterClearing:
     def __init__(self, listener: Listener, key: EnterKeyLike) -> None:
         self._listener = listener
         self._key = key
-        setattr(listener, "enter_pressed", key.pressed)
+        setattr(listener, "enter_pressed", key.pressed)  # noqa: B010 - not part of the Listener port
 
     def listen(self, question: str, wav_path: Path, prompt_tail: str = "") -> Answer | None:
         """Clear earlier presses, then listen."""

@@ -171,7 +171,7 @@ def _has_output_device() -> bool:
 
         sd.query_devices(kind="output")
         return True
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure means no usable output device
         return False
 
 

@@ -24,7 +24,7 @@ def _audio(name: str, kind: str) -> Check:
         return (name, True, str(dev["name"]))
     except OSError as e:
         return (name, False, f"PortAudio is missing ({e}). On Debian/Ubuntu: sudo apt-get install libportaudio2")
-    except Exception:
+    except Exception:  # noqa: BLE001 - doctor reports any failure as a missing piece
         alt = "--answers FILE… or --answers-text FILE" if kind == "input" else "--voice-out none or --voice-out DIR"
         return (name, False, f"no {kind} device found; plug one in (see `voicecoach devices`) or use {alt}")
 
@@ -37,7 +37,7 @@ def _tts(cfg: Config) -> Check:
             wav = synthesize("Testing.", Path(tmp) / "t.wav", cfg.tts.voice, cfg.tts.rate_wpm)
             size = wav.stat().st_size
         return ("text to speech", True, f"pyttsx3 wrote a {size} byte WAV")
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - doctor reports any failure as a missing piece
         return ("text to speech", False, f"{e}. On Debian/Ubuntu: sudo apt-get install libespeak-ng1")
 
 
@@ -46,7 +46,7 @@ def _stt(cfg: Config) -> Check:
         from voicecoach.speech.models import resolve_model
 
         return ("speech model", True, f"{cfg.stt.model} at {resolve_model(cfg.stt.model)}")
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - doctor reports any failure as a missing piece
         return ("speech model", False, str(e))
 
 

@@ -7,7 +7,7 @@ import os
 import secrets
 import shutil
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from voicecoach.errors import StorageError, VoicecoachError
@@ -24,7 +24,7 @@ class SessionStore:
 
     def new_id(self) -> str:
         """A sortable, unique session id: UTC time plus a short random tail."""
-        return datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+        return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
 
     def check_writable(self) -> None:
         """Refuse to start when the folder cannot be written (or the disk is full), before any question."""
@@ -52,7 +52,7 @@ class SessionStore:
         folder.mkdir(parents=True, exist_ok=False, mode=0o700)
         os.chmod(folder, 0o700)
         if not session.created_at:
-            session.created_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            session.created_at = datetime.now(UTC).isoformat(timespec="seconds")
         self.save(session)
         return folder
 
