@@ -110,3 +110,21 @@ def test_packs_and_doctor(tmp_path: Path) -> None:
     d = run(["doctor"], tmp_path, timeout=120)
     assert "speech model: tiny.en" in d.stdout
     assert "microphone" in d.stdout and "text to speech" in d.stdout
+
+
+def test_transcribe_json_gives_file_text_and_segments(tmp_path: Path, corpus_dir: Path) -> None:
+    wav = corpus_dir / "librispeech_61-70968-0000.wav"
+    r = run(["transcribe", str(wav), "--json"], tmp_path, timeout=300)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert isinstance(out, list) and len(out) == 1
+    item = out[0]
+    assert item["file"] == str(wav)
+    assert "wizard" in item["text"].lower() and "curtain" in item["text"].lower()
+    assert item["segments"] and all(s["end_s"] > s["start_s"] for s in item["segments"])
+
+
+def test_devices_lists_or_explains(tmp_path: Path) -> None:
+    r = run(["devices"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip()  # either the device list or how to do without one
