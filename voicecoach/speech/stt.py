@@ -22,10 +22,6 @@ DISFLUENT_PROMPT = "Um, so, uh, I think, you know, we'd, like, look at the funne
 NOT_ENGLISH_NOTE = "speech may not be English; the transcript may be unreliable"
 PROMPT_TAIL_CHARS = 200  # how much of the text so far is carried into the next utterance's prompt
 MIN_FILE_S = 0.25  # a file shorter than this cannot hold an answer
-# One fallback step, not faster-whisper's six: at temperature 0 tiny.en loops on some utterances
-# ("then ship the fix…" ×3) and 0.4 recovers them, while the default ladder (0.0…1.0) re-decoded short,
-# prompted utterances up to six times (13.4 s for a 2.2 s utterance under load; 4.9 s at one temperature).
-_TEMPERATURES = (0.0, 0.4)
 _MIN_RMS = 3e-4  # about -70 dBFS in the loudest 100 ms: below this there is nothing to hear
 _MIN_SPEECH_S = 0.25  # VAD speech shorter than this is treated as a click, not words
 _FILE_BLOCK_S = 120.0
@@ -235,7 +231,6 @@ class WhisperTranscriber:
                 beam_size=self.options.beam_size,
                 word_timestamps=True,
                 condition_on_previous_text=False,
-                temperature=_TEMPERATURES,
                 initial_prompt=prompt or None,
                 vad_filter=False,
             )

@@ -19,6 +19,7 @@ from voicecoach.ports import Spoken
 SYNTH_TIMEOUT_S = 30.0
 _STABLE_POLLS = 2  # the WAV must parse with the same size this many polls in a row
 _POLL_S = 0.01
+_STABLE_POLLS_WITHOUT_EVENT = 300  # 3 s unchanged
 _synth_lock = threading.Lock()  # espeak has one global synthesizer per process
 
 
@@ -121,11 +122,14 @@ def _wait_for_wav(tmp: Path, finished: threading.Event, final: Path) -> None:
     deadline = time.monotonic() + SYNTH_TIMEOUT_S
     last, stable = -1, 0
     while time.monotonic() < deadline:
-        frames = _complete_wav(tmp) if finished.is_set() or tmp.exists() else None
+        frames = _complete_wav(tmp) if tmp.exists() else None
         if frames is not None:
             stable = stable + 1 if frames == last else 0
             last = frames
-            if stable >= _STABLE_POLLS:
+            # Before the finished-utterance event a stable size proves nothing: under CPU load espeak
+            # pauses mid-utterance and a 20 ms check cut a 15 s line to 9 s. Without the event, only a
+            # long silence from the writer counts as done (for drivers that never send it).
+            if stable >= (_STABLE_POLLS if finished.is_set() else _STABLE_POLLS_WITHOUT_EVENT):
                 return
         time.sleep(_POLL_S)
     with contextlib.suppress(FileNotFoundError):
