@@ -160,3 +160,22 @@ def test_a_streaming_brain_is_voiced_sentence_by_sentence(tmp_path: Path) -> Non
     follow = session.turns[2]
     assert follow.kind == "follow_up" and follow.text == "Good start. Which metric would you watch?"
     assert follow.timings["time_to_first_sentence_s"] == 0.25 and "reply_latency_s" in follow.timings
+
+
+class _FailingMidStream(ScriptedInterviewer):
+    """Streams one sentence, then 'fails' and hands back the offline interviewer's different move."""
+
+    def react_stream(self, ctx: Context, on_sentence: Callable[[str], None]) -> Move:
+        if self.calls:
+            return Move(kind="wrap_up", text="Thanks.")
+        self.calls += 1
+        on_sentence("Interesting point about")
+        return Move(kind="follow_up", text="How would you know the fix worked?", targets=("metrics",))
+
+
+def test_a_move_that_differs_from_what_was_streamed_is_spoken_whole(tmp_path: Path) -> None:
+    parts, session = _parts(tmp_path, ["I'd segment by platform.", "Upload success."], _FailingMidStream([]))
+    run_session(parts, session)
+    lines = parts.speaker.lines  # type: ignore[attr-defined]
+    assert lines[1:3] == ["Interesting point about", "How would you know the fix worked?"]
+    assert session.turns[2].text == "How would you know the fix worked?"

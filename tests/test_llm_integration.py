@@ -30,7 +30,7 @@ from voicecoach.content import Pack
 from voicecoach.interview import Parts, new_session, run_session
 from voicecoach.model import DIMENSIONS, Session, Turn, Verdict
 from voicecoach.packs import load_pack
-from voicecoach.ports import Context, Spoken
+from voicecoach.ports import Answer, Context, Listener
 from voicecoach.store import SessionStore
 
 pytestmark = pytest.mark.llm
@@ -176,27 +176,28 @@ def test_an_injection_does_not_raise_scores(server: Server, pack: Pack) -> None:
     assert "Instructions addressed to the grader in your answers were ignored." in injected.feedback
 
 
-class KillingSpeaker(FakeSpeaker):
-    """Kills the server right after the interviewer's first reply to an answer is spoken (line 2)."""
+class KillingListener(TextAnswersListener):
+    """Stops the server once the interviewer's first reply to an answer is complete (at the second listen)."""
 
-    def __init__(self, server: Server) -> None:
-        super().__init__()
+    def __init__(self, answers: list[str], server: Server) -> None:
+        super().__init__(answers)
         self.server = server
+        self.calls = 0
 
-    def say(self, text: str) -> Spoken:
-        spoken = super().say(text)
-        if len(self.lines) == 2:
+    def listen(self, question: str, wav_path: Path, prompt_tail: str = "") -> Answer | None:
+        self.calls += 1
+        if self.calls == 2:
             self.server.stop()
-        return spoken
+        return super().listen(question, wav_path, prompt_tail)
 
 
 def _session(tmp_path: Path, pack: Pack, brain: FallbackInterviewer, answers: list[str],
-             speaker: FakeSpeaker) -> Session:
+             speaker: FakeSpeaker, listener: Listener | None = None) -> Session:
     case = pack.case("uploads-drop")
     store = SessionStore(tmp_path / "sessions")
     session = new_session(store, pack, case, brain.name, {})
-    parts = Parts(speaker=speaker, listener=TextAnswersListener(answers), interviewer=brain, store=store, pack=pack,
-                  case=case, max_follow_ups=2)
+    parts = Parts(speaker=speaker, listener=listener or TextAnswersListener(answers), interviewer=brain, store=store,
+                  pack=pack, case=case, max_follow_ups=2)
     return run_session(parts, session)
 
 
@@ -228,7 +229,7 @@ def test_server_killed_mid_session_offline_finishes_and_the_switch_is_noted(pack
     try:
         primary = LiteLLMInterviewer(options(own))
         brain = FallbackInterviewer(primary, OfflineInterviewer())
-        session = _session(tmp_path, pack, brain, list(ANSWERS), KillingSpeaker(own))
+        session = _session(tmp_path, pack, brain, list(ANSWERS), FakeSpeaker(), KillingListener(list(ANSWERS), own))
     finally:
         own.stop()
     turns = session.turns

@@ -133,9 +133,10 @@ def _react(parts: Parts, session: Session, answer: Answer) -> Move:
     _note_brain_switch(parts, session)
     if move.kind == "clarification_answer":  # the candidate asked rather than answered
         session.turns[-1] = replace(session.turns[-1], kind="clarification")
-    if not voiced:  # nothing streamed (an offline brain, or the fallback took the turn)
-        parts.echo("interviewer", move.text)
-        voiced.append(_voice(parts, move.text))
+    rest = _unspoken(move.text, [sp.text for sp, _ in voiced])
+    if rest:  # nothing streamed (an offline brain), the stream's last words, or the fallback's own move
+        parts.echo("interviewer", rest)
+        voiced.append(_voice(parts, rest))
     duration = sum(sp.duration_s for sp, _ in voiced)
     _record(parts, session, _MOVE_KIND[move.kind], move.text, duration, move.targets)
     first_sample = voiced[0][1]
@@ -149,6 +150,19 @@ def _react(parts: Parts, session: Session, answer: Answer) -> Move:
     session.turns[-1] = replace(session.turns[-1], timings=timings)
     parts.store.save(session)
     return move
+
+
+def _unspoken(text: str, said: list[str]) -> str:
+    """What of the move's text has not been voiced yet: all of it when what was said is not its start.
+
+    If the LLM failed mid-stream and the offline interviewer took the turn, the sentences already
+    spoken are not part of the move that counts, so the whole move is spoken after them.
+    """
+    done = " ".join(" ".join(said).split())
+    full = " ".join(text.split())
+    if not done:
+        return full
+    return full[len(done) :].strip() if full.startswith(done) else full
 
 
 def _voice(parts: Parts, text: str) -> tuple[Spoken, float]:
