@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from voicecoach.audio.turn import INTERRUPTION_LINE
@@ -304,7 +303,3 @@ def new_session(store: SessionStore, pack: Pack, case: Case, interviewer: str, s
     store.create(session)
     return session
 
-
-def session_dir(store: SessionStore, session: Session) -> Path:
-    """The folder a session lives in."""
-    return store.dir(session.id)
