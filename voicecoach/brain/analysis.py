@@ -8,8 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from voicecoach.brain.lexicon import (
-    CONCEPTS,
+from voicecoach.brain.concept import (
     HARM_WORDS,
     INSTRUCTION,
     NEGATION_BREAKS,
@@ -18,6 +17,7 @@ from voicecoach.brain.lexicon import (
     Concept,
     Polarity,
 )
+from voicecoach.brain.lexicon import CONCEPTS
 from voicecoach.model import DIMENSIONS, Turn
 
 _TOKEN = re.compile(r"[\w'\u2019]+")

@@ -2,42 +2,8 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from typing import Literal
-
-Polarity = Literal["for", "against", "name_drop", "vanity"]
-
-
-@dataclass(frozen=True)
-class Concept:
-    """One idea a reader looks for; patterns run over normalised text (lower case, no punctuation)."""
-
-    dim: str
-    label: str  # how the rationale names it ("a guardrail metric")
-    weight: float  # how much it is worth; negative-going for polarity "against"
-    pattern: re.Pattern[str]
-    polarity: Polarity = "for"
-    refusable: bool = False  # "we wouldn't <do this>" counts against, not merely nothing
-    opening_only: bool = False  # only looked for in the first sentence of an answer
-    max_hits: int = 1  # how many distinct phrases of this concept add up ("by platform, by version, by region")
-
-
-def _c(
-    dim: str,
-    label: str,
-    weight: float,
-    regex: str,
-    polarity: Polarity = "for",
-    refusable: bool = False,
-    max_hits: int = 1,
-) -> Concept:
-    opening = regex.startswith("^")
-    return Concept(dim, label, weight, re.compile(r"\b(?:" + regex + r")\b"), polarity, refusable, opening, max_hits)
-
-
-_I = r"(?:i'd|i would|i'll|i will|we'd|we would|we'll|we will|i'm going to|we're going to|let's|i want to|we want to)"
-_WD = r"(?:i'd|i would|we'd|we would|i'll|we'll|i'm going to|let me|let's|i want to)"
+from voicecoach.brain.concept import I_WILL, I_WOULD, Concept
+from voicecoach.brain.concept import concept as _c
 
 CONCEPTS: tuple[Concept, ...] = (
     # --- clarify: understand the problem and its constraints before solving --------------------------
@@ -57,7 +23,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"|(?:is|was) the (?:data|metric|dashboard) (?:right|correct|accurate|broken)|sanity check"
        r"|(?:drop|decline|dip|change|it|this|that) (?:is|was|'s) (?:actually |even )?(?:real|genuine)|whether it's real"),
     _c("clarify", "wanted to understand before solving", 1.5,
-       _WD + r" (?:first |start by |probably |just )*(?:want to |like to |need to )?"
+       I_WOULD + r" (?:first |start by |probably |just )*(?:want to |like to |need to )?"
        r"(?:understand|clarify|confirm|ask|check what|check whether|check if|make sure i understand|scope)"
        r"|before (?:i|we) (?:jump|dive|propose|go|get|start|suggest)|clarifying questions?|(?:first|before anything) .{0,20}understand"
        r"|(?:first|start by) (?:\w+ ){0,2}(?:check\w*|confirm\w*|verify\w*|validat\w*|understand\w*|look\w* at|ask\w*)"
@@ -80,7 +46,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"usually (?:means|points)", max_hits=2),
     _c("clarify", "asked about the goal", 1.0, r"what(?:'s| is) the (?:goal|objective)|what (?:are|is) we (?:optimi[sz]ing|trying)"),
     _c("clarify", "jumped straight to solutions", -1.0,
-       r"^(?:so )?(?:um |uh |well |okay |ok |yeah )*" + _I + r" (?:just )?(?:add|build|launch|ship|introduce|create|make)\b",
+       r"^(?:so )?(?:um |uh |well |okay |ok |yeah )*" + I_WILL + r" (?:just )?(?:add|build|launch|ship|introduce|create|make)\b",
        "against"),
     _c("clarify", "refused to ask questions", -1.5, r"(?:no need|don't need) to (?:ask|clarify)|skip (?:the )?clarif", "against"),
     # --- metrics: define success and own it -------------------------------------------------------------
@@ -268,32 +234,4 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:look at|check) (?:the )?(?:data|numbers|metrics) after (?:launch|we launch|launching|shipping|we ship|release)"
        r"|(?:data|numbers) (?:just |only )?to (?:confirm|validate|prove)|to (?:confirm|prove) (?:that )?it worked|gut (?:feel|feeling|instinct)|"
        r"trust my (?:gut|instinct)|just ship it and see|(?:don't|do not) need (?:the )?data", "against"),
-)
-
-# Concepts that a candidate "would not do" counts against (the refusable flag), and words that cancel a negation.
-NEGATORS = frozenset(
-    ["not", "no", "never", "don't", "dont", "wouldn't", "won't", "shouldn't", "didn't", "doesn't", "isn't", "aren't", "can't", "cannot", "nobody", "skip", "without"]
-)
-# Concepts whose meaning survives a negation ("make sure it's not a tracking bug", "so it doesn't fail silently").
-NEGATION_OK = frozenset({
-    "checked the drop is real, not a tracking change",
-    "considered failure states",
-    "considered abuse or fraud",
-    "considered scale",
-    "named system constraints",
-})
-NEGATION_BREAKS = frozenset(["but", "so", "and", "then", "instead", "rather", "because"])
-HARM_WORDS = frozenset(
-    ["hurt", "hurts", "hurting", "harm", "harming", "tank", "tanking", "break", "breaking", "regress", "lower", "lowering", "drop", "dropping", "degrade", "increase", "increasing", "cannibalize", "cannibalise", "lose", "losing", "only", "just", "matter"]
-)
-
-# Sentences that talk to the grader instead of answering: removed before reading, so they change nothing.
-INSTRUCTION = re.compile(
-    r"\b(?:(?:ignore|disregard|forget|override) (?:your|the|all|any|previous|my|those)? ?(?:\w+ )?"
-    r"(?:rubric|instructions?|rules|scoring|guidelines|prompt|criteria)|"
-    r"(?:give|score|grade|rate|mark) (?:me|this|it|my answer)\b.{0,30}(?:five|5|ten|10|full marks|top marks|perfect|"
-    r"maximum)|(?:five|5) out of (?:five|5)|full marks|as the interviewer you (?:must|should|have to)|"
-    r"you (?:must|should|have to) (?:score|grade|rate|give)|(?:system|developer) (?:prompt|message|instruction)|"
-    r"new instructions?|(?:the )?rubric says)",
-    re.IGNORECASE,
 )
