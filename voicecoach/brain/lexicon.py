@@ -43,8 +43,10 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:things|changes|possible causes|candidates|explanations)|(?:rather than|not) a (?:bug|sudden drop)|"
        r"(?:i'd|i would) (?:think|suspect|guess)|my (?:guess|hypothesis|bet)|points? (?:at|to) (?:something|a|the)|"
        r"rule (?:it |that |this )?out|ruling out|makes me think|(?:is|are) almost always|most likely (?:a|the|it)|"
-       r"usually (?:means|points)", max_hits=2),
-    _c("clarify", "asked about the goal", 1.0, r"what(?:'s| is) the (?:goal|objective)|what (?:are|is) we (?:optimi[sz]ing|trying)"),
+       r"usually (?:means|points)|(?:whether it's|whether it is|is it|could be) (?:just )?(?:\w+ ){1,4}or (?:just )?\w+", max_hits=2),
+    _c("clarify", "asked about the goal", 1.0, r"what(?:'s| is) the (?:goal|objective)|what (?:are|is) we (?:optimi[sz]ing|trying)|what (?:we're|we are) trying to"
+       r"|(?:company|business|team)(?:'s)? (?:goals?|strategy|priorit\w+) (?:for|this|is|are)|why (?:are we|we're|we are) (?:\w+ )?"
+       r"(?:building|doing|launching|adding)"),
     _c("clarify", "jumped straight to solutions", -1.0,
        r"^(?:so )?(?:um |uh |well |okay |ok |yeah )*" + I_WILL + r" (?:just )?(?:add|build|launch|ship|introduce|create|make)\b",
        "against"),
@@ -53,7 +55,8 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("metrics", "defined success", 1.5,
        r"success (?:would be|is|metric|means|looks like|criteria|here is)|"
        r"(?:define|defining) (?:what )?(?:success|recovered|recovery|done|good|working|healthy)|north star(?! framework)|(?:primary|key|main|core|"
-       r"top line|topline) metric|(?:measure|track|judge) (?:success|it|this|that) (?:by|with|through|using|on)",
+       r"top line|topline) metric|(?:measure|track|judge) (?:success|it|this|that) (?:by|with|through|using|on)"
+       r"|the (?:one |main |first )?(?:number|metric) (?:i'd|i would|we'd|we would) (?:watch|look at|track|use|judge it by)",
        refusable=True),
     _c("metrics", "named an outcome metric", 1.0,
        r"(?:upload|conversion|completion|success|retention|activation|churn|error|crash|failure|"
@@ -65,7 +68,10 @@ CONCEPTS: tuple[Concept, ...] = (
        r"completed (?:transfers|trips|bookings|orders)|paid conversion|(?:active|retained) (?:groups|users|riders)|"
        r"still (?:riding|using|active|ordering|uploading|subscribed|paying|there) (?:after|a)|crash free \w+|"
        r"per active \w+|"
-       r"reports and hides|hides and reports|unsubscribes|complaint rates?",
+       r"reports and hides|hides and reports|unsubscribes|complaint rates?|opt ?outs?|uninstalls?|"
+       r"(?:people|users|riders|customers|readers|groups|buyers) (?:\w+ )?(?:coming|come|came) back|returning (?:users|riders|"
+       r"customers|readers|buyers)|repeat (?:calls|orders|bookings|purchases|trips|visits|usage)|cost per (?:new |acquired )?\w+|"
+       r"acquisition cost|cac|payback",
        refusable=True, max_hits=2),
     _c("metrics", "set a target or baseline", 1.0,
        r"(?:back|return|recover) to (?:the )?(?:baseline|normal|where it was|previous)|target (?:of|is|would be)"
@@ -80,6 +86,11 @@ CONCEPTS: tuple[Concept, ...] = (
        r"without (?:the )?\w+ (?:\w+ )?(?:collapsing|dropping|falling|rising|going up|tanking|suffering)|"
        r"stop criteri\w*|kill criteri\w*|hard limits|(?:goes?|rises?|gets?) above (?:a|some|the|\d+)|"
        r"(?:stop|pause|halt|roll back) (?:the \w+ |it )?if (?:the )?(?:\w+ ){1,7}(?:goes|go|rises?|drops?|falls?|exceeds?|above|below)"),
+    _c("metrics", "said what the guardrail watches", 1.0,
+       r"(?:guard ?rails?|counter ?metrics?|alerts?) (?:on|for|like|such as|around) (?!it\b|this\b|that\b)\w+"),
+    _c("metrics", "watched for a side effect", 1.0,
+       r"protect (?:the )?(?:\w+ ){0,5}(?:who|from|most likely)|keep an eye on|side effects?|"
+       r"as long as (?:\w+ ){1,4}(?:doesn't|does not|don't|stays?|holds?)"),
     _c("metrics", "tied the metric to a business outcome", 1.5,
        r"(?:ties?|tied|link(?:s|ed)?|connects?|connected|maps?|leads?|feeds?) (?:it |this |that |directly )?(?:back )?"
        r"(?:to|into) (?:revenue|retention|the business|business|outcomes?|engagement|growth|churn|subscriptions?)"
@@ -108,11 +119,12 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("technical", "named system constraints", 1.0,
        r"latency|bandwidth|battery|memory|throughput|time ?outs?|timed out|cpu|disk space|file size|compression|"
        r"(?:network|connection) (?:conditions|quality|changes|drops?|loss)|os (?:kills?|restrictions?|limits?)|doze|"
-       r"background (?:limits?|restrictions?|execution)"),
+       r"background (?:limits?|restrictions?|execution)|compute|(?:serving|infrastructure|server|running) costs?|"
+       r"costs? to (?:run|serve)|(?:seconds?|milliseconds?) (?:of )?(?:delay|lag)"),
     _c("technical", "followed the data flow", 1.0,
        r"data flow|pipeline|queues?|background (?:service|job|task|upload|worker|process)|work ?manager|job scheduler|"
        r"cdn|cach(?:e|ing)|database|schema|event stream|(?:client|server|crash|error) logs?|logging|instrumentation|"
-       r"telemetry|crash (?:reports?|rate)|stack traces?|error codes?|migration"),
+       r"telemetry|crash (?:reports?|rate)|stack traces?|error codes?|migration|batch (?:jobs?|process\w*)|cron"),
     _c("technical", "used reliability patterns", 2.0,
        r"idempoten\w*|rate limit\w*|retr(?:y|ies|ying)|(?:exponential )?back ?off|(?:staged|phased|gradual|percentage|"
        r"incremental) roll ?outs?|roll(?:ing)? (?:it )?out to \d+|canary|kill ?switch|feature flags?|roll ?back|revert|"
@@ -127,7 +139,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"don't need to (?:know|understand) (?:how|the tech)", "against"),
     # --- edge cases: abuse, failure states, scale --------------------------------------------------------
     _c("edge_cases", "considered abuse or fraud", 2.0,
-       r"abuse|abusing|fraud\w*|spam\w*|bots?|fake accounts?|malicious|bad actors?|exploit\w*|gam(?:e|ing) the|scams?|"
+       r"abuse|abusing|fraud\w*|spam\w*(?! (?:readers|users|people|customers|subscribers|our))|bots?|fake accounts?|malicious|bad actors?|exploit\w*|gam(?:e|ing) the|scams?|"
        r"misuse|harass\w*|inappropriate content|moderation|trust and safety|stolen (?:cards?|accounts?)|impersonat\w*|"
        r"emulators?|throwaway|referring themselves|clickbait|extreme (?:content|videos|posts)|harmful|rabbit holes?|"
        r"spiral\w*", max_hits=2),
@@ -137,8 +149,12 @@ CONCEPTS: tuple[Concept, ...] = (
        r"interrupted|mid (?:upload|way)|half (?:finished|uploaded)|partial|corrupt\w*|duplicates?|double (?:charge|upload|post)|"
        r"times? out|don't know (?:if|whether) (?:the|it)|bad (?:first )?(?:trip|experience|call)|"
        r"wait times? (?:go|goes|going|climb\w*) up|"
-       r"error (?:states?|messages?|screens?)|silent(?:ly)? fail\w*|stuck|dying|twice|time ?outs?|frozen|dropping out|"
-       r"(?:two|both) people (?:edit\w*|chang\w*)|at (?:the same time|once)|conflicts?", max_hits=3),
+       r"error (?:states?|messages?|screens?)|silent(?:ly)? fail\w*|stuck|dying|twice|time ?outs?|frozen|dropping out",
+       max_hits=3),
+    _c("edge_cases", "considered concurrent use", 2.0,
+       r"(?:two|both|several|multiple) (?:people|users|devices|members) (?:\w+ ){0,2}(?:edit|chang|writ|updat|add|book|tap)\w*|"
+       r"(?:edit|chang|tap|click|book|pay|send|redeem|writ|updat)\w* (?:\w+ ){0,4}at (?:the same time|once)|conflicts?|"
+       r"race conditions?"),
     _c("edge_cases", "considered scale", 1.5,
        r"at scale|scal(?:e|es|ing|ability)|peak|spikes?|load|(?:millions|thousands) of|concurrent\w*|traffic|capacity|"
        r"thundering herd|hot spots?"),
@@ -148,10 +164,14 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:other|different) (?:countries|languages|markets|time ?zones)|slow phones|roaming|metered|new accounts|"
        r"(?:poor|weak|bad|mobile) networks?|network types?|new creators"),
     _c("edge_cases", "said how to detect or limit it", 1.5,
-       r"detect\w*|holds? on|limits? (?:per|on)|caps? (?:on|per|the)|cap\w* (?:the )?(?:number|group size|size)|throttl\w*|"
+       r"detect\w* (?:\w+ ){0,2}(?:fraud|abuse|spam|fake|rings?|bots?|anomal\w*|suspicious|it|them|that|this|those|failures?|"
+       r"duplicates?)|detection|holds? on|limits? (?:per|on)|caps? (?:on|per|the)|cap\w* (?:the )?(?:number|group size|size)|throttl\w*|"
        r"block\w*|delay (?:the )?payouts?|pay (?:the credit )?only after|rings of|flag suspicious|kill ?switch|reconcil\w*|"
        r"cap (?:how many|the number|how much)|"
        r"switch (?:it )?back (?:to|instantly|quickly|immediately)"),
+    _c("edge_cases", "said how it recovers", 1.0,
+       r"fall ?backs?|fall back|graceful\w*|resum(?:e|es|ed|ing)|(?:back|comes? back) online|last write wins|conflict resolution|"
+       r"queue (?:it|them|\w+) (?:up )?(?:until|for later)|retry later|undo"),
     _c("edge_cases", "mentioned edge cases by name", 0.5, r"edge cases?|corner cases?|what could go wrong"),
     _c("edge_cases", "dismissed edge cases", -1.5,
        r"(?:wouldn't|won't|don't|not|no need to) (?:\w+ ){0,3}(?:worry|bother|care|think) (?:too much |much )?about "
@@ -164,7 +184,10 @@ CONCEPTS: tuple[Concept, ...] = (
        r"downside|the risk (?:is|of)|in exchange|(?:costs?|slows?|delays?) us|weigh\w*|balance (?:that|this|it|against|between)"
        r"|whichever (?:is|returns|gives|wins)|(?:faster|cheaper|safer|riskier|slower) (?:but|and|or)|(?:but|and) (?:it )?costs?|"
        r"against the (?:plan|cost|risk)|middle (?:path|ground)|compromise|both (?:are|sides are) right|split the difference|"
-       r"pays? for (?:the|itself)|worth the (?:cost|extra|risk)|costs? more|more expensive|extra (?:compute|cost|work)", max_hits=2),
+       r"pays? for (?:the|itself)|worth the (?:cost|extra|risk)|costs? more|more expensive|extra (?:compute|cost|work)|"
+       r"(?:cheaper|faster|safer|riskier|slower|quicker|easier) than|(?:only|just) for (?:the )?(?:\w+ ){1,4}(?:and )?(?:keep|leave)|"
+       r"(?:keep|leave) (?:\w+ ){1,4}for (?:the rest|everyone else|everybody else|others)", max_hits=2),
+    _c("tradeoffs", "chose one option over another", 1.0, r"instead of|rather than"),
     _c("tradeoffs", "made a call", 1.5,
        r"(?:i'd|i would|we'd|i'll|i will) (?:probably |still )?(?:accept|take it|choose|pick|go with|live with|rather)|"
        r"accept (?:that|we|losing|a bit|some)|"
@@ -172,19 +195,26 @@ CONCEPTS: tuple[Concept, ...] = (
        r"i wouldn't (?:ship|launch|double|do)"),
     _c("tradeoffs", "named the stakeholders", 1.0,
        r"stakeholders?|align(?:ment)? with|marketing|sales|legal|(?:customer )?support (?:team|tickets)|leadership|finance|"
-       r"designers?|design team|editors?|growth (?:lead|team)|risk team|(?:engineering|eng) (?:cost|effort|time|capacity|team|lead)|partners?|ops team|the team's roadmap"),
+       r"designers?|design team|editors?|growth (?:lead|team)|risk team|(?:engineering|eng) (?:cost|effort|time|capacity|team|lead)|ops team|"
+       r"the team's roadmap|(?:tell|told|telling|align\w*|agree\w*|talk\w*|negotiat\w*|brief\w*|warn\w*|update|with|ask) "
+       r"(?:\w+ ){0,3}partners?|partner(?:'s|s')? (?:team|relationship|expectations|needs|wants|launch|marketing|date)"),
     _c("tradeoffs", "prioritised and said what not to do", 1.5,
        r"prioriti[sz]\w*|deprioriti[sz]\w*|(?:would not|wouldn't|won't|not) (?:build|do|ship|touch|start|launch|run|spend|"
        r"invest|double|roll out|launch every) .{0,40}(?:now|yet|first|until|launch|phase|quarter)|deliberately not|"
        r"not doing|what (?:we're|we are|i'm) not|hold off|delay (?:that|the|it)|postpone|push back|park (?:it|that|the)|"
        r"can wait|matters? less|can't skip|must have|nice to have|good enough|(?:is|are) fine for|out of scope|descope|cut (?:the )?scope|say no|mvp|"
        r"smallest (?:thing|version|fix)|quick wins?|(?:fix|stop) the bleeding|first (?:thing|priority)|phase (?:one|two|1|2)|"
-       r"sequenc\w*|later (?:phase|release)|before (?:anything|we build) else", max_hits=2),
+       r"sequenc\w*|later (?:phase|release)|before (?:anything|we build) else|(?:comes?|goes|go) (?:before|first)|fast follow\w*|"
+       r"(?:move|push|leave|save|defer|put)\w* (?:\w+ ){0,4}(?:to |for |until )?(?:after (?:the )?launch|later|next (?:quarter|"
+       r"release|version|sprint)|version two|v2)|what's in and (?:what's )?out|before (?:we )?(?:launch|go live|go wider)|"
+       r"(?:is|are) (?:perfectly )?(?:fine|acceptable)", max_hits=2),
     _c("tradeoffs", "weighed cost against impact", 1.0,
        r"effort|impact (?:vs|versus|against|and effort)|roi|return on|opportunity cost|cost (?:and|vs|versus) benefit|cheap\w*|"
        r"reversible|(?:low|lower|high|higher) risk|costs? (?:us )?(?:margin|money|a lot|time)|burns? (?:money|cash|budget)|"
        r"(?:cuts?|saves?) (?:\w+ )?weeks|divide (?:each|it|that) by|per (?:engineering )?week|"
-       r"(?:engineering|dev) (?:cost|time|weeks)|(?:one|two|three|four|\d+) (?:weeks|sprints)"),
+       r"(?:engineering|dev) (?:cost|time|weeks)|(?:one|two|three|four|\d+) (?:weeks|sprints)|every (?:day|week) we wait|"
+       r"(?:lost|losing|lose) (?:\w+ )?(?:orders|sales|revenue|customers|users|riders|readers|money|deals?)|"
+       r"(?:paid|spent|spend|pay|paying) (?:\w+ ){0,3}for nothing"),
     _c("tradeoffs", "balanced users against the business", 1.0,
        r"user value|business (?:value|priorit\w*|goals?|needs?)|short term|long term|(?:users|customers) (?:vs|versus|against)"),
     _c("tradeoffs", "named a framework without content", 0.0, r"rice|ice (?:score|framework)|moscow|kano", "name_drop"),
@@ -199,7 +229,8 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("data", "named specific cuts to compare", 0.75,
        r"platforms?|app versions?|os versions?|regions?|country|countries|city|cities|device(?: type)?s?|"
        r"new (?:versus|vs|and|or) (?:existing|returning)|query types?|basket sizes?|network types?|"
-       r"beginners? (?:versus|vs|and) advanced|\w+ (?:versus|vs) \w+", max_hits=4),
+       r"beginners? (?:versus|vs|and) advanced|\w+ (?:versus|vs) \w+|(?:people|users|readers|customers|riders|learners|buyers) who "
+       r"(?:already )?(?:\w+ ){0,2}(?:open|use|buy|order|read|ignore|ride|book|pay|churn|leave|left)\w*", max_hits=4),
     _c("data", "lined the change up against events", 1.0,
        r"line(?:s|d)? up (?:\w+ ){0,5}(?:with|against)|correlat\w*|coincid\w*|timeline|release calendar"),
     _c("data", "walked the funnel", 2.0,
@@ -226,7 +257,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"dashboards?|query|queries|sql|logs|baseline|trend\w*|week over week|year over year|seasonal\w*|historical|"
        r"compare (?:it |this )?(?:to|with|against) (?:last|previous|the same)|kill (?:it|the idea|bad ideas|the feature)|"
        r"(?:data|numbers) (?:tell|told|show|shows|says?)|before (?:we )?(?:build|building|invest)|size (?:the|it|each)|"
-       r"sizing|which step|(?:kill|stop|pause) it if|only roll it out if|what would change my mind",
+       r"sizing|which step|(?:kill|stop|pause) it if|only roll it out if|what would change my mind|stop rules?|"
+       r"(?:stop|kill) criteri\w*|if .{0,120}\b(?:we|i'd|i would|i'll|we'll) (?:\w+ )?(?:stop|pause|kill|halt|drop it)",
        refusable=True),
     _c("data", "used qualitative signal", 1.0,
        r"user interviews?|surveys?|support tickets?|app store reviews?|reviews|user research|session recordings?|talk to users"),
