@@ -276,3 +276,36 @@ def test_no_thank_you_after_the_last_word(stt: WhisperTranscriber, corpus_dir: P
         assert "thank" not in words, words
         if wanted:
             assert words == wanted
+
+
+def test_a_window_whisper_loops_on_is_decoded_again_in_pieces(
+    stt: WhisperTranscriber, repo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen in CI: a sampled fallback decode repeated one sentence four times; the window is decoded again."""
+    import json
+
+    import voicecoach.speech.stt as stt_module
+    from voicecoach.model import Segment
+
+    real_decode = stt_module.WhisperTranscriber._decode
+    calls: list[float] = []
+    injected: list[str] = []
+
+    def looping_once(self: WhisperTranscriber, audio: np.ndarray, start: int, end: int, *rest: object) -> list[Segment]:
+        got: list[Segment] = real_decode(self, audio, start, end, *rest)  # type: ignore[arg-type]
+        calls.append((end - start) / SAMPLE_RATE_HZ)
+        if len(calls) == 2 and got:  # the second window (the middle of the answer) loops, as Whisper did
+            first = got[0]
+            run = first.words[:6]
+            injected.append(" ".join(w.text for w in run))
+            words = (*run, *run, *run, *first.words)
+            got[0] = Segment(first.start_s, first.end_s, " ".join(w.text for w in words), words)
+        return got
+
+    monkeypatch.setattr(stt_module.WhisperTranscriber, "_decode", looping_once)
+    heard = stt.transcribe_file(repo_root / "audio_fixtures" / "demo-03-strong.wav", prompt=DISFLUENT_PROMPT).text
+    assert injected and len(calls) > 3, "the looping window was decoded again in smaller pieces"
+    assert heard.count(injected[0]) <= 1, heard
+    items = json.loads((repo_root / "audio_fixtures" / "manifest.json").read_text(encoding="utf-8"))
+    reference = next(i["transcript"] for i in items if i["file"] == "demo-03-strong.wav")
+    assert wer(reference, heard) < 0.3, heard

@@ -16,6 +16,7 @@ from voicecoach.errors import AudioError, ModelNotAvailableError
 from voicecoach.model import Segment, Transcript, Word
 from voicecoach.ports import AudioArray
 from voicecoach.speech.models import resolve_model
+from voicecoach.speech.repeats import collapse_loops, looped
 
 # Prepended by callers so Whisper writes the fillers it would otherwise clean away.
 DISFLUENT_PROMPT = "Um, so, uh, I think, you know, we'd, like, look at the funnel first."
@@ -209,14 +210,14 @@ class WhisperTranscriber:
         start, end = window or (spans[0][0], spans[-1][1])
         got = self._decode(audio, start, end, offset_s, _prompt(prompt, before, done), trial)
         got = [g for g in got if not _outside_speech(g, spans, offset_s)]
-        failed = _looped(got) or any(_skipped(got, span, offset_s) for span in spans)
+        failed = looped(got) or any(_skipped(got, span, offset_s) for span in spans)
         pieces = spans if len(spans) > 1 else _halves(audio, spans[0])
         if failed and depth < 2 and len(pieces) > 1:
             got, trial = [], _Stats()
             for piece in pieces:
                 got.extend(self._decode_checked(audio, [piece], offset_s, prompt, before, done + got, trial, depth + 1))
         stats.add(trial)
-        return got
+        return collapse_loops(got)
 
     def _decode(
         self, audio: AudioArray, start: int, end: int, offset_s: float, prompt: str | None, stats: _Stats
@@ -297,17 +298,6 @@ def _outside_speech(segment: Segment, spans: list[tuple[int, int]], offset_s: fl
         return False
     lo, hi = segment.start_s - offset_s - _SPEECH_SLACK_S, segment.end_s - offset_s + _SPEECH_SLACK_S
     return not any(s / SAMPLE_RATE_HZ < hi and e / SAMPLE_RATE_HZ > lo for s, e in spans)
-
-
-def _looped(segments: list[Segment]) -> bool:
-    """Whisper's repetition loop: the same sentence of three or more words twice in one window."""
-    seen: set[str] = set()
-    for s in segments:
-        key = " ".join("".join(c for c in s.text.lower() if c.isalnum() or c == " ").split())
-        if len(key.split()) >= 3 and key in seen:
-            return True
-        seen.add(key)
-    return False
 
 
 def _halves(audio: AudioArray, span: tuple[int, int]) -> list[tuple[int, int]]:

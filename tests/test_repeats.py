@@ -1,0 +1,54 @@
+"""Whisper's repetition loops are found and cut; people repeating themselves are left alone."""
+
+from __future__ import annotations
+
+from voicecoach.model import Segment, Word
+from voicecoach.speech.repeats import collapse_loops, looped
+
+
+def _segment(text: str, start_s: float = 0.0) -> Segment:
+    words = tuple(Word(start_s + i * 0.3, start_s + i * 0.3 + 0.25, w) for i, w in enumerate(text.split()))
+    return Segment(start_s, start_s + len(words) * 0.3, text, words)
+
+
+# What tiny.en wrote for demo-03 in a CI run: one segment, a nine-word run four times over.
+LOOP = (
+    "Menship the fix in a staged rollout. 1%, 10%. Menship the fix in a staged rollout. 1%. 10%. "
+    "Menship the fix in a staged rollout. 1%. 10%. Menship the fix in a staged rollout. 1%. "
+    "As guardrail, I'd watch crash rate, matter use and duplicate uploads."
+)
+
+
+def test_a_loop_inside_one_segment_is_found_and_kept_once() -> None:
+    segments = [_segment(LOOP)]
+    assert looped(segments)
+    (fixed,) = collapse_loops(segments)
+    assert fixed.text == (
+        "Menship the fix in a staged rollout. 1%, 10%. As guardrail, I'd watch crash rate, matter use and duplicate uploads."
+    )
+    assert [w.text for w in fixed.words] == fixed.text.split()
+    assert fixed.words[0] == segments[0].words[0] and fixed.words[-1] == segments[0].words[-1]
+
+
+def test_a_segment_said_twice_in_a_row_is_a_loop() -> None:
+    sentence = "Then I would ship the fix in a staged rollout."
+    segments = [_segment(sentence), _segment(sentence, 3.0), _segment("As guardrails, crash rate.", 6.0)]
+    assert looped(segments)
+    assert [s.text for s in collapse_loops(segments)] == [sentence, "As guardrails, crash rate."]
+
+
+def test_people_repeating_themselves_are_not_loops() -> None:
+    for text in (
+        "I think, I think the drop is on Android.",
+        "We need to, we need to check the funnel first.",
+        "Segment it by platform, by platform and by version.",
+        "Is it all platforms? Is it all platforms or just Android?",
+    ):
+        segments = [_segment(text)]
+        assert not looped(segments), text
+        assert collapse_loops(segments) == segments, text
+
+
+def test_a_short_sentence_said_twice_is_kept() -> None:
+    segments = [_segment("I'm not sure."), _segment("I'm not sure.", 2.0)]
+    assert collapse_loops(segments) == segments
