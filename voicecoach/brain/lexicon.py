@@ -8,6 +8,7 @@ from voicecoach.brain.concept import concept as _c
 CONCEPTS: tuple[Concept, ...] = (
     # --- clarify: understand the problem and its constraints before solving --------------------------
     _c("clarify", "asked what exactly is affected", 1.5,
+       r"(?:android|ios|web|desktop|mobile) only|only (?:on )?(?:android|ios|the web|desktop|mobile)|"
        r"(?:is|was|are|were) (?:it|this|that|the drop|the decline|the change|the problem|the issue) "
        r"(?:on|across|in|for|limited to|specific to|only|concentrated|happening|global|everywhere|all)"
        r"|(?:drop|decline|dip|problem|issue|it|this|change) (?:is|was|are|were) (?:only |just )?(?:on|across|in|limited|specific|"
@@ -23,13 +24,15 @@ CONCEPTS: tuple[Concept, ...] = (
        r"|(?:is|was) the (?:data|metric|dashboard) (?:right|correct|accurate|broken)|sanity check"
        r"|(?:drop|decline|dip|change|it|this|that) (?:is|was|'s) (?:actually |even )?(?:real|genuine)|whether it's real"),
     _c("clarify", "wanted to understand before solving", 1.5,
-       I_WOULD + r" (?:first |start by |probably |just )*(?:want to |like to |need to )?"
+       r"(?:look\w* at|understand\w*|find\w* out|know|ask\w*) why|(?:actual|real|raw) numbers|"
+       + I_WOULD + r" (?:first |start by |probably |just )*(?:want to |like to |need to )?"
        r"(?:understand|clarify|confirm|ask|check what|check whether|check if|make sure i understand|scope)"
        r"|before (?:i|we) (?:jump|dive|propose|go|get|start|suggest)|clarifying questions?|(?:first|before anything) .{0,20}understand"
        r"|(?:first|start by) (?:\w+ ){0,2}(?:check\w*|confirm\w*|verify\w*|validat\w*|understand\w*|look\w* at|ask\w*)"
        r"|before (?:anything|doing anything|i do anything|touching)|(?:want|need|like) to know|"
        r"(?:step one|first step|to start)(?: is)?,? (?:i'd |we )?(?:confirm|check|verify|make sure)"),
     _c("clarify", "asked a specific scoping question", 1.5,
+       r"what (?:\w+ ){0,2}(?:actually|really) needs?|why (?:is )?(?:the|this) (?:date|deadline)|where (?:\w+ ){0,2}(?:can|could) (?:we |it )?launch|what (?:the )?(?:rules|regulations?|laws?) (?:say|allow)|who holds the money|"
        r"for whom|who(?:'s| is) affected|how (?:bad|big|widespread|slow|much (?:slower|worse|bigger))|"
        r"(?:is it|is this|is that) (?:everyone|all \w+|everybody) or (?:only|just)|why (?:we're|we are) (?:building|doing)|"
        r"(?:ask|asking) (?:why|whether|who|what the)|who the (?:target )?(?:users|customers) are|why (?:japan|now|this market)|"
@@ -44,7 +47,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:i'd|i would) (?:think|suspect|guess)|my (?:guess|hypothesis|bet)|points? (?:at|to) (?:something|a|the)|"
        r"rule (?:it |that |this )?out|ruling out|makes me think|(?:is|are) almost always|most likely (?:a|the|it)|"
        r"usually (?:means|points)|(?:whether it's|whether it is|is it|could be) (?:just )?(?:\w+ ){1,4}or (?:just )?\w+", max_hits=2),
-    _c("clarify", "asked about the goal", 1.0, r"what(?:'s| is) the (?:goal|objective)|what (?:are|is) we (?:optimi[sz]ing|trying)|what (?:we're|we are) trying to"
+    _c("clarify", "asked about the goal", 1.0, r"(?:company|business|team|org)(?:'s)? (?:goals?|strategy|objectives?)|goals? for the (?:year|quarter)|why (?:the company|the business|the team) (?:is |are )?(?:\w+ )?(?:building|doing|launching|adding)|(?:clarif\w*|ask\w*|understand\w*) (?:about )?the goal|"
+       r"what(?:'s| is) the (?:goal|objective)|what (?:are|is) we (?:optimi[sz]ing|trying)|what (?:we're|we are) trying to"
        r"|(?:company|business|team)(?:'s)? (?:goals?|strategy|priorit\w+) (?:for|this|is|are)|why (?:are we|we're|we are) (?:\w+ )?"
        r"(?:building|doing|launching|adding)"),
     _c("clarify", "jumped straight to solutions", -1.0,
@@ -92,6 +96,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"protect (?:the )?(?:\w+ ){0,5}(?:who|from|most likely)|keep an eye on|side effects?|"
        r"as long as (?:\w+ ){1,4}(?:doesn't|does not|don't|stays?|holds?)"),
     _c("metrics", "tied the metric to a business outcome", 1.5,
+       r"early (?:signals?|indicators?|reads?)|leading signals?|"
        r"(?:ties?|tied|link(?:s|ed)?|connects?|connected|maps?|leads?|feeds?) (?:it |this |that |directly )?(?:back )?"
        r"(?:to|into) (?:revenue|retention|the business|business|outcomes?|engagement|growth|churn|subscriptions?)"
        r"|leading indicator|proxy for|(?:drives?|driving) (?:retention|revenue|growth)|business (?:outcome|impact|goal)"),
@@ -114,18 +119,22 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:index|search|ranking|upload|payment|notification|background|recommendation|serving|backend|partner) "
        r"(?:cluster|service|call|api|model|pipeline|server|layer|index)|load tests?|gpus?|serving|integrations?"),
     _c("technical", "reasoned about sync and state", 1.5,
+       r"refresh\w*|co ?edit\w*|real ?time|"
        r"real ?time sync\w*|sync(?:ing|ed|s)?|web ?sockets?|polling|pull to refresh|last write wins|conflict resolution|"
        r"live updates|consisten(?:t|cy)|source of truth|(?:shared|app|client) state", max_hits=2),
     _c("technical", "named system constraints", 1.0,
+       r"data residency|privacy|gdpr|(?:data|it) (?:\w+ ){0,2}(?:stay|be stored|be kept|live) (?:in|inside) (?:the )?(?:country|region|eu)|"
        r"latency|bandwidth|battery|memory|throughput|time ?outs?|timed out|cpu|disk space|file size|compression|"
        r"(?:network|connection) (?:conditions|quality|changes|drops?|loss)|os (?:kills?|restrictions?|limits?)|doze|"
        r"background (?:limits?|restrictions?|execution)|compute|(?:serving|infrastructure|server|running) costs?|"
        r"costs? to (?:run|serve)|(?:seconds?|milliseconds?) (?:of )?(?:delay|lag)"),
     _c("technical", "followed the data flow", 1.0,
+       r"rise in (?:\w+ )?errors|errors? (?:spik\w*|went up|rose)|"
        r"data flow|pipeline|queues?|background (?:service|job|task|upload|worker|process)|work ?manager|job scheduler|"
        r"cdn|cach(?:e|ing)|database|schema|event stream|(?:client|server|crash|error) logs?|logging|instrumentation|"
        r"telemetry|crash (?:reports?|rate)|stack traces?|error codes?|migration|batch (?:jobs?|process\w*)|cron"),
     _c("technical", "used reliability patterns", 2.0,
+       r"employees first|dogfood\w*|(?:then|and then) (?:go )?wider|a small (?:share|slice|percentage|group) of (?:\w+ )?users|"
        r"idempoten\w*|rate limit\w*|retr(?:y|ies|ying)|(?:exponential )?back ?off|(?:staged|phased|gradual|percentage|"
        r"incremental) roll ?outs?|roll(?:ing)? (?:it )?out to \d+|canary|kill ?switch|feature flags?|roll ?back|revert|"
        r"circuit breaker|dedup\w*|hot ?fix", max_hits=2),
@@ -146,7 +155,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("edge_cases", "considered failure states", 1.5,
        r"fail(?:s|ed|ure|ures)? (?:states?|modes?|cases?|silently|halfway|mid)|what happens (?:if|when)|offline|"
        r"no (?:network|connection|signal)|(?:poor|bad|flaky|slow|spotty|weak) (?:connectivity|networks?|connections?|signal)|"
-       r"interrupted|mid (?:upload|way)|half (?:finished|uploaded)|partial|corrupt\w*|duplicates?|double (?:charge|upload|post)|"
+       r"interrupted|mid (?:upload|way)|half (?:finished|uploaded)|partial(?:ly)? (?:upload|fail|transfer|payment|save|data|write|state|outage)\w*|corrupt\w*|duplicates?|double (?:charge|upload|post)|"
        r"times? out|don't know (?:if|whether) (?:the|it)|bad (?:first )?(?:trip|experience|call)|"
        r"wait times? (?:go|goes|going|climb\w*) up|"
        r"error (?:states?|messages?|screens?)|silent(?:ly)? fail\w*|stuck|dying|twice|time ?outs?|frozen|dropping out",
@@ -159,11 +168,13 @@ CONCEPTS: tuple[Concept, ...] = (
        r"at scale|scal(?:e|es|ing|ability)|peak|spikes?|load|(?:millions|thousands) of|concurrent\w*|traffic|capacity|"
        r"thundering herd|hot spots?"),
     _c("edge_cases", "named specific edge populations", 1.0,
+       r"local formats?|currenc(?:y|ies)|date formats?|time ?zones?|right to left|"
        r"old(?:er)? (?:devices|phones|android|os|versions)|low end|large (?:files|photos|videos)|huge (?:files|photos)|"
        r"storage (?:is )?full|permissions?|battery saver|low battery|accessibility|screen readers?|"
        r"(?:other|different) (?:countries|languages|markets|time ?zones)|slow phones|roaming|metered|new accounts|"
        r"(?:poor|weak|bad|mobile) networks?|network types?|new creators"),
     _c("edge_cases", "said how to detect or limit it", 1.5,
+       r"frequency caps?|quiet hours|"
        r"detect\w* (?:\w+ ){0,2}(?:fraud|abuse|spam|fake|rings?|bots?|anomal\w*|suspicious|it|them|that|this|those|failures?|"
        r"duplicates?)|detection|holds? on|limits? (?:per|on)|caps? (?:on|per|the)|cap\w* (?:the )?(?:number|group size|size)|throttl\w*|"
        r"block\w*|delay (?:the )?payouts?|pay (?:the credit )?only after|rings of|flag suspicious|kill ?switch|reconcil\w*|"
@@ -180,6 +191,7 @@ CONCEPTS: tuple[Concept, ...] = (
        "against"),
     # --- trade-offs: user value, engineering cost, business priorities -----------------------------------
     _c("tradeoffs", "stated an explicit trade-off", 1.5,
+       r"targeted (?:\w+ )?(?:decision|rollout|launch|change|fees?|fix)|(?:one|the same|a common) scale|who pays|"
        r"trade ?offs? (?:between|is|here|would be|we|i|of)|(?:at|is) the (?:cost|expense) of|on the other hand|"
        r"downside|the risk (?:is|of)|in exchange|(?:costs?|slows?|delays?) us|weigh\w*|balance (?:that|this|it|against|between)"
        r"|whichever (?:is|returns|gives|wins)|(?:faster|cheaper|safer|riskier|slower) (?:but|and|or)|(?:but|and) (?:it )?costs?|"
@@ -189,6 +201,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:keep|leave) (?:\w+ ){1,4}for (?:the rest|everyone else|everybody else|others)", max_hits=2),
     _c("tradeoffs", "chose one option over another", 1.0, r"instead of|rather than"),
     _c("tradeoffs", "made a call", 1.5,
+       r"i(?:'d| would) recommend|my recommendation|recommend (?:we|that)|clear call|"
        r"(?:i'd|i would|we'd|i'll|i will) (?:probably |still )?(?:accept|take it|choose|pick|go with|live with|rather)|"
        r"accept (?:that|we|losing|a bit|some)|"
        r"worth (?:it|the)|not worth|make the call|my call|(?:i'd|i would) (?:not|never) (?:ship|launch|double)|"
@@ -199,6 +212,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"the team's roadmap|(?:tell|told|telling|align\w*|agree\w*|talk\w*|negotiat\w*|brief\w*|warn\w*|update|with|ask) "
        r"(?:\w+ ){0,3}partners?|partner(?:'s|s')? (?:team|relationship|expectations|needs|wants|launch|marketing|date)"),
     _c("tradeoffs", "prioritised and said what not to do", 1.5,
+       r"(?:minimal|minimum|simplest|thinner|smaller|cut down) (?:version|launch|scope|release)|cut (?:\w+ ){0,2}(?:features?|scope|comments|things)|(?:don't|not|never|won't) cut (?:\w+ )?(?:quality|testing|corners|security)|quality bar|non ?negotiable|defer\w*|what(?:'s| is) in and (?:what(?:'s| is) )?out|"
        r"prioriti[sz]\w*|deprioriti[sz]\w*|(?:would not|wouldn't|won't|not) (?:build|do|ship|touch|start|launch|run|spend|"
        r"invest|double|roll out|launch every) .{0,40}(?:now|yet|first|until|launch|phase|quarter)|deliberately not|"
        r"not doing|what (?:we're|we are|i'm) not|hold off|delay (?:that|the|it)|postpone|push back|park (?:it|that|the)|"
@@ -209,6 +223,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"release|version|sprint)|version two|v2)|what's in and (?:what's )?out|before (?:we )?(?:launch|go live|go wider)|"
        r"(?:is|are) (?:perfectly )?(?:fine|acceptable)", max_hits=2),
     _c("tradeoffs", "weighed cost against impact", 1.0,
+       r"(?:out of|from) (?:our|the) (?:margin|pocket|budget)|(?:our|the) margin|"
        r"effort|impact (?:vs|versus|against|and effort)|roi|return on|opportunity cost|cost (?:and|vs|versus) benefit|cheap\w*|"
        r"reversible|(?:low|lower|high|higher) risk|costs? (?:us )?(?:margin|money|a lot|time)|burns? (?:money|cash|budget)|"
        r"(?:cuts?|saves?) (?:\w+ )?weeks|divide (?:each|it|that) by|per (?:engineering )?week|"
@@ -227,20 +242,24 @@ CONCEPTS: tuple[Concept, ...] = (
        r"by (?:platform|os|country|region|device|app version|version|cohort|user type|channel|city|query type|basket size)",
        refusable=True),
     _c("data", "named specific cuts to compare", 0.75,
+       r"which (?:searches|queries|users|requests|calls|orders|cities|screens|steps)|"
        r"platforms?|app versions?|os versions?|regions?|country|countries|city|cities|device(?: type)?s?|"
        r"new (?:versus|vs|and|or) (?:existing|returning)|query types?|basket sizes?|network types?|"
        r"beginners? (?:versus|vs|and) advanced|\w+ (?:versus|vs) \w+|(?:people|users|readers|customers|riders|learners|buyers) who "
        r"(?:already )?(?:\w+ ){0,2}(?:open|use|buy|order|read|ignore|ride|book|pay|churn|leave|left)\w*", max_hits=4),
     _c("data", "lined the change up against events", 1.0,
+       r"(?:connect|link|tie|match)\w* (?:\w+ ){0,3}(?:to|with) the (?:\w+ )?(?:timing|changes?|release|launch)|the timing|around (?:that|the same) time|"
        r"line(?:s|d)? up (?:\w+ ){0,5}(?:with|against)|correlat\w*|coincid\w*|timeline|release calendar"),
     _c("data", "walked the funnel", 2.0,
        r"funnels?|(?:each|every|which) step|drop ?off (?:point|step)|where (?:in the flow|users drop|people drop|they drop)|"
        r"step by step conversion", refusable=True),
     _c("data", "used cohorts", 2.0, r"cohorts?", refusable=True),
     _c("data", "ran an experiment", 1.5,
+       r"(?:test|tests|testing|try|trial|pilot)\w* (?:\w+ ){0,4}in (?:one|a single|two) (?:city|cities|market|country|region)|pilot|"
        r"a ?b tests?|ab tests?|experiments?|holdouts?|control group|randomi[sz]\w*|test (?:and|vs|versus) control|"
        r"(?:against|as) (?:a |the )?control|test (?:a|it|the) \w+ in", refusable=True),
     _c("data", "sized the experiment properly", 1.5,
+       r"(?:statistical(?:ly)? )?significance|significant (?:result|lift|difference|change)|is (?:it|that|this|the \w+) significant|"
        r"power(?:ed)?|sample sizes?|statistical(?:ly)? significan\w*|minimum detectable|mde|confidence intervals?|"
        r"p values?"),
     _c("data", "checked whether the evidence holds up", 1.0,
@@ -254,6 +273,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"how much (?:churn|revenue|money|time) (?:\w+ ){0,5}(?:is|are) (?:causing|worth|costing)|"
        r"(?:to )?(?:spot|find|catch|identify) (?:rings|patterns|anomal\w*|outliers)", max_hits=2),
     _c("data", "used data to discover or decide", 1.0,
+       r"(?:stop|pause|kill) or (?:expand|continue|scale)|(?:stop|pause|kill|expand|roll (?:it )?back|scale (?:it )?up|go wider) (?:\w+ ){0,3}(?:if|when|unless)|what would (?:make|change) (?:me|us|my mind)|what would reverse|would kill (?:it|the \w+)|checkpoint|revisit (?:it|this|the decision)|fake ?door|smoke tests?|painted door|(?:test|validate|try) (?:\w+ ){0,3}(?:cheaply|before (?:we )?(?:build|commit|invest))|before (?:committing|building|investing)|(?:than|not|beyond) (?:just |only )?the average|the slowest|percentiles?|"
        r"dashboards?|query|queries|sql|logs|baseline|trend\w*|week over week|year over year|seasonal\w*|historical|"
        r"compare (?:it |this )?(?:to|with|against) (?:last|previous|the same)|kill (?:it|the idea|bad ideas|the feature)|"
        r"(?:data|numbers) (?:tell|told|show|shows|says?)|before (?:we )?(?:build|building|invest)|size (?:the|it|each)|"
@@ -261,6 +281,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:stop|kill) criteri\w*|if .{0,120}\b(?:we|i'd|i would|i'll|we'll) (?:\w+ )?(?:stop|pause|kill|halt|drop it)",
        refusable=True),
     _c("data", "used qualitative signal", 1.0,
+       r"research|core (?:user )?jobs?|jobs? to be done|"
        r"user interviews?|surveys?|support tickets?|app store reviews?|reviews|user research|session recordings?|talk to users"),
     _c("data", "used data only to validate after launch", -2.0,
        r"(?:look at|check) (?:the )?(?:data|numbers|metrics) after (?:launch|we launch|launching|shipping|we ship|release)"
