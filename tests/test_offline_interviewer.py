@@ -8,7 +8,7 @@ import pytest
 
 from voicecoach.brain.analysis import clear_caches
 from voicecoach.brain.evidence import normalise
-from voicecoach.brain.probes import GENERIC_PROBES
+from voicecoach.brain.probes import GENERIC_PROBES, already_answered, phrase_probe
 from voicecoach.brain.rubric import OfflineInterviewer, is_clarifying_question
 from voicecoach.content import Pack, adhoc_case
 from voicecoach.model import DIMENSIONS, Delivery, Turn
@@ -268,3 +268,17 @@ def test_asking_to_repeat_the_question_gets_the_question(pack: Pack) -> None:
     move = OfflineInterviewer().react(convo(pack, "Sorry, could you repeat the question?"))
     assert move.kind == "clarification_answer"
     assert move.text.endswith(pack.case("uploads-drop").question)
+
+
+def test_a_follow_up_does_not_ask_for_what_the_answer_already_contains(pack: Pack) -> None:
+    case = pack.case("uploads-drop")
+    plain = convo(pack, "Something broke, so I'd roll back the release.").turns
+    assert "deliberately not do" in phrase_probe(case, "tradeoffs", plain)  # the case's quoting probe, normally
+    said_it = convo(pack, "Something broke, so I'd roll back the release. I would not launch a campaign until it's fixed.")
+    asked = phrase_probe(case, "tradeoffs", said_it.turns)
+    assert "not do" not in asked and asked in case.probes["tradeoffs"]
+    adhoc = adhoc_case("How would you cut scope for the launch?")
+    turns = (Turn("interviewer", "question", adhoc.question), Turn("candidate", "answer", "We won't build comments yet."))
+    assert "deliberately not do" not in phrase_probe(adhoc, "tradeoffs", turns)
+    assert already_answered("What guardrail would you set?", normalise("with a guardrail on crash rate"))
+    assert not already_answered("What guardrail would you set?", normalise("success is uploads per user"))

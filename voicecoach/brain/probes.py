@@ -13,7 +13,7 @@ from voicecoach.brain.analysis import (
     split_sentences,
     strip_instructions,
 )
-from voicecoach.brain.evidence import locate
+from voicecoach.brain.evidence import locate, normalise
 from voicecoach.content import Case
 from voicecoach.model import Turn
 
@@ -67,6 +67,27 @@ _DANGLING = frozenset(
     ["a", "an", "the", "of", "to", "by", "for", "with", "in", "on", "at", "from", "and", "or", "but", "if", "is", "are", "was", "were", "be", "that", "which", "who", "my", "our", "your", "their", "its", "this", "these", "those", "as", "than", "then", "so", "very", "really", "just", "um", "uh"]
 )
 _DEFLECTION = re.compile(r"\b(?:like i said|as i said|i don't know|not sure)\b", re.IGNORECASE)
+# A probe that asks for something the candidate already said is awkward ("what would you deliberately not do?" right
+# after "I would not launch a campaign until..."): (what a probe asks, how an answer already gives it), normalised text.
+_ASKED_AND_ANSWERED = tuple(
+    (re.compile(asks), re.compile(given))
+    for asks, given in (
+        (r"\bnot (?:do|ship|shipping|try|build)\b|leave out|hold back|drop from|choosing not|deliberately|"
+         r"stop (?:working on|testing)|not doing",
+         r"\b(?:would not|wouldn't|won't|will not|not going to|deliberately not|hold off|leave out|park|postpone|"
+         r"not (?:build|do|ship|launch|touch|start|run|double|roll))\b"),
+        (r"\bguardrail|counter metric|warn you|without hurting|cost us elsewhere|break on the other side",
+         r"\b(?:guard ?rails?|counter ?metrics?|without (?:hurting|harming|tanking)|make sure (?:it|we|that|this) "
+         r"(?:doesn't|does not|don't))\b"),
+        (r"\b(?:kill|abandon|shut|cancel)\b|drop (?:this|that) idea|make you (?:stop|pause|delay|change)|change your mind|"
+         r"isn't worth expanding|stop and send",
+         r"\b(?:(?:kill|stop|pause|halt|abandon|drop|roll back) (?:it |this |that |the \w+ )?(?:if|when|unless)|"
+         r"stop (?:rule|criteri)\w*|kill criteri\w*)\b"),
+        (r"\bthe one (?:number|metric)|which number|what number|success look like",
+         r"\b(?:success (?:is|would be|means)|the (?:one |main )?(?:number|metric) (?:i'd|we'd|i would|we would)|"
+         r"north star|primary metric)\b"),
+    )
+)
 
 
 def asked_follow_ups(turns: Sequence[Turn]) -> list[Turn]:
@@ -157,9 +178,23 @@ def _proposals(text: str) -> list[str]:
     return out
 
 
+def already_answered(probe: str, said: str) -> bool:
+    """The probe asks for something the candidate's words (normalised) already give."""
+    asked = normalise(probe.replace("{quote}", " "))
+    return any(asks.search(asked) and given.search(said) for asks, given in _ASKED_AND_ANSWERED)
+
+
+def _said_since_question(turns: Sequence[Turn]) -> str:
+    """Everything the candidate said on the current case, normalised."""
+    start = max((i for i, t in enumerate(turns) if t.role == "interviewer" and t.kind == "question"), default=-1)
+    return normalise(" ".join(t.text for t in turns[start + 1 :] if t.role == "candidate"))
+
+
 def phrase_probe(case: Case, dim: str, turns: Sequence[Turn], pick: int = 0) -> str:
-    """A follow-up for dim, with {quote} filled from the candidate's words when a quote can be found."""
-    options = phrasings(case, dim)
+    """A follow-up for dim, with {quote} filled from the candidate's words when a quote can be found; phrasings
+    that ask for what the candidate already said are skipped while another one is left."""
+    said = _said_since_question(turns)
+    options = tuple(p for p in phrasings(case, dim) if not already_answered(p, said)) or phrasings(case, dim)
     quote = quote_for(dim, turns)
     with_quote = [p for p in options if "{quote}" in p]
     plain = [p for p in options if "{quote}" not in p]
@@ -167,4 +202,5 @@ def phrase_probe(case: Case, dim: str, turns: Sequence[Turn], pick: int = 0) -> 
         return with_quote[pick % len(with_quote)].replace("{quote}", f'"{quote}"')
     if plain:
         return plain[pick % len(plain)]
-    return GENERIC_PROBES[dim][0]
+    fresh = [p for p in GENERIC_PROBES[dim] if "{quote}" not in p and not already_answered(p, said)]
+    return (fresh or [GENERIC_PROBES[dim][0]])[0]
