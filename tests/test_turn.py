@@ -169,3 +169,27 @@ def test_closing_phrases() -> None:
     assert strip_closing_phrase("We ship on Monday. That’s my answer.") == "We ship on Monday."
     assert strip_closing_phrase("We ship on Monday, I'm done") == "We ship on Monday"
     assert strip_closing_phrase("No phrase here.") == "No phrase here."
+
+
+def test_every_threshold_comes_from_the_options() -> None:
+    """Long utterances close at a short pause; both lengths, the release gap and the give-up factor are options."""
+    phrase = speech(5) + silence(0.3)  # five seconds of speech, then a 0.3 s breath
+    det = TurnDetector(OPTS)
+    events = run(det, phrase * 3 + silence(3))
+    default_cuts = [e.utterance for _, e in events if e.kind == "utterance"]
+    det = TurnDetector(replace(OPTS, long_utterance_s=4.0, short_pause_s=0.25))
+    events = run(det, phrase * 3 + silence(3))
+    early_cuts = [e.utterance for _, e in events if e.kind == "utterance"]
+    assert len(default_cuts) == 2 and len(early_cuts) == 3  # 8 s rule: cut after the 2nd breath; 4 s: every breath
+
+    dip = speech(1) + [0.37] * windows(0.6) + speech(1)
+    strict = TurnDetector(replace(OPTS, vad_release_gap=0.1))
+    loose = TurnDetector(OPTS)
+    run(strict, dip)
+    run(loose, dip)
+    assert strict.speech_samples < loose.speech_samples  # 0.37 < 0.5 - 0.1 leaves speech; 0.37 >= 0.5 - 0.15 stays
+
+    quick = TurnDetector(replace(OPTS, no_speech_factor=1.5))
+    run(quick, silence(31))
+    assert quick.ended == "no_speech"
+    assert TurnDetector(OPTS).push(0.0) == [] and OPTS.no_speech_factor * OPTS.nudge_after_s > 31

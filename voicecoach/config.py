@@ -26,6 +26,11 @@ class TurnOptions:
     max_answer_s: float = 300.0
     playback_guard_s: float = 0.25
     vad_threshold: float = 0.5
+    vad_release_gap: float = 0.15  # once in speech, stay there until the probability falls below threshold - gap
+    no_speech_factor: float = 3.0  # give up after nudge_after_s x this without any speech
+    soft_cut_fraction: float = 0.8  # past this share of max_utterance_s, cut at the first unvoiced window
+    long_utterance_s: float = 8.0  # an utterance this long closes at a short pause between phrases ...
+    short_pause_s: float = 0.25  # ... of this length, so the last one (decoded after the turn ends) stays short
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,6 @@ from voicecoach.ports import EndReason
 
 SAMPLE_RATE_HZ = 16000
 WINDOW_SAMPLES = 512
-NEG_THRESHOLD_GAP = 0.15  # hysteresis: once in speech, stay there until prob < threshold - 0.15 (silero's rule)
-NO_SPEECH_FACTOR = 3  # give up after nudge_after_s * 3 without any speech (end_reason "no_speech")
-SOFT_CUT_FRACTION = 0.8  # past 80 % of max_utterance_s, cut an utterance at the first unvoiced window
-LONG_UTTERANCE_S = 8.0  # an utterance this long closes at a short pause between phrases ...
-SHORT_PAUSE_S = 0.25  # ... of this length, so the last one (transcribed after the turn ends) stays short
 
 NUDGE_LINE = "Take your time — shall I repeat the question?"
 INTERRUPTION_LINE = "Sorry to cut in — we're running short on time, so let me stop you there."
@@ -78,8 +73,8 @@ class TurnDetector:
         self._max_end = max(self._end_silence, seconds_to_samples(options.max_end_silence_s))
         self._pre_roll = seconds_to_samples(options.pre_roll_s)
         self._utt_pause = seconds_to_samples(options.utterance_pause_s)
-        self._long_utt = seconds_to_samples(LONG_UTTERANCE_S)
-        self._short_pause = min(self._utt_pause, seconds_to_samples(SHORT_PAUSE_S))
+        self._long_utt = seconds_to_samples(options.long_utterance_s)
+        self._short_pause = min(self._utt_pause, seconds_to_samples(options.short_pause_s))
         self._max_utt = max(WINDOW_SAMPLES, seconds_to_samples(options.max_utterance_s))
         self._nudge_after = seconds_to_samples(options.nudge_after_s)
         self._max_answer = seconds_to_samples(options.max_answer_s)
@@ -128,7 +123,7 @@ class TurnDetector:
         start = self.samples
         self.samples += WINDOW_SAMPLES
         threshold = self.options.vad_threshold
-        self.voiced = prob >= threshold or (self.voiced and prob >= threshold - NEG_THRESHOLD_GAP)
+        self.voiced = prob >= threshold or (self.voiced and prob >= threshold - self.options.vad_release_gap)
         events: list[TurnEvent] = []
         if self.voiced:
             if self.onset is None:
@@ -172,7 +167,7 @@ class TurnDetector:
         pause = self._utt_pause if length < self._long_utt else self._short_pause
         if not self.voiced and self.silence_run >= pause:
             return self._close_utterance(self.samples)
-        soft = length >= self._max_utt * SOFT_CUT_FRACTION and prob < self.options.vad_threshold
+        soft = length >= self._max_utt * self.options.soft_cut_fraction and prob < self.options.vad_threshold
         if length >= self._max_utt or soft:
             return self._close_utterance(self.samples)
         return []
@@ -192,7 +187,7 @@ class TurnDetector:
         if not self.nudged and quiet >= self._nudge_after:
             self.nudged = True
             return [TurnEvent("nudge")]
-        if quiet >= self._nudge_after * NO_SPEECH_FACTOR:
+        if quiet >= self._nudge_after * self.options.no_speech_factor:
             reason: EndReason = "no_speech" if self.onset is None else "silence"
             events = self._close_utterance(self.samples)
             self._end(reason)
