@@ -65,9 +65,9 @@ def load_items(path: Path = LABELS) -> list[dict[str, Any]]:
         return list(tomllib.load(f)["answer"])
 
 
-# The columns after "All": the tuning set (no `set` key), the first two held-out batches, and the third, which no
-# grader change was ever tuned against.
-SETS = {"Tuning set": None, "Held out": "holdout", "Holdout3 (untuned)": "holdout3"}
+# The columns after "All": the tuning set (no `set` key), the first two held-out batches (`holdout`), the third
+# (tuned against only after its first two measurements) and the fourth, which no grader change was tuned against.
+SETS = {"Tuning set": None, "Held out": "holdout", "Holdout3": "holdout3", "Holdout4 (untuned)": "holdout4"}
 
 
 def subset(items: list[dict[str, Any]], key: str | None) -> list[dict[str, Any]]:
