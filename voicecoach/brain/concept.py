@@ -50,6 +50,8 @@ NEGATION_OK = frozenset({
     "considered abuse or fraud",
     "considered scale",
     "named system constraints",
+    "reasoned about APIs and client/server",  # "if we can't connect to the banks" is still reasoning about the system
+    "followed the data flow",
 })
 NEGATION_BREAKS = frozenset(["but", "so", "and", "then", "instead", "rather", "because"])
 HARM_WORDS = frozenset(

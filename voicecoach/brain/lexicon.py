@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from voicecoach.brain.concept import I_WILL, I_WOULD, Concept
 from voicecoach.brain.concept import concept as _c
+from voicecoach.brain.lexicon_decisions import DECISION_CONCEPTS
 
 CONCEPTS: tuple[Concept, ...] = (
     # --- clarify: understand the problem and its constraints before solving --------------------------
@@ -19,12 +20,14 @@ CONCEPTS: tuple[Concept, ...] = (
        r"when (?:did|does|it|this|that|the \w+) (?:it |this |that |the \w+ )?(?:start\w*|begin\w*|began|happen\w*)|(?:sudden|gradual|overnight)"
        r"|(?:what|which) (?:time ?frame|period)|over what period|one off|step change"),
     _c("clarify", "checked the drop is real, not a tracking change", 2.0,
+       r"(?:is|was) (?:the|this|that|it) (?:\w+ )?(?:even |actually |really )?(?:real|genuine)|(?:event|events|tracking|logging) (?:\w+ ){0,3}(?:renamed|lost|broken|changed|missing)|"
        r"(?:real|genuine) (?:drop|decline|change|problem)|(?:tracking|logging|instrumentation|reporting|measurement|"
        r"analytics) (?:bug|issue|change|problem|error|glitch)|data (?:pipeline|quality) (?:issue|problem|bug)"
        r"|(?:is|was) the (?:data|metric|dashboard) (?:right|correct|accurate|broken)|sanity check"
        r"|(?:drop|decline|dip|change|it|this|that) (?:is|was|'s) (?:actually |even )?(?:real|genuine)|whether it's real"),
     _c("clarify", "wanted to understand before solving", 1.5,
-       r"(?:look\w* at|understand\w*|find\w* out|know|ask\w*) why|(?:actual|real|raw) numbers|"
+       r"(?:first|start by|to start)(?: thing)?,? (?:what|why|who|how|is|are|do|does|did)\b|(?:start|begin) (?:with|by asking) (?:what|why|who|whether)|before (?:i|we) (?:touch|change|decide|pick|choose)|(?:first|start by) (?:i'd |we'd )?find\w* out|"
+       r"(?:actual|real|raw) numbers|"
        + I_WOULD + r" (?:first |start by |probably |just )*(?:want to |like to |need to )?"
        r"(?:understand|clarify|confirm|ask|check what|check whether|check if|make sure i understand|scope)"
        r"|before (?:i|we) (?:jump|dive|propose|go|get|start|suggest)|clarifying questions?|(?:first|before anything) .{0,20}understand"
@@ -32,37 +35,48 @@ CONCEPTS: tuple[Concept, ...] = (
        r"|before (?:anything|doing anything|i do anything|touching)|(?:want|need|like) to know|"
        r"(?:step one|first step|to start)(?: is)?,? (?:i'd |we )?(?:confirm|check|verify|make sure)"),
     _c("clarify", "asked a specific scoping question", 1.5,
+       r"(?:look\w* at|understand\w*|find\w* out|know|ask\w*) why|"
+       r"where (?:it's|it is|this is|they're|the drop is) coming from|who(?:'s| is) (?:dropping|churning|leaving|affected)|"
        r"what (?:\w+ ){0,2}(?:actually|really) needs?|why (?:is )?(?:the|this) (?:date|deadline)|where (?:\w+ ){0,2}(?:can|could) (?:we |it )?launch|what (?:the )?(?:rules|regulations?|laws?) (?:say|allow)|who holds the money|"
        r"for whom|who(?:'s| is) affected|how (?:bad|big|widespread|slow|much (?:slower|worse|bigger))|"
        r"(?:is it|is this|is that) (?:everyone|all \w+|everybody) or (?:only|just)|why (?:we're|we are) (?:building|doing)|"
        r"(?:ask|asking) (?:why|whether|who|what the)|who the (?:target )?(?:users|customers) are|why (?:japan|now|this market)|"
        r"whether (?:the|it|this) (?:\w+ )?(?:date|deadline|deal) (?:can|is|really)|(?:is|was) (?:it|this) (?:really )?contingent"),
     _c("clarify", "said why the question matters", 1.0,
+       r"(?:only )?makes sense if|only works if|depends on (?:whether|what|how)|"
        r"because (?:that|it|this) (?:decides|shapes|changes|determines|drives|tells)|that's the tie ?breaker"),
-    _c("clarify", "stated assumptions", 1.0, r"(?:i'll|i will|i'm going to|let me|i'd|i) assume|assuming (?:that|it|we|this)|my assumption"),
+    _c("clarify", "stated assumptions", 1.0, r"if (?:it's|the goal is|that's) (?:\w+ ){1,8}then|"
+       r"(?:i'll|i will|i'm going to|let me|i'd|i) assume|assuming (?:that|it|we|this)|my assumption"),
     _c("clarify", "framed hypotheses before solving", 1.5,
+       r"if (?:most|many|a lot) of (?:them|the \w+)|the core (?:of|value|job|problem)|core (?:value|feature|job)|"
+       r"what (?:exactly |actually )changed|(?:look|looks|sounds) like (?:a |an )?(?:bug|release|something about)|competition|competitors?|"
        r"hypothes[ie]s|root cause|bottleneck|(?:internal|external) (?:factors?|causes?|reasons?|change)"
        r"|(?:discovery|activation|retention) or (?:activation|retention|discovery)|what changed|(?:two|three|a few) "
        r"(?:things|changes|possible causes|candidates|explanations)|(?:rather than|not) a (?:bug|sudden drop)|"
        r"(?:i'd|i would) (?:think|suspect|guess)|my (?:guess|hypothesis|bet)|points? (?:at|to) (?:something|a|the)|"
        r"rule (?:it |that |this )?out|ruling out|makes me think|(?:is|are) almost always|most likely (?:a|the|it)|"
        r"usually (?:means|points)|(?:whether it's|whether it is|is it|could be) (?:just )?(?:\w+ ){1,4}or (?:just )?\w+", max_hits=2),
-    _c("clarify", "asked about the goal", 1.0, r"(?:company|business|team|org)(?:'s)? (?:goals?|strategy|objectives?)|goals? for the (?:year|quarter)|why (?:the company|the business|the team) (?:is |are )?(?:\w+ )?(?:building|doing|launching|adding)|(?:clarif\w*|ask\w*|understand\w*) (?:about )?the goal|"
+    _c("clarify", "asked about the goal", 1.0, r"what (?:the )?(?:company|business|team|we|leadership) (?:is |are |'re )?(?:trying|wants|aims|needs) to|"
+       r"(?:company|business|team|org)(?:'s)? (?:goals?|strategy|objectives?)|goals? for the (?:year|quarter)|why (?:the company|the business|the team) (?:is |are )?(?:\w+ )?(?:building|doing|launching|adding)|(?:clarif\w*|ask\w*|understand\w*) (?:about )?the goal|"
        r"what(?:'s| is) the (?:goal|objective)|what (?:are|is) we (?:optimi[sz]ing|trying)|what (?:we're|we are) trying to"
        r"|(?:company|business|team)(?:'s)? (?:goals?|strategy|priorit\w+) (?:for|this|is|are)|why (?:are we|we're|we are) (?:\w+ )?"
        r"(?:building|doing|launching|adding)"),
     _c("clarify", "jumped straight to solutions", -1.0,
        r"^(?:so )?(?:um |uh |well |okay |ok |yeah )*" + I_WILL + r" (?:just )?(?:add|build|launch|ship|introduce|create|make)\b",
        "against"),
+    _c("clarify", "acted before understanding", -1.0,
+       r"(?:i'd|we'd|i would|we would|let's|so|and) just (?:roll|ship|launch|add|build|remove|drop|lower|double|push|kill)", "against"),
     _c("clarify", "refused to ask questions", -1.5, r"(?:no need|don't need) to (?:ask|clarify)|skip (?:the )?clarif", "against"),
     # --- metrics: define success and own it -------------------------------------------------------------
     _c("metrics", "defined success", 1.5,
+       r"the (?:one |main |first )?(?:number|metric) (?:i'd|i would|we'd|we would|i) (?:really )?(?:care about|pick|choose|optimi[sz]e for)|"
        r"success (?:would be|is|metric|means|looks like|criteria|here is)|"
        r"(?:define|defining) (?:what )?(?:success|recovered|recovery|done|good|working|healthy)|north star(?! framework)|(?:primary|key|main|core|"
        r"top line|topline) metric|(?:measure|track|judge) (?:success|it|this|that) (?:by|with|through|using|on)"
        r"|the (?:one |main |first )?(?:number|metric) (?:i'd|i would|we'd|we would) (?:watch|look at|track|use|judge it by)",
        refusable=True),
     _c("metrics", "named an outcome metric", 1.0,
+       r"(?:that|who) (?:hold|make|take|complete|place|book|do) (?:at least )?(?:a few|one|two|three|\d+|more|a) \w+ (?:in|per|a|each|every)|still \w+ing (?:every|each|after|in)|never (?:come|came) back|(?:turning|turn|switch\w*|turned) (?:\w+ )?(?:notifications|pushes|alerts) off|"
        r"(?:upload|conversion|completion|success|retention|activation|churn|error|crash|failure|"
        r"adoption|repeat|return|click through|open|save|share|renewal|cancellation|fill|acceptance|resolution) rates?"
        r"|retention|churn|(?:daily|weekly|monthly) active|dau|wau|mau|revenue|gmv|arpu|lifetime value|ltv|"
@@ -87,12 +101,13 @@ CONCEPTS: tuple[Concept, ...] = (
        r"|without (?:hurting|harming|tanking|increasing|degrading|cannibali[sz]ing|regressing|breaking)"
        r"|(?:make sure|ensure|check) (?:that )?(?:we|it|this|that)(?: do| does)?(?:n't| not) (?:\w+ ){0,2}"
        r"(?:hurt|harm|tank|increase|regress|break|cannibali[sz]e|degrade|drop|lower)|"
-       r"without (?:the )?\w+ (?:\w+ )?(?:collapsing|dropping|falling|rising|going up|tanking|suffering)|"
+       r"without (?:the )?\w+ (?:\w+ ){0,2}(?:collapsing|dropping|falling|rising|going (?:up|down|unfilled)|tanking|suffering)|"
        r"stop criteri\w*|kill criteri\w*|hard limits|(?:goes?|rises?|gets?) above (?:a|some|the|\d+)|"
-       r"(?:stop|pause|halt|roll back) (?:the \w+ |it )?if (?:the )?(?:\w+ ){1,7}(?:goes|go|rises?|drops?|falls?|exceeds?|above|below)"),
+       r"(?:stop|pause|halt|roll back) (?:the \w+ |it )?if (?!something|anything)(?:the )?(?:\w+ ){1,7}(?:goes|go|rises?|drops?|falls?|exceeds?|above|below)"),
     _c("metrics", "said what the guardrail watches", 1.0,
        r"(?:guard ?rails?|counter ?metrics?|alerts?) (?:on|for|like|such as|around) (?!it\b|this\b|that\b)\w+"),
     _c("metrics", "watched for a side effect", 1.0,
+       r"on the other side|whether (?:\w+ ){1,5}(?:go|goes|went) down|(?:spending|budget) (?:limit|cap)s?|"
        r"protect (?:the )?(?:\w+ ){0,5}(?:who|from|most likely)|keep an eye on|side effects?|"
        r"as long as (?:\w+ ){1,4}(?:doesn't|does not|don't|stays?|holds?)"),
     _c("metrics", "tied the metric to a business outcome", 1.5,
@@ -103,6 +118,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("metrics", "measured the incremental effect", 2.0,
        r"incremental\w*|(?:would|wouldn't) have (?:got|gotten|come|had) (?:anyway|otherwise)|net new"),
     _c("metrics", "rejected a vanity metric", 1.0,
+       r"not (?:just )?how many (?:\w+ ){0,2}(?:opened|clicked|downloaded|installed|started|signed up|sent)|(?:wouldn't|won't|don't|not) count (?:\w+ ){0,2}(?:started|sent|opened|downloads|installs|clicks|signups|starts)|"
        r"not (?:just )?(?:\w+ ){0,2}(?:downloads|installs|page views|likes|clicks|impressions|referrals sent|codes redeemed|"
        r"call starts|signups|raw \w+)|rather than (?:\w+ ){0,2}(?:downloads|installs|clicks|likes|page views)"),
     _c("metrics", "named a framework without content", 0.0,
@@ -114,6 +130,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"|metrics (?:don't|do not) matter|you(?:'ll| will) (?:just )?know (?:it|if it) work", "against"),
     # --- technical: reason about the system --------------------------------------------------------------
     _c("technical", "reasoned about APIs and client/server", 1.0,
+       r"(?:banks?|providers?|partners?) (?:we |they )?(?:cover|support)|"
+       r"connect(?:ion|ions|ing)? to (?:the )?(?:\w+ )?(?:banks?|partners?|providers?|apis?)|bank (?:connections?|coverage|integrations?)|"
        r"api|apis|endpoints?|sdk|back ?end|server(?: side)?|client(?: side)?|(?:the )?upload service|microservice|"
        r"https?|payloads?|(?:http|api|network|upload|transfer) requests?|status codes?|(?:4|5)(?:\d\d|xx)s?(?: errors?| responses?)?|"
        r"(?:index|search|ranking|upload|payment|notification|background|recommendation|serving|backend|partner) "
@@ -123,12 +141,15 @@ CONCEPTS: tuple[Concept, ...] = (
        r"real ?time sync\w*|sync(?:ing|ed|s)?|web ?sockets?|polling|pull to refresh|last write wins|conflict resolution|"
        r"live updates|consisten(?:t|cy)|source of truth|(?:shared|app|client) state", max_hits=2),
     _c("technical", "named system constraints", 1.0,
-       r"data residency|privacy|gdpr|(?:data|it) (?:\w+ ){0,2}(?:stay|be stored|be kept|live) (?:in|inside) (?:the )?(?:country|region|eu)|"
+       r"(?:smaller|lighter|cheaper|distilled) (?:version|model)|"
+       r"data residency|privacy|gdpr|(?:data|it) (?:\w+ ){0,3}(?:stay|be stored|be kept|live) (?:in|inside) (?:the )?(?:country|region|eu)|"
        r"latency|bandwidth|battery|memory|throughput|time ?outs?|timed out|cpu|disk space|file size|compression|"
        r"(?:network|connection) (?:conditions|quality|changes|drops?|loss)|os (?:kills?|restrictions?|limits?)|doze|"
        r"background (?:limits?|restrictions?|execution)|compute|(?:serving|infrastructure|server|running) costs?|"
        r"costs? to (?:run|serve)|(?:seconds?|milliseconds?) (?:of )?(?:delay|lag)"),
     _c("technical", "followed the data flow", 1.0,
+       r"(?:inputs?|features?|signals?) (?:\w+ )?(?:come|comes) from|upstream|stale\w*|computed (?:once a day|daily|nightly|hourly|in batch)|"
+       r"(?:separate|new|local) (?:data )?stores?|data stores?|"
        r"rise in (?:\w+ )?errors|errors? (?:spik\w*|went up|rose)|"
        r"data flow|pipeline|queues?|background (?:service|job|task|upload|worker|process)|work ?manager|job scheduler|"
        r"cdn|cach(?:e|ing)|database|schema|event stream|(?:client|server|crash|error) logs?|logging|instrumentation|"
@@ -153,6 +174,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"emulators?|throwaway|referring themselves|clickbait|extreme (?:content|videos|posts)|harmful|rabbit holes?|"
        r"spiral\w*", max_hits=2),
     _c("edge_cases", "considered failure states", 1.5,
+       r"(?:job|pipeline|service|call|model|request|payment|upload|sync) fails?|missing (?:data|features?|inputs?)|(?:feature|data|input) is missing|"
+       r"freez\w*|froze|(?:calls?|connections?) (?:\w+ )?drop\w*|"
        r"fail(?:s|ed|ure|ures)? (?:states?|modes?|cases?|silently|halfway|mid)|what happens (?:if|when)|offline|"
        r"no (?:network|connection|signal)|(?:poor|bad|flaky|slow|spotty|weak) (?:connectivity|networks?|connections?|signal)|"
        r"interrupted|mid (?:upload|way)|half (?:finished|uploaded)|partial(?:ly)? (?:upload|fail|transfer|payment|save|data|write|state|outage)\w*|corrupt\w*|duplicates?|double (?:charge|upload|post)|"
@@ -185,106 +208,9 @@ CONCEPTS: tuple[Concept, ...] = (
        r"queue (?:it|them|\w+) (?:up )?(?:until|for later)|retry later|undo"),
     _c("edge_cases", "mentioned edge cases by name", 0.5, r"edge cases?|corner cases?|what could go wrong"),
     _c("edge_cases", "dismissed edge cases", -1.5,
+       r"(?:fraud|abuse|security|risk|spam|edge cases)(?: is| are)? (?:\w+ ){0,4}(?:handles?|handled by|takes? care of|their (?:job|problem))|"
        r"(?:wouldn't|won't|don't|not|no need to) (?:\w+ ){0,3}(?:worry|bother|care|think) (?:too much |much )?about "
        r"(?:edge|corner|abuse|fraud|scale|spam|failures?|what could go wrong)|"
        r"edge cases (?:are|aren't) (?:rare|not important|not worth|not a priority)|(?:deal|handle) with (?:edge cases|that|abuse) later",
        "against"),
-    # --- trade-offs: user value, engineering cost, business priorities -----------------------------------
-    _c("tradeoffs", "stated an explicit trade-off", 1.5,
-       r"targeted (?:\w+ )?(?:decision|rollout|launch|change|fees?|fix)|(?:one|the same|a common) scale|who pays|"
-       r"trade ?offs? (?:between|is|here|would be|we|i|of)|(?:at|is) the (?:cost|expense) of|on the other hand|"
-       r"downside|the risk (?:is|of)|in exchange|(?:costs?|slows?|delays?) us|weigh\w*|balance (?:that|this|it|against|between)"
-       r"|whichever (?:is|returns|gives|wins)|(?:faster|cheaper|safer|riskier|slower) (?:but|and|or)|(?:but|and) (?:it )?costs?|"
-       r"against the (?:plan|cost|risk)|middle (?:path|ground)|compromise|both (?:are|sides are) right|split the difference|"
-       r"pays? for (?:the|itself)|worth the (?:cost|extra|risk)|costs? more|more expensive|extra (?:compute|cost|work)|"
-       r"(?:cheaper|faster|safer|riskier|slower|quicker|easier) than|(?:only|just) for (?:the )?(?:\w+ ){1,4}(?:and )?(?:keep|leave)|"
-       r"(?:keep|leave) (?:\w+ ){1,4}for (?:the rest|everyone else|everybody else|others)", max_hits=2),
-    _c("tradeoffs", "chose one option over another", 1.0, r"instead of|rather than"),
-    _c("tradeoffs", "made a call", 1.5,
-       r"i(?:'d| would) recommend|my recommendation|recommend (?:we|that)|clear call|"
-       r"(?:i'd|i would|we'd|i'll|i will) (?:probably |still )?(?:accept|take it|choose|pick|go with|live with|rather)|"
-       r"accept (?:that|we|losing|a bit|some)|"
-       r"worth (?:it|the)|not worth|make the call|my call|(?:i'd|i would) (?:not|never) (?:ship|launch|double)|"
-       r"i wouldn't (?:ship|launch|double|do)"),
-    _c("tradeoffs", "named the stakeholders", 1.0,
-       r"stakeholders?|align(?:ment)? with|marketing|sales|legal|(?:customer )?support (?:team|tickets)|leadership|finance|"
-       r"designers?|design team|editors?|growth (?:lead|team)|risk team|(?:engineering|eng) (?:cost|effort|time|capacity|team|lead)|ops team|"
-       r"the team's roadmap|(?:tell|told|telling|align\w*|agree\w*|talk\w*|negotiat\w*|brief\w*|warn\w*|update|with|ask) "
-       r"(?:\w+ ){0,3}partners?|partner(?:'s|s')? (?:team|relationship|expectations|needs|wants|launch|marketing|date)"),
-    _c("tradeoffs", "prioritised and said what not to do", 1.5,
-       r"(?:minimal|minimum|simplest|thinner|smaller|cut down) (?:version|launch|scope|release)|cut (?:\w+ ){0,2}(?:features?|scope|comments|things)|(?:don't|not|never|won't) cut (?:\w+ )?(?:quality|testing|corners|security)|quality bar|non ?negotiable|defer\w*|what(?:'s| is) in and (?:what(?:'s| is) )?out|"
-       r"prioriti[sz]\w*|deprioriti[sz]\w*|(?:would not|wouldn't|won't|not) (?:build|do|ship|touch|start|launch|run|spend|"
-       r"invest|double|roll out|launch every) .{0,40}(?:now|yet|first|until|launch|phase|quarter)|deliberately not|"
-       r"not doing|what (?:we're|we are|i'm) not|hold off|delay (?:that|the|it)|postpone|push back|park (?:it|that|the)|"
-       r"can wait|matters? less|can't skip|must have|nice to have|good enough|(?:is|are) fine for|out of scope|descope|cut (?:the )?scope|say no|mvp|"
-       r"smallest (?:thing|version|fix)|quick wins?|(?:fix|stop) the bleeding|first (?:thing|priority)|phase (?:one|two|1|2)|"
-       r"sequenc\w*|later (?:phase|release)|before (?:anything|we build) else|(?:comes?|goes|go) (?:before|first)|fast follow\w*|"
-       r"(?:move|push|leave|save|defer|put)\w* (?:\w+ ){0,4}(?:to |for |until )?(?:after (?:the )?launch|later|next (?:quarter|"
-       r"release|version|sprint)|version two|v2)|what's in and (?:what's )?out|before (?:we )?(?:launch|go live|go wider)|"
-       r"(?:is|are) (?:perfectly )?(?:fine|acceptable)", max_hits=2),
-    _c("tradeoffs", "weighed cost against impact", 1.0,
-       r"(?:out of|from) (?:our|the) (?:margin|pocket|budget)|(?:our|the) margin|"
-       r"effort|impact (?:vs|versus|against|and effort)|roi|return on|opportunity cost|cost (?:and|vs|versus) benefit|cheap\w*|"
-       r"reversible|(?:low|lower|high|higher) risk|costs? (?:us )?(?:margin|money|a lot|time)|burns? (?:money|cash|budget)|"
-       r"(?:cuts?|saves?) (?:\w+ )?weeks|divide (?:each|it|that) by|per (?:engineering )?week|"
-       r"(?:engineering|dev) (?:cost|time|weeks)|(?:one|two|three|four|\d+) (?:weeks|sprints)|every (?:day|week) we wait|"
-       r"(?:lost|losing|lose) (?:\w+ )?(?:orders|sales|revenue|customers|users|riders|readers|money|deals?)|"
-       r"(?:paid|spent|spend|pay|paying) (?:\w+ ){0,3}for nothing"),
-    _c("tradeoffs", "balanced users against the business", 1.0,
-       r"user value|business (?:value|priorit\w*|goals?|needs?)|short term|long term|(?:users|customers) (?:vs|versus|against)"),
-    _c("tradeoffs", "named a framework without content", 0.0, r"rice|ice (?:score|framework)|moscow|kano", "name_drop"),
-    _c("tradeoffs", "claimed there is no trade-off", -1.5,
-       r"no trade ?offs?|(?:do|ship|build) (?:all|everything) (?:of (?:it|them) )?(?:at once|together)|"
-       r"everyone (?:will be|is) happy|we can do (?:it )?all", "against"),
-    # --- data: discover, prioritise, kill bad ideas early -------------------------------------------------
-    _c("data", "segmented the data", 2.0,
-       r"segment\w*|break (?:it|this|that|the \w+) down|broken down|breakdown|slic(?:e|ing)|(?:split|cut) (?:it|the data|this) by|"
-       r"by (?:platform|os|country|region|device|app version|version|cohort|user type|channel|city|query type|basket size)",
-       refusable=True),
-    _c("data", "named specific cuts to compare", 0.75,
-       r"which (?:searches|queries|users|requests|calls|orders|cities|screens|steps)|"
-       r"platforms?|app versions?|os versions?|regions?|country|countries|city|cities|device(?: type)?s?|"
-       r"new (?:versus|vs|and|or) (?:existing|returning)|query types?|basket sizes?|network types?|"
-       r"beginners? (?:versus|vs|and) advanced|\w+ (?:versus|vs) \w+|(?:people|users|readers|customers|riders|learners|buyers) who "
-       r"(?:already )?(?:\w+ ){0,2}(?:open|use|buy|order|read|ignore|ride|book|pay|churn|leave|left)\w*", max_hits=4),
-    _c("data", "lined the change up against events", 1.0,
-       r"(?:connect|link|tie|match)\w* (?:\w+ ){0,3}(?:to|with) the (?:\w+ )?(?:timing|changes?|release|launch)|the timing|around (?:that|the same) time|"
-       r"line(?:s|d)? up (?:\w+ ){0,5}(?:with|against)|correlat\w*|coincid\w*|timeline|release calendar"),
-    _c("data", "walked the funnel", 2.0,
-       r"funnels?|(?:each|every|which) step|drop ?off (?:point|step)|where (?:in the flow|users drop|people drop|they drop)|"
-       r"step by step conversion", refusable=True),
-    _c("data", "used cohorts", 2.0, r"cohorts?", refusable=True),
-    _c("data", "ran an experiment", 1.5,
-       r"(?:test|tests|testing|try|trial|pilot)\w* (?:\w+ ){0,4}in (?:one|a single|two) (?:city|cities|market|country|region)|pilot|"
-       r"a ?b tests?|ab tests?|experiments?|holdouts?|control group|randomi[sz]\w*|test (?:and|vs|versus) control|"
-       r"(?:against|as) (?:a |the )?control|test (?:a|it|the) \w+ in", refusable=True),
-    _c("data", "sized the experiment properly", 1.5,
-       r"(?:statistical(?:ly)? )?significance|significant (?:result|lift|difference|change)|is (?:it|that|this|the \w+) significant|"
-       r"power(?:ed)?|sample sizes?|statistical(?:ly)? significan\w*|minimum detectable|mde|confidence intervals?|"
-       r"p values?"),
-    _c("data", "checked whether the evidence holds up", 1.0,
-       r"novelty effect|long (?:running|term) (?:holdout|effect|test)|over (?:several|a few|many) (?:weeks|months)|"
-       r"offline (?:wins|results|metrics|tests|gains) .{0,30}(?:don't|do not|may not|might not|rarely|often)|"
-       r"(?:hide|hiding|mask\w*) (?:a|the) (?:gain|loss|drop|effect)"),
-    _c("data", "sized the options to prioritise", 1.5,
-       r"size (?:each|every|the|both) (?:option|options|bet|idea)|what (?:\w+ ){1,6}(?:is|are) (?:really )?worth|"
-       r"put numbers|(?:annual|deal) value|odds (?:it|that|of)|tag the (?:top )?(?:themes|tickets|reasons)|"
-       r"churned (?:accounts|users|customers)|estimate (?:the|each|how)|"
-       r"how much (?:churn|revenue|money|time) (?:\w+ ){0,5}(?:is|are) (?:causing|worth|costing)|"
-       r"(?:to )?(?:spot|find|catch|identify) (?:rings|patterns|anomal\w*|outliers)", max_hits=2),
-    _c("data", "used data to discover or decide", 1.0,
-       r"(?:stop|pause|kill) or (?:expand|continue|scale)|(?:stop|pause|kill|expand|roll (?:it )?back|scale (?:it )?up|go wider) (?:\w+ ){0,3}(?:if|when|unless)|what would (?:make|change) (?:me|us|my mind)|what would reverse|would kill (?:it|the \w+)|checkpoint|revisit (?:it|this|the decision)|fake ?door|smoke tests?|painted door|(?:test|validate|try) (?:\w+ ){0,3}(?:cheaply|before (?:we )?(?:build|commit|invest))|before (?:committing|building|investing)|(?:than|not|beyond) (?:just |only )?the average|the slowest|percentiles?|"
-       r"dashboards?|query|queries|sql|logs|baseline|trend\w*|week over week|year over year|seasonal\w*|historical|"
-       r"compare (?:it |this )?(?:to|with|against) (?:last|previous|the same)|kill (?:it|the idea|bad ideas|the feature)|"
-       r"(?:data|numbers) (?:tell|told|show|shows|says?)|before (?:we )?(?:build|building|invest)|size (?:the|it|each)|"
-       r"sizing|which step|(?:kill|stop|pause) it if|only roll it out if|what would change my mind|stop rules?|"
-       r"(?:stop|kill) criteri\w*|if .{0,120}\b(?:we|i'd|i would|i'll|we'll) (?:\w+ )?(?:stop|pause|kill|halt|drop it)",
-       refusable=True),
-    _c("data", "used qualitative signal", 1.0,
-       r"research|core (?:user )?jobs?|jobs? to be done|"
-       r"user interviews?|surveys?|support tickets?|app store reviews?|reviews|user research|session recordings?|talk to users"),
-    _c("data", "used data only to validate after launch", -2.0,
-       r"(?:look at|check) (?:the )?(?:data|numbers|metrics) after (?:launch|we launch|launching|shipping|we ship|release)"
-       r"|(?:data|numbers) (?:just |only )?to (?:confirm|validate|prove)|to (?:confirm|prove) (?:that )?it worked|gut (?:feel|feeling|instinct)|"
-       r"trust my (?:gut|instinct)|just ship it and see|(?:don't|do not) need (?:the )?data", "against"),
-)
+) + DECISION_CONCEPTS

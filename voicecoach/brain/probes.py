@@ -72,20 +72,20 @@ _DEFLECTION = re.compile(r"\b(?:like i said|as i said|i don't know|not sure)\b",
 _ASKED_AND_ANSWERED = tuple(
     (re.compile(asks), re.compile(given))
     for asks, given in (
-        (r"\bnot (?:do|ship|shipping|try|build)\b|leave out|hold back|drop from|choosing not|deliberately|"
-         r"stop (?:working on|testing)|not doing",
-         r"\b(?:would not|wouldn't|won't|will not|not going to|deliberately not|hold off|leave out|park|postpone|"
-         r"not (?:build|do|ship|launch|touch|start|run|double|roll))\b"),
+        ((r"\bnot (?:do|ship|shipping|try|build)\b|leave out|hold back|drop from|choosing not|deliberately|"
+         r"stop (?:working on|testing)|not doing"),
+         (r"\b(?:would not|wouldn't|won't|will not|not going to|deliberately not|hold off|leave out|park|postpone|"
+         r"not (?:build|do|ship|launch|touch|start|run|double|roll))\b")),
         (r"\bguardrail|counter metric|warn you|without hurting|cost us elsewhere|break on the other side",
-         r"\b(?:guard ?rails?|counter ?metrics?|without (?:hurting|harming|tanking)|make sure (?:it|we|that|this) "
-         r"(?:doesn't|does not|don't))\b"),
-        (r"\b(?:kill|abandon|shut|cancel)\b|drop (?:this|that) idea|make you (?:stop|pause|delay|change)|change your mind|"
-         r"isn't worth expanding|stop and send",
-         r"\b(?:(?:kill|stop|pause|halt|abandon|drop|roll back) (?:it |this |that |the \w+ )?(?:if|when|unless)|"
-         r"stop (?:rule|criteri)\w*|kill criteri\w*)\b"),
+         (r"\b(?:guard ?rails?|counter ?metrics?|without (?:hurting|harming|tanking)|make sure (?:it|we|that|this) "
+         r"(?:doesn't|does not|don't))\b")),
+        ((r"\b(?:kill|abandon|shut|cancel)\b|drop (?:this|that) idea|make you (?:stop|pause|delay|change)|change your mind|"
+         r"isn't worth expanding|stop and send"),
+         (r"\b(?:(?:kill|stop|pause|halt|abandon|drop|roll back) (?:it |this |that |the \w+ )?(?:if|when|unless)|"
+         r"stop (?:rule|criteri)\w*|kill criteri\w*)\b")),
         (r"\bthe one (?:number|metric)|which number|what number|success look like",
-         r"\b(?:success (?:is|would be|means)|the (?:one |main )?(?:number|metric) (?:i'd|we'd|i would|we would)|"
-         r"north star|primary metric)\b"),
+         (r"\b(?:success (?:is|would be|means)|the (?:one |main )?(?:number|metric) (?:i'd|we'd|i would|we would)|"
+         r"north star|primary metric)\b")),
     )
 )
 
