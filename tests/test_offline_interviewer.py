@@ -282,3 +282,20 @@ def test_a_follow_up_does_not_ask_for_what_the_answer_already_contains(pack: Pac
     assert "deliberately not do" not in phrase_probe(adhoc, "tradeoffs", turns)
     assert already_answered("What guardrail would you set?", normalise("with a guardrail on crash rate"))
     assert not already_answered("What guardrail would you set?", normalise("success is uploads per user"))
+
+
+def test_ties_go_to_what_the_question_asked_for(pack: Pack) -> None:
+    answer = "Um, honestly I think people would really enjoy it."  # says nothing on any dimension: all tie at 1
+
+    def first_target(question: str) -> str:
+        case = adhoc_case(question)
+        turns = (Turn("interviewer", "question", question), Turn("candidate", "answer", answer))
+        move = OfflineInterviewer().react(Context(pack=pack, case=case, turns=turns))
+        assert move.kind == "follow_up"
+        return move.targets[0]
+
+    assert first_target("You can fund only one of three projects this quarter. How do you decide?") == "tradeoffs"
+    assert first_target("How would you know the new search ranking is actually better?") == "metrics"
+    assert first_target("Sign-ups fell by a fifth last month. How would you figure out what happened?") == "data"
+    assert first_target("How would you launch voice messages, and keep them from being abused?") == "edge_cases"
+    assert first_target("Tell me about voice messages.") == "edge_cases"  # nothing asked for: the default order

@@ -17,7 +17,7 @@ from voicecoach.brain.concept import (
     Concept,
     Polarity,
 )
-from voicecoach.brain.lexicon import CONCEPTS
+from voicecoach.brain.lexicon import CONCEPTS, QUESTION_NEEDS
 from voicecoach.model import DIMENSIONS, Turn
 
 _TOKEN = re.compile(r"[\w'\u2019]+")
@@ -52,6 +52,7 @@ class Reading:
     score: int
     total: float
     signals: tuple[Signal, ...]
+    need: float = 0.0  # 1 when the case question asks for this dimension by name; breaks ties when probing
 
     @property
     def positives(self) -> tuple[Signal, ...]:
@@ -202,6 +203,12 @@ def clarification_signals(turns: Sequence[Turn], indices: Iterable[int]) -> list
         label = "asked clarifying questions before answering" if n == 0 else f"asked a further clarifying question ({n + 1})"
         out.append(Signal("clarify", label, _CLARIFY_TURN_WEIGHTS[n], "for", quote, quote, idx))
     return out
+
+
+def question_needs(question: str) -> dict[str, float]:
+    """The dimensions a question asks for by name ("what would you do?" asks for a decision): 1.0 each, else 0."""
+    norm = " ".join(w.lower().replace("\u2019", "'") for w in _TOKEN.findall(question))
+    return {dim: 1.0 if pattern.search(norm) else 0.0 for dim, pattern in QUESTION_NEEDS.items()}
 
 
 def score_total(total: float) -> int:

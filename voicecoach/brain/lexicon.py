@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from voicecoach.brain.concept import I_WILL, I_WOULD, Concept
 from voicecoach.brain.concept import concept as _c
 from voicecoach.brain.lexicon_decisions import DECISION_CONCEPTS
@@ -214,3 +216,18 @@ CONCEPTS: tuple[Concept, ...] = (
        r"edge cases (?:are|aren't) (?:rare|not important|not worth|not a priority)|(?:deal|handle) with (?:edge cases|that|abuse) later",
        "against"),
 ) + DECISION_CONCEPTS
+
+# What the case question asks for by name ("what would you do?" asks for a decision, "keep it from being gamed" for
+# edge cases). Among equally weak dimensions the first follow-up goes to one the question asked for: an answer that
+# skipped what it was asked is probed there before anything else.
+QUESTION_NEEDS: dict[str, re.Pattern[str]] = {
+    dim: re.compile(r"\b(?:" + regex + r")\b")
+    for dim, regex in {
+        "clarify": r"figure out|work out|find (?:out )?(?:the )?causes?|what happened|what's going on",
+        "metrics": r"success\w*|worked|know (?:if|whether|it's|it is|that)|better|measure\w*|metrics?|stop",
+        "edge_cases": r"safe\w*|gam(?:ed|ing)|abuse\w*|fraud\w*|risk\w*|go wrong|fail\w*",
+        "tradeoffs": r"cut|prioriti[sz]e|decide|what (?:would|do|should) you do|do about it|whether to|ship it|kill it|choose",
+        "data": r"figure out|work out|find (?:out )?(?:the )?causes?|what happened|what's going on|experiment\w*",
+        "technical": r"production|back ?end|system|api|reliab\w*",
+    }.items()
+}

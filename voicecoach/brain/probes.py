@@ -109,11 +109,12 @@ def probed_dims(turns: Sequence[Turn]) -> set[str]:
 def choose_target(readings: Mapping[str, Reading], already: set[str]) -> str | None:
     """The weakest dimension not covered well and not yet probed; the follow_up curveball once all are covered.
 
-    Lower score first, then anything the candidate said against a dimension, then PRIORITY.
+    Lower score first, then anything the candidate said against a dimension, then what the case question asked for
+    by name, then PRIORITY.
     """
     open_dims = [d for d in PROBED_DIMS if d in readings and d not in already and readings[d].score < COVERED]
     if open_dims:
-        return min(open_dims, key=lambda d: (readings[d].score, min(readings[d].total, 0.0), PRIORITY.index(d)))
+        return min(open_dims, key=lambda d: (readings[d].score, min(readings[d].total, 0.0), -readings[d].need, PRIORITY.index(d)))
     if "follow_up" not in already and not already:
         return "follow_up"  # everything covered in one go: test how they adapt instead of asking nothing
     return None

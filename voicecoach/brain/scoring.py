@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from voicecoach.brain.analysis import (
     Reading,
     Signal,
     clarification_signals,
     find_signals,
+    question_needs,
     read,
     score_total,
     strip_instructions,
@@ -77,8 +78,12 @@ def all_signals(turns: Sequence[Turn], start: int = 0) -> list[Signal]:
 
 
 def answer_readings(turns: Sequence[Turn], start: int = 0) -> dict[str, Reading]:
-    """Readings of the six content dimensions over the candidate's turns from start on."""
-    return read(all_signals(turns, start), PROBED_DIMS)
+    """Readings of the six content dimensions over the candidate's turns from start on, each with whether the case
+    question (the interviewer's last question before start) asks for it."""
+    readings = read(all_signals(turns, start), PROBED_DIMS)
+    asked = next((t.text for t in reversed(turns[:start]) if t.role == "interviewer" and t.kind == "question"), "")
+    needs = question_needs(asked)
+    return {d: replace(r, need=needs.get(d, 0.0)) for d, r in readings.items()}
 
 
 def _replies(turns: Sequence[Turn]) -> list[tuple[Turn, int]]:
