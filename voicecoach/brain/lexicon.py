@@ -28,6 +28,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"|(?:is|was) the (?:data|metric|dashboard) (?:right|correct|accurate|broken)|sanity check"
        r"|(?:drop|decline|dip|change|it|this|that) (?:is|was|'s) (?:actually |even )?(?:real|genuine)|whether it's real"),
     _c("clarify", "wanted to understand before solving", 1.5,
+       r"(?:my )?first question (?:is|would be)|"
        r"(?:first|start by|to start)(?: thing)?,? (?:what|why|who|how|is|are|do|does|did)\b|(?:start|begin) (?:with|by asking) (?:what|why|who|whether)|before (?:i|we) (?:touch|change|decide|pick|choose)|(?:first|start by) (?:i'd |we'd )?find\w* out|"
        r"(?:actual|real|raw) numbers|"
        + I_WOULD + r" (?:first |start by |probably |just )*(?:want to |like to |need to )?"
@@ -37,6 +38,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"|before (?:anything|doing anything|i do anything|touching)|(?:want|need|like) to know|"
        r"(?:step one|first step|to start)(?: is)?,? (?:i'd |we )?(?:confirm|check|verify|make sure)"),
     _c("clarify", "asked a specific scoping question", 1.5,
+       r"what exactly|which exactly|(?:ask|asking) (?:\w+ ){0,2}(?:which|what|where|how)\b|"
        r"(?:look\w* at|understand\w*|find\w* out|know|ask\w*) why|"
        r"where (?:it's|it is|this is|they're|the drop is) coming from|who(?:'s| is) (?:dropping|churning|leaving|affected)|"
        r"what (?:\w+ ){0,2}(?:actually|really) needs?|why (?:is )?(?:the|this) (?:date|deadline)|where (?:\w+ ){0,2}(?:can|could) (?:we |it )?launch|what (?:the )?(?:rules|regulations?|laws?) (?:say|allow)|who holds the money|"
@@ -50,11 +52,13 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("clarify", "stated assumptions", 1.0, r"if (?:it's|the goal is|that's) (?:\w+ ){1,8}then|"
        r"(?:i'll|i will|i'm going to|let me|i'd|i) assume|assuming (?:that|it|we|this)|my assumption"),
     _c("clarify", "framed hypotheses before solving", 1.5,
+       r"what (?:\w+ ){0,3}(?:does|did) differently|which (?:change|one) is (?:responsible|to blame|the cause)|"
        r"if (?:most|many|a lot) of (?:them|the \w+)|the core (?:of|value|job|problem)|core (?:value|feature|job)|"
        r"what (?:exactly |actually )changed|(?:look|looks|sounds) like (?:a |an )?(?:bug|release|something about)|competition|competitors?|"
        r"hypothes[ie]s|root cause|bottleneck|(?:internal|external) (?:factors?|causes?|reasons?|change)"
        r"|(?:discovery|activation|retention) or (?:activation|retention|discovery)|what changed|(?:two|three|a few) "
-       r"(?:things|changes|possible causes|candidates|explanations)|(?:rather than|not) a (?:bug|sudden drop)|"
+       r"(?:possible causes|candidates|explanations|(?:things|changes) (?:that )?(?:could|might|changed|went))|"
+       r"changed (?:two|three|several|a few) things|(?:rather than|not) a (?:bug|sudden drop)|"
        r"(?:i'd|i would) (?:think|suspect|guess)|my (?:guess|hypothesis|bet)|points? (?:at|to) (?:something|a|the)|"
        r"rule (?:it |that |this )?out|ruling out|makes me think|(?:is|are) almost always|most likely (?:a|the|it)|"
        r"usually (?:means|points)|(?:whether it's|whether it is|is it|could be) (?:just )?(?:\w+ ){1,4}or (?:just )?\w+", max_hits=2),
@@ -71,6 +75,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("clarify", "refused to ask questions", -1.5, r"(?:no need|don't need) to (?:ask|clarify)|skip (?:the )?clarif", "against"),
     # --- metrics: define success and own it -------------------------------------------------------------
     _c("metrics", "defined success", 1.5,
+       r"(?:measure|track|judge) them (?:by|with|on)|"
        r"the (?:one |main |first )?(?:number|metric) (?:i'd|i would|we'd|we would|i) (?:really )?(?:care about|pick|choose|optimi[sz]e for)|"
        r"success (?:would be|is|metric|means|looks like|criteria|here is)|"
        r"(?:define|defining) (?:what )?(?:success|recovered|recovery|done|good|working|healthy)|north star(?! framework)|(?:primary|key|main|core|"
@@ -78,6 +83,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"|the (?:one |main |first )?(?:number|metric) (?:i'd|i would|we'd|we would) (?:watch|look at|track|use|judge it by)",
        refusable=True),
     _c("metrics", "named an outcome metric", 1.0,
+       r"stick(?:s|ing)? around|they (?:come|came|keep coming) back|keep coming back|how long (?:\w+ ){0,3}takes? to|(?:rider|user|customer|install)s? from (?:ads|paid (?:ads|marketing|acquisition)) (?:\w+ ){0,2}costs?|\w+ per (?:order|trip|booking|transfer|session)|"
        r"(?:that|who) (?:hold|make|take|complete|place|book|do) (?:at least )?(?:a few|one|two|three|\d+|more|a) \w+ (?:in|per|a|each|every)|still \w+ing (?:every|each|after|in)|never (?:come|came) back|(?:turning|turn|switch\w*|turned) (?:\w+ )?(?:notifications|pushes|alerts) off|"
        r"(?:upload|conversion|completion|success|retention|activation|churn|error|crash|failure|"
        r"adoption|repeat|return|click through|open|save|share|renewal|cancellation|fill|acceptance|resolution) rates?"
@@ -94,11 +100,13 @@ CONCEPTS: tuple[Concept, ...] = (
        r"acquisition cost|cac|payback",
        refusable=True, max_hits=2),
     _c("metrics", "set a target or baseline", 1.0,
+       r"within the limits|compared (?:to|with) (?:\w+ ){1,3}from (?:ads|paid \w+)|only (?:move on|go wider|expand|continue) if|"
        r"(?:back|return|recover) to (?:the )?(?:baseline|normal|where it was|previous)|target (?:of|is|would be)"
        r"|from \d+ (?:percent )?to \d+|by \d+ percent|within (?:a|one|two|\d+) (?:week|weeks|days|month)|thresholds?|"
        r"alerts? (?:on|for)|(?:stop|pause|halt|kill) (?:the \w+ |it )?(?:if|when)|compared (?:with|to) our|"
        r"within (?:a|one|two|a couple of|a few|\d+) percent|(?:above|below|under|over|at least) (?:\w+ ){0,2}percent"),
     _c("metrics", "set a guardrail or counter-metric", 2.0,
+       r"(?:make sure|ensure|check) (?:that )?(?:\w+ ){1,3}(?:don't|doesn't|do not|does not|won't) (?:\w+ ){0,2}(?:hurt|harm|tank|regress|break|degrade|drop|lower|lose|suffer)|"
        r"guard ?rails?|counter ?metrics?|counter balanc\w*|health metrics?|not at the expense of"
        r"|without (?:hurting|harming|tanking|increasing|degrading|cannibali[sz]ing|regressing|breaking)"
        r"|(?:make sure|ensure|check) (?:that )?(?:we|it|this|that)(?: do| does)?(?:n't| not) (?:\w+ ){0,2}"
@@ -132,6 +140,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"|metrics (?:don't|do not) matter|you(?:'ll| will) (?:just )?know (?:it|if it) work", "against"),
     # --- technical: reason about the system --------------------------------------------------------------
     _c("technical", "reasoned about APIs and client/server", 1.0,
+       r"servers|infrastructure|"
        r"(?:banks?|providers?|partners?) (?:we |they )?(?:cover|support)|"
        r"connect(?:ion|ions|ing)? to (?:the )?(?:\w+ )?(?:banks?|partners?|providers?|apis?)|bank (?:connections?|coverage|integrations?)|"
        r"api|apis|endpoints?|sdk|back ?end|server(?: side)?|client(?: side)?|(?:the )?upload service|microservice|"
@@ -141,8 +150,9 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("technical", "reasoned about sync and state", 1.5,
        r"refresh\w*|co ?edit\w*|real ?time|"
        r"real ?time sync\w*|sync(?:ing|ed|s)?|web ?sockets?|polling|pull to refresh|last write wins|conflict resolution|"
-       r"live updates|consisten(?:t|cy)|source of truth|(?:shared|app|client) state", max_hits=2),
+       r"live updates|consisten(?:t|cy)|source of truth|(?:shared|app|client) state", max_hits=3),
     _c("technical", "named system constraints", 1.0,
+       r"(?:in|runs?|running) (?:the )?background|(?:system|os|android|ios) (?:\w+ ){0,2}kill\w*|"
        r"(?:smaller|lighter|cheaper|distilled) (?:version|model)|"
        r"data residency|privacy|gdpr|(?:data|it) (?:\w+ ){0,3}(?:stay|be stored|be kept|live) (?:in|inside) (?:the )?(?:country|region|eu)|"
        r"latency|bandwidth|battery|memory|throughput|time ?outs?|timed out|cpu|disk space|file size|compression|"
@@ -150,6 +160,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"background (?:limits?|restrictions?|execution)|compute|(?:serving|infrastructure|server|running) costs?|"
        r"costs? to (?:run|serve)|(?:seconds?|milliseconds?) (?:of )?(?:delay|lag)"),
     _c("technical", "followed the data flow", 1.0,
+       r"(?:crash|error) report\w*|"
        r"(?:inputs?|features?|signals?) (?:\w+ )?(?:come|comes) from|upstream|stale\w*|computed (?:once a day|daily|nightly|hourly|in batch)|"
        r"(?:separate|new|local) (?:data )?stores?|data stores?|"
        r"rise in (?:\w+ )?errors|errors? (?:spik\w*|went up|rose)|"
@@ -157,6 +168,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"cdn|cach(?:e|ing)|database|schema|event stream|(?:client|server|crash|error) logs?|logging|instrumentation|"
        r"telemetry|crash (?:reports?|rate)|stack traces?|error codes?|migration|batch (?:jobs?|process\w*)|cron"),
     _c("technical", "used reliability patterns", 2.0,
+       r"behind a (?:feature )?flag|flag(?:ged)? (?:off|on)|(?:a )?way (?:back|to go back|to roll back)|in (?:rings|stages|waves|phases)|(?:lower|reduce|degrade|drop) (?:the )?(?:video |audio |image |stream )?quality|degrade\w* gracefully|"
        r"employees first|dogfood\w*|(?:then|and then) (?:go )?wider|a small (?:share|slice|percentage|group) of (?:\w+ )?users|"
        r"idempoten\w*|rate limit\w*|retr(?:y|ies|ying)|(?:exponential )?back ?off|(?:staged|phased|gradual|percentage|"
        r"incremental) roll ?outs?|roll(?:ing)? (?:it )?out to \d+|canary|kill ?switch|feature flags?|roll ?back|revert|"
@@ -199,6 +211,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:other|different) (?:countries|languages|markets|time ?zones)|slow phones|roaming|metered|new accounts|"
        r"(?:poor|weak|bad|mobile) networks?|network types?|new creators"),
     _c("edge_cases", "said how to detect or limit it", 1.5,
+       r"(?:only )?pays? (?:\w+ ){0,2}(?:only )?(?:after|once)|(?:can|may) (?:only )?(?:refer|send|redeem|invite|create|post) (?:\w+ ){0,3}(?:a|per) (?:month|week|day)|hold (?:the )?(?:payout|credit|transfer|money|funds)|catch (?:\w+ ){0,4}(?:accounts|fraud|cheaters|abuse|fakes)|device ids?|cap (?:it|them) at|"
        r"frequency caps?|quiet hours|"
        r"detect\w* (?:\w+ ){0,2}(?:fraud|abuse|spam|fake|rings?|bots?|anomal\w*|suspicious|it|them|that|this|those|failures?|"
        r"duplicates?)|detection|holds? on|limits? (?:per|on)|caps? (?:on|per|the)|cap\w* (?:the )?(?:number|group size|size)|throttl\w*|"

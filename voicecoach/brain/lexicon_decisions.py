@@ -8,6 +8,7 @@ from voicecoach.brain.concept import concept as _c
 DECISION_CONCEPTS: tuple[Concept, ...] = (
     # --- trade-offs: user value, engineering cost, business priorities -----------------------------------
     _c("tradeoffs", "stated an explicit trade-off", 1.5,
+       r"more (?:\w+ )?(?:work|effort|time|money) than|(?:but|while) it (?:doesn't|does not|won't) (?:\w+ ){0,2}(?:burn|hurt|cost|annoy|lose)|goes (?:mostly |all )?to (?:the )?(?:cleaner|driver|seller|creator|rider|partner)s?|pays? for (?:delivery|\w+ costs?)|"
        r"targeted (?:\w+ )?(?:decision|rollout|launch|change|fees?|fix)|(?:one|the same|a common) scale|who pays|"
        r"trade ?offs? (?:between|is|here|would be|we|i|of)|(?:at|is) the (?:cost|expense) of|on the other hand|"
        r"downside|the risk (?:is|of)|in exchange|(?:costs?|slows?|delays?) us|weigh\w*|balance (?:that|this|it|against|between)"
@@ -18,6 +19,7 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"(?:keep|leave) (?:\w+ ){1,4}for (?:the rest|everyone else|everybody else|others)", max_hits=2),
     _c("tradeoffs", "chose one option over another", 1.0, r"instead of|rather than"),
     _c("tradeoffs", "made a call", 1.5,
+       r"(?:wouldn't|won't|not) just (?:drop|remove|cut|kill|reverse|lower|roll back)|"
        r"i(?:'d| would) recommend|my recommendation|recommend (?:we|that)|clear call|"
        r"(?:i'd|i would|we'd|i'll|i will) (?:probably |still )?(?:accept|take it|choose|pick|go with|live with|rather)|"
        r"accept (?:that|we|losing|a bit|some)|"
@@ -29,6 +31,7 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"the team's roadmap|(?:tell|told|telling|align\w*|agree\w*|talk\w*|negotiat\w*|brief\w*|warn\w*|update|with|ask) "
        r"(?:\w+ ){0,3}partners?|partner(?:'s|s')? (?:team|relationship|expectations|needs|wants|launch|marketing|date)"),
     _c("tradeoffs", "prioritised and said what not to do", 1.5,
+       r"start (?:with a )?small|"
        r"(?:minimal|minimum|simplest|thinner|smaller|cut down) (?:version|launch|scope|release)|cut (?:\w+ ){0,2}(?:features?|scope|comments|things)|(?:don't|not|never|won't) cut (?:\w+ )?(?:quality|testing|corners|security)|quality bar|non ?negotiable|defer\w*|what(?:'s| is) in and (?:what(?:'s| is) )?out|"
        r"prioriti[sz]\w*|deprioriti[sz]\w*|(?:would not|wouldn't|won't|not) (?:build|do|ship|touch|start|launch|run|spend|"
        r"invest|double|roll out|launch every) .{0,40}(?:now|yet|first|until|launch|phase|quarter)|deliberately not|"
@@ -60,6 +63,7 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"by (?:platform|os|country|region|device|app version|version|cohort|user type|channel|city|query type|basket size)",
        refusable=True),
     _c("data", "named specific cuts to compare", 0.75,
+       r"operating systems?|app builds?|"
        r"mobile|desktop|(?:long|short) queries|filters|(?:new|regular|existing|returning|loyal) (?:or|versus|vs|and) (?:new|regular|existing|returning|occasional)|"
        r"which (?:searches|queries|users|requests|calls|orders|cities|screens|steps)|"
        r"platforms?|app versions?|os versions?|regions?|country|countries|city|cities|device(?: type)?s?|"
@@ -76,6 +80,7 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"step by step conversion", refusable=True),
     _c("data", "used cohorts", 2.0, r"cohorts?", refusable=True),
     _c("data", "ran an experiment", 1.5,
+       r"(?:half|part|some|a slice|\d+ percent) of (?:the )?(?:traffic|users|requests) (?:\w+ ){0,8}compare|compare (?:\w+ ){0,4}(?:in )?each (?:half|group|arm)|run (?:it|this|them) against (?:the )?(?:current|old|existing)|(?:test|tests|testing|try|trial|pilot)\w* (?:\w+ ){0,4}in (?:a couple of|a few|some|two) (?:\w+ )?(?:cities|markets|countries|regions)|"
        r"keep (?:a|some) (?:slice|share|group|percentage|portion|set) of (?:\w+ ){0,2}(?:users|readers|customers|riders) on|holdout (?:city|market|region|group)|(?:compare|compared) (?:\w+ ){0,3}(?:with|to|against) (?:\w+ ){0,3}(?:that|who) (?:never|don't|didn't)|"
        r"(?:test|tests|testing|try|trial|pilot)\w* (?:\w+ ){0,4}in (?:one|a single|two) (?:city|cities|market|country|region)|pilot|"
        r"a ?b tests?|ab tests?|experiments?|holdouts?|control group|randomi[sz]\w*|test (?:and|vs|versus) control|"
@@ -86,11 +91,13 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"power(?:ed)?|sample sizes?|statistical(?:ly)? significan\w*|minimum detectable|mde|confidence intervals?|"
        r"p values?"),
     _c("data", "checked whether the evidence holds up", 1.0,
+       r"noise|can't tell|inconclusive|underpowered|some (?:people|users|groups|learners) (?:might|may|could) (?:be )?(?:losing|worse|hurt)|for (?:a few|several) (?:weeks|months)|"
        r"(?:average|averages|overall number|topline) (?:\w+ )?(?:hides?|masks?|can hide)|the long run|for (?:two|three|several|a few|\d+)(?: or (?:two|three|four|\d+))? months|"
        r"novelty effect|long (?:running|term) (?:holdout|effect|test)|over (?:several|a few|many) (?:weeks|months)|"
        r"offline (?:wins|results|metrics|tests|gains) .{0,30}(?:don't|do not|may not|might not|rarely|often)|"
        r"(?:hide|hiding|mask\w*) (?:a|the) (?:gain|loss|drop|effect)"),
     _c("data", "sized the options to prioritise", 1.5,
+       r"(?:turn|convert|put) (?:each|every|all) (?:option|of them|one) (?:into|in) (?:money|dollars|revenue|numbers)|"
        r"how many (?:\w+ ){1,4}(?:go|are|get|were|went) (?:unfilled|unanswered|lost|abandoned|cancelled|dropped)|"
        r"size (?:each|every|the|both) (?:option|options|bet|idea)|what (?:\w+ ){1,6}(?:is|are) (?:really )?worth|"
        r"put numbers|(?:annual|deal) value|odds (?:it|that|of)|tag the (?:top )?(?:themes|tickets|reasons)|"
@@ -98,6 +105,7 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"how much (?:churn|revenue|money|time) (?:\w+ ){0,5}(?:is|are) (?:causing|worth|costing)|"
        r"(?:to )?(?:spot|find|catch|identify) (?:rings|patterns|anomal\w*|outliers)", max_hits=2),
     _c("data", "used data to discover or decide", 1.0,
+       r"(?:small|cheap|quick) test|(?:goes|go|send it|sent) back to (?:the )?(?:data science|team|drawing board)|"
        r"the average (?:\w+ ){0,3}(?:won't|doesn't|hides|can hide|tells? (?:us )?(?:little|nothing))|"
        r"(?:stop|pause|kill) or (?:expand|continue|scale)|(?:stop|pause|kill|expand|roll (?:it )?back|scale (?:it )?up|go wider) (?:\w+ ){0,3}(?:if|when|unless)(?! something| anything)|what would (?:make|change) (?:me|us|my mind)|what would reverse|would kill (?:it|the \w+)|checkpoint|revisit (?:it|this|the decision)|fake ?door|smoke tests?|painted door|(?:test|validate|try) (?:\w+ ){0,3}(?:cheaply|before (?:we )?(?:build|commit|invest))|before (?:committing|building|investing)|(?:than|not|beyond) (?:just |only )?the average|the slowest|percentiles?|"
        r"dashboards?|query|queries|sql|logs|baseline|trend\w*|week over week|year over year|seasonal\w*|historical|"

@@ -18,6 +18,7 @@ from voicecoach.content import Case
 from voicecoach.model import Turn
 
 COVERED = 4  # a dimension scoring this or more is covered well and never probed
+WEAK = 2  # a dimension scoring this or less is weak
 PROBED_DIMS = ("clarify", "metrics", "technical", "edge_cases", "tradeoffs", "data")
 # When scores tie, probe first what strong candidates most often miss in execution rounds (edge cases and
 # trade-offs: mistakes 4 and 5 of the seven), and clarifying last: asking it after an answer is a weak probe.
@@ -109,15 +110,22 @@ def probed_dims(turns: Sequence[Turn]) -> set[str]:
 def choose_target(readings: Mapping[str, Reading], already: set[str]) -> str | None:
     """The weakest dimension not covered well and not yet probed; the follow_up curveball once all are covered.
 
-    Lower score first, then anything the candidate said against a dimension, then what the case question asked for
-    by name, then PRIORITY.
+    Lower score first (a weak dimension the question asked for counts a point lower), then anything the candidate
+    said against a dimension, then what the question asked for, then PRIORITY.
     """
     open_dims = [d for d in PROBED_DIMS if d in readings and d not in already and readings[d].score < COVERED]
     if open_dims:
-        return min(open_dims, key=lambda d: (readings[d].score, min(readings[d].total, 0.0), -readings[d].need, PRIORITY.index(d)))
+        return min(open_dims, key=lambda d: _weakness(readings[d], d))
     if "follow_up" not in already and not already:
         return "follow_up"  # everything covered in one go: test how they adapt instead of asking nothing
     return None
+
+
+def _weakness(r: Reading, dim: str) -> tuple[float, float, float, int]:
+    """Sort key, weakest first. A weak dimension (2 or less) that the case question asked for by name counts a point
+    weaker: an answer that barely touched what it was asked is probed there before on something it was never asked."""
+    asked = r.need if r.score <= WEAK else 0.0
+    return (r.score - asked, min(r.total, 0.0), -r.need, PRIORITY.index(dim))
 
 
 def phrasings(case: Case, dim: str) -> tuple[str, ...]:
