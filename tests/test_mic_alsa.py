@@ -167,3 +167,83 @@ def test_stream_resampler_equals_whole_array_resampling(rate: int) -> None:
     whole = resample(x, rate, 16000)
     assert whole.size - 40 <= streamed.size <= whole.size  # only the filter's look-ahead is held back
     np.testing.assert_allclose(streamed, whole[: streamed.size], atol=1e-6)
+
+
+def _home_reading(folder: Path, raw: Path) -> Path:
+    home = folder / "home"
+    home.mkdir()
+    (home / ".asoundrc").write_text(asoundrc(raw), encoding="utf-8")
+    return home
+
+
+def test_capture_through_alsa_loses_no_sample_and_drops_only_the_voice(tmp_path: Path) -> None:
+    """A counting signal arrives sample-exact (PortAudio's float path dropped every other block here);
+    frames captured before the end of the interviewer's playback (plus the guard) are dropped, nothing else."""
+    raw = tmp_path / "ramp.raw"
+    raw.write_bytes(((np.arange(DEVICE_RATE * 20) % 20000) - 10000).astype("<i2").tobytes())
+    script = textwrap.dedent(
+        """
+        import json, time
+        import numpy as np
+        from voicecoach.audio.echo import PlaybackClock
+        from voicecoach.audio.mic import SoundDeviceSource, StreamResampler
+        from voicecoach.config import TurnOptions
+
+        ramp = (((np.arange(48000 * 20) % 20000) - 10000) / 32768).astype(np.float32)
+        expected = StreamResampler(48000).push(ramp)
+        echo = PlaybackClock()
+        src = SoundDeviceSource(None, TurnOptions(), echo)
+        src.begin_turn()
+        got, n = [], 0
+        while n < 16000 * 5:
+            chunk = src.read(0.5)
+            got.append(chunk)
+            n += chunk.size
+        x = np.concatenate(got)
+        exact = float(np.max(np.abs(x - expected[: x.size])))
+        echo.done()  # the interviewer's voice finished playing now
+        src.begin_turn()
+        while (chunk := src.read(0.5)) is not None and chunk.size == 0:
+            pass
+        out = {"exact": exact, "after_cutoff": src.captured_at() >= echo.until + 0.25,
+               "continued": bool(np.isclose(chunk[0], expected[x.size], atol=1e-6))}
+        src.close()
+        print(json.dumps(out))
+        """
+    )
+    proc = run_in_home(_home_reading(tmp_path, raw), script)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["exact"] == 0.0
+    assert out["after_cutoff"] and not out["continued"]
+
+
+def test_whole_session_through_the_alsa_file_device(tmp_path: Path) -> None:
+    """`voicecoach practice` on the default ALSA input: three spoken answers, then the device gives silence."""
+    fixtures = REPO / "audio_fixtures"
+    gap = np.zeros(4 * 16000, np.float32)
+    names = ("demo-01-clarify.wav", "demo-02-weak.wav", "demo-03-strong.wav")
+    audio = np.concatenate([gap[:16000], *[np.concatenate([load_audio(fixtures / n), gap]) for n in names]])
+    raw = tmp_path / "session.raw"
+    raw.write_bytes(np.round(np.clip(resample(audio, 16000, DEVICE_RATE), -1, 1) * 32767).astype("<i2").tobytes())
+    home = _home_reading(tmp_path, raw)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ALSA", "XDG_CONFIG"))}
+    env.update(HOME=str(home), VOICECOACH_HOME=str(tmp_path / "vc"))
+    binary = str(Path(sys.executable).with_name("voicecoach"))
+    proc = subprocess.run(
+        [binary, "practice", "--case", "uploads-drop", "--voice-out", "none"],
+        env=env, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    folder = Path(proc.stdout.strip().splitlines()[-1])
+    data = json.loads((folder / "session.json").read_text(encoding="utf-8"))
+    assert data["status"] == "completed"
+    turns = data["turns"]
+    candidate = [t for t in turns if t["role"] == "candidate"]
+    assert [t["kind"] for t in candidate] == ["clarification", "answer", "answer"]
+    assert "Android" in turns[2]["text"]  # the clarifying question was answered from the hidden facts
+    said = " ".join(t["text"] for t in candidate).lower()
+    assert all(w in said for w in ("platforms", "stickers", "kill switch", "staged rollout")), said
+    for t in candidate:  # every answer's audio is on disk, the length of what was said
+        assert (folder / t["audio"]).stat().st_size > 2 * 16000 * 2
+    assert turns[-1]["kind"] == "feedback"

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from voicecoach.audio.echo import PlaybackClock
 from voicecoach.config import Config, LlmOptions, SttOptions, TtsOptions
 from voicecoach.errors import ConfigError, VoicecoachError
 from voicecoach.ports import Answer, Interviewer, Listener, Speaker, Transcriber
@@ -54,14 +55,17 @@ class Preload:
             raise VoicecoachError(f"The speech model failed to load: {self.error}") from self.error
 
 
-def build_speaker(tts: TtsOptions, session_dir: Path) -> Speaker:
-    """speaker: play through the sound card; none: print only; anything else: a folder for WAVs."""
+def build_speaker(tts: TtsOptions, session_dir: Path, echo: PlaybackClock | None = None) -> Speaker:
+    """speaker: play through the sound card; none: print only; anything else: a folder for WAVs.
+
+    Give the same PlaybackClock to build_listener: the microphone then drops what it heard of the voice.
+    """
     from voicecoach.speech.tts import Pyttsx3Speaker, SilentSpeaker, WavDirSpeaker
 
     if tts.voice_out == "none":
         return SilentSpeaker(tts)
     if tts.voice_out == "speaker":
-        return Pyttsx3Speaker(tts, session_dir / ".tts")
+        return Pyttsx3Speaker(tts, session_dir / ".tts", echo)
     return WavDirSpeaker(tts, Path(tts.voice_out).expanduser())
 
 
@@ -94,6 +98,7 @@ def build_listener(
     answers_text: Path | None = None,
     nudge: Callable[[str], None] | None = None,
     fast: bool = False,
+    echo: PlaybackClock | None = None,
 ) -> Listener:
     """Scripted files, typed answers, an audio file as microphone, or the live microphone."""
     from voicecoach.audio.scripted import AudioFilesListener, TextAnswersListener
@@ -111,7 +116,7 @@ def build_listener(
     from voicecoach.audio.listener import LiveListener
     from voicecoach.audio.sources import EnterKey, open_source
 
-    source = open_source(cfg.input_device, cfg.turn, fast=fast)
+    source = open_source(cfg.input_device, cfg.turn, fast=fast, echo=echo)
     if sys.stdin is None or not sys.stdin.isatty():
         return LiveListener(source, transcriber, cfg.turn, nudge=nudge)
     return _EnterClearing(LiveListener(source, transcriber, cfg.turn, nudge=nudge), EnterKey().start())

@@ -117,10 +117,12 @@ def run_existing(
 ) -> int:
     """Build the parts, run the session to its feedback, export, and print where it is."""
     from voicecoach import build
+    from voicecoach.audio.echo import PlaybackClock
     from voicecoach.interview import Parts, is_paused, run_session
 
     folder = store.dir(session.id)
-    speaker = build.build_speaker(cfg.tts, folder)
+    echo = PlaybackClock()
+    speaker = build.build_speaker(cfg.tts, folder, echo)
     interviewer = build.build_interviewer(cfg.llm)
     notice = build.provider_notice(cfg.llm)
     if notice:
@@ -134,7 +136,7 @@ def run_existing(
             _echo("interviewer", line)
             speaker.say(line)
 
-    listener = build.build_listener(cfg, transcriber, answers, answers_text, nudge=nudge, fast=fast)
+    listener = build.build_listener(cfg, transcriber, answers, answers_text, nudge=nudge, fast=fast, echo=echo)
     parts = Parts(
         speaker=speaker, listener=listener, interviewer=interviewer, store=store, pack=pack, case=case,
         max_follow_ups=cfg.interview.max_follow_ups, echo=_echo,

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from voicecoach.audio.echo import PlaybackClock
 from voicecoach.config import TurnOptions
 from voicecoach.errors import DeviceError
 from voicecoach.ports import AudioArray
@@ -136,14 +137,15 @@ class SoundDeviceSource:
 
     realtime = True
 
-    def __init__(self, device: str | int | None, options: TurnOptions) -> None:
+    def __init__(self, device: str | int | None, options: TurnOptions, echo: PlaybackClock | None = None) -> None:
         self.device = device
         self.options = options
-        self._queue: queue.Queue[tuple[float, AudioArray]] = queue.Queue(maxsize=MAX_QUEUED_BLOCKS)
+        self.echo = echo
+        self._queue: queue.Queue[tuple[float, Any]] = queue.Queue(maxsize=MAX_QUEUED_BLOCKS)
         self._captured = 0.0
         self._stream: Any = None
         self._resampler: StreamResampler | None = None
-        self._discard = 0
+        self._cutoff = 0.0  # frames captured before this monotonic time are the interviewer's voice
         self._started = False
         self._last_frame = 0.0
         self.rate_hz = 0
@@ -153,7 +155,7 @@ class SoundDeviceSource:
         if status:
             self.overflows += 1
         try:
-            self._queue.put_nowait((time.monotonic(), np.array(indata[:, 0], dtype=np.float32)))
+            self._queue.put_nowait((time.monotonic(), indata[:, 0].copy()))
         except queue.Full:  # the reader is minutes behind: drop rather than block the audio thread
             self.overflows += 1
 
@@ -170,7 +172,7 @@ class SoundDeviceSource:
                 device=index,
                 channels=1,
                 samplerate=self.rate_hz,
-                dtype="float32",
+                dtype="int16",  # what microphones deliver; PortAudio's float path through ALSA's plug lost blocks
                 blocksize=max(1, round(self.rate_hz * BLOCK_S)),
                 callback=self._callback,
             )
@@ -184,23 +186,19 @@ class SoundDeviceSource:
         self._last_frame = time.monotonic()
 
     def begin_turn(self) -> None:
-        """Drop everything captured so far (the interviewer's voice) plus playback_guard_s more."""
+        """Listen from here: frames captured while the interviewer's voice played, plus playback_guard_s, are dropped."""
         self.start()
-        if not self._started:  # first turn: start capturing now, so there is nothing old to drop
+        if not self._started:  # first turn: start capturing now
             self._started = True
             try:
                 self._stream.start()
             except _sounddevice().PortAudioError as e:
                 raise DeviceError(f"The microphone could not start ({e}); check it is free, {OPTIONS_HINT}") from e
-        else:
-            while True:
-                try:
-                    self._queue.get_nowait()
-                except queue.Empty:
-                    break
-        assert self._resampler is not None
-        self._resampler.reset()
-        self._discard = round(self.options.playback_guard_s * SAMPLE_RATE_HZ)
+        played_until = self.echo.until if self.echo is not None else 0.0
+        if played_until > 0.0:
+            self._cutoff = played_until + self.options.playback_guard_s
+            assert self._resampler is not None
+            self._resampler.reset()
         self._last_frame = time.monotonic()
 
     def read(self, timeout_s: float) -> AudioArray | None:
@@ -217,13 +215,10 @@ class SoundDeviceSource:
                 ) from None
             return np.zeros(0, dtype=np.float32)
         self._last_frame = time.monotonic()
+        if self._captured < self._cutoff:  # the interviewer's voice (or the guard after it)
+            return np.zeros(0, dtype=np.float32)
         assert self._resampler is not None
-        out = self._resampler.push(chunk)
-        if self._discard:
-            cut = min(self._discard, out.size)
-            self._discard -= cut
-            out = out[cut:]
-        return out
+        return self._resampler.push(chunk.astype(np.float32) / 32768.0)
 
     def captured_at(self) -> float:
         """Monotonic time at which the last frames returned by read() were captured."""

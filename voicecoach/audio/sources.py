@@ -10,6 +10,7 @@ from typing import Protocol, TextIO
 
 import numpy as np
 
+from voicecoach.audio.echo import PlaybackClock
 from voicecoach.audio.io import load_audio
 from voicecoach.config import TurnOptions
 from voicecoach.ports import AudioArray
@@ -136,10 +137,12 @@ class EnterKey:
         return False
 
 
-def open_source(input_device: str | None, options: TurnOptions, fast: bool = False) -> FrameSource:
+def open_source(
+    input_device: str | None, options: TurnOptions, fast: bool = False, echo: PlaybackClock | None = None
+) -> FrameSource:
     """`file:PATH` gives a FileSource; anything else (None, an index, a name) the microphone."""
     if input_device is not None and input_device.startswith("file:"):
         return FileSource(Path(input_device[len("file:") :]).expanduser(), fast=fast)
     from voicecoach.audio.mic import SoundDeviceSource
 
-    return SoundDeviceSource(input_device, options)
+    return SoundDeviceSource(input_device, options, echo)

@@ -12,6 +12,7 @@ import wave
 from pathlib import Path
 from typing import Any
 
+from voicecoach.audio.echo import PlaybackClock
 from voicecoach.config import TtsOptions
 from voicecoach.errors import ConfigError, DeviceError
 from voicecoach.ports import Spoken
@@ -159,9 +160,10 @@ def estimate_duration_s(text: str, rate_wpm: int) -> float:
 class Pyttsx3Speaker:
     """ports.Speaker: synthesize each line to a WAV in cache_dir, play it, return when playback ends."""
 
-    def __init__(self, options: TtsOptions, cache_dir: Path) -> None:
+    def __init__(self, options: TtsOptions, cache_dir: Path, echo: PlaybackClock | None = None) -> None:
         self.options = options
         self.cache_dir = Path(cache_dir)
+        self.echo = echo  # told when playback ends, so the microphone drops what it heard of it
         self._count = 0
         resolve_voice(options.voice)  # fail early on an unknown --voice
 
@@ -187,6 +189,9 @@ class Pyttsx3Speaker:
             sd.wait()
         except (sd.PortAudioError, OSError) as e:
             raise DeviceError(f"playing the interviewer's voice failed ({e}); {_NO_OUTPUT_FIX}") from e
+        finally:
+            if self.echo is not None:
+                self.echo.done()
         return Spoken(text, wav, samples.size / rate, first_sample_latency_s=started - t0 + latency)
 
 
