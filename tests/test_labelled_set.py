@@ -43,10 +43,11 @@ def items() -> list[dict[str, Any]]:
 
 
 # First follow-up on a labelled weak dimension: the target (90%) is NOT met over all items or on any held-out batch
-# (docs/offline_interviewer.md says why: the batches' labellers disagree on which of several absent dimensions is the
-# weak one). These are regression floors just under today's figures, not the target.
-FIRST_FOLLOW_UP_FLOORS = {"all": 75.0, "holdout": 65.0, "holdout3": 65.0, "holdout4": 60.0}
-HOLDOUT4_LABELS_FLOOR = 70.0  # labels met on the untouched fourth batch (75.3% today): a regression floor
+# (docs/offline_interviewer.md says why: a strong answer in words the lexicon has not seen is under-scored and then
+# probed, and the batches' labellers differ on which of several absent dimensions is the weak one). These are
+# regression floors just under today's figures, not the target.
+FIRST_FOLLOW_UP_FLOORS = {"all": 70.0, "holdout": 60.0, "holdout3": 75.0, "holdout4": 70.0, "holdout5": 45.0}
+HOLDOUT5_LABELS_FLOOR = 65.0  # labels met on the untouched fifth batch (71.4% today): a regression floor
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,7 @@ def tuning(pack: Pack, items: list[dict[str, Any]]) -> Any:
 @pytest.fixture(scope="module")
 def batches(pack: Pack, items: list[dict[str, Any]]) -> dict[str, Any]:
     """One run per held-out batch (see docs/offline_interviewer.md for when each was written and used)."""
-    return {key: bench.evaluate(pack, bench.subset(items, key)) for key in ("holdout", "holdout3", "holdout4")}
+    return {key: bench.evaluate(pack, bench.subset(items, key)) for key in ("holdout", "holdout3", "holdout4", "holdout5")}
 
 
 def test_the_set_is_big_and_spread(pack: Pack, items: list[dict[str, Any]]) -> None:
@@ -88,13 +89,13 @@ def test_labels_met_at_least_85_percent(result: Any) -> None:
 
 
 def test_labels_met_at_least_85_percent_on_held_out_answers(batches: dict[str, Any]) -> None:
-    for key in ("holdout", "holdout3"):
+    for key in ("holdout", "holdout3", "holdout4"):
         r = batches[key]
         pct = r.pct(r.labels_met, r.labels_total)
         assert pct >= BAR, f"{pct:.1f}% of {key} labels met:\n" + "\n".join(r.misses)
-    r = batches["holdout4"]
+    r = batches["holdout5"]  # never tuned against: the honest figure for answers in words the lexicon hasn't seen
     pct = r.pct(r.labels_met, r.labels_total)
-    assert pct >= HOLDOUT4_LABELS_FLOOR, f"{pct:.1f}% of holdout4 labels met:\n" + "\n".join(r.misses)
+    assert pct >= HOLDOUT5_LABELS_FLOOR, f"{pct:.1f}% of holdout5 labels met:\n" + "\n".join(r.misses)
 
 
 def test_first_follow_up_hits_a_weak_dimension(tuning: Any, result: Any, batches: dict[str, Any]) -> None:
