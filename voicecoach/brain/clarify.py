@@ -58,6 +58,9 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "update": ("release", "version"),
     "version": ("release",),
     "crash": ("error", "errors", "failure"),
+    "paid": ("pay",),
+    "paying": ("pay",),
+    "pays": ("pay",),
     "fail": ("error", "errors", "failure"),
     "failing": ("error", "errors", "failure"),
     "failures": ("error", "errors", "failure"),
@@ -134,13 +137,17 @@ def _terms(text: str) -> set[str]:
 
 
 def _fact_score(fact: HiddenFact, terms: set[str], generic: set[str]) -> float:
+    """How well a question's terms fit a fact: 1 per keyword matched, plus 0.5 for sharing a word with the fact's
+    answer that is not one of the case question's words in any form ("weekend" is not specific in a case about
+    weekends)."""
     score = 0.0
     for kw in (*fact.keywords, fact.topic):
         kw_words = [w for w in normalise(kw).split() if w not in _STOP]
         if kw_words and all(any(_same(k, t) for t in terms) for k in kw_words):
             score += 1.0
-    answer_words = {w for w in normalise(fact.answer).split() if len(w) >= 5 and w not in _STOP and w not in generic}
-    if any(_same(a, t) for a in answer_words for t in terms if len(t) >= 5 and t not in generic):
+    answer_words = {w for w in normalise(fact.answer).split() if len(w) >= 5 and w not in _STOP}
+    specific = {t for t in terms if len(t) >= 5 and not any(_same(t, g) for g in generic)}
+    if any(_same(a, t) for a in answer_words for t in specific):
         score += 0.5
     return score
 
