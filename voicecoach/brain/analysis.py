@@ -29,6 +29,7 @@ _OUTCOME = re.compile(
 _QUOTE_MAX_WORDS = 24
 _MAX_HITS = {c.label: c.max_hits for c in CONCEPTS} | {"asked pointed questions while answering": 2}
 _CLARIFY_TURN_WEIGHTS = (2.0, 1.0, 1.0)  # first, second, third clarifying question asked
+_Spans = list[tuple[Concept, list[tuple[int, int]]]]  # per sentence: each concept's match spans, in concept order
 
 
 @dataclass(frozen=True)
@@ -91,28 +92,64 @@ def find_signals(text: str, turn: int = 0, opening: bool = True) -> list[Signal]
 def clear_caches() -> None:
     """Forget memoised readings (for timing the cold path)."""
     _signals.cache_clear()
+    _matches.cache_clear()
     analyse_text.cache_clear()
 
 
 @functools.lru_cache(maxsize=512)
 def _signals(text: str, turn: int, opening: bool) -> tuple[Signal, ...]:
-    kept = strip_instructions(text)
-    whole = " ".join(w.lower().replace("\u2019", "'") for w in _TOKEN.findall(kept.replace("%", " percent")))
-    present = tuple(c for c in CONCEPTS if c.pattern.search(whole) or c.pattern.pattern.startswith(r"\b(?:^"))
+    sentences, spans = _matches(text)
     found: list[Signal] = []
-    for n, sentence in enumerate(split_sentences(kept)):
-        found.extend(_sentence_signals(sentence, opening and n == 0, turn, present))
+    for n, sentence in enumerate(sentences):
+        found.extend(_sentence_signals(sentence, opening and n == 0, turn, spans[n]))
     return tuple(found)
 
 
-def _sentence_signals(sentence: str, first: bool, turn: int, concepts: tuple[Concept, ...] = CONCEPTS) -> list[Signal]:
+@functools.lru_cache(maxsize=256)
+def _matches(text: str) -> tuple[list[str], list[_Spans]]:
+    """The turn's sentences (instructions to the grader removed) and, per sentence, each concept's match spans.
+
+    One pass per concept over the whole turn, sentences joined by newlines: no pattern crosses one (they are written
+    with literal spaces, and "." stops at a newline), so its matches are exactly each sentence's own matches.
+    """
+    sentences = split_sentences(strip_instructions(text))
+    norms = [" ".join(_norm_words(s)) for s in sentences]
+    offsets, pos = [], 0
+    for norm in norms:
+        offsets.append(pos)
+        pos += len(norm) + 1
+    whole = "\n".join(norms)
+    spans: list[_Spans] = [[] for _ in sentences]
+    for concept in CONCEPTS:
+        if concept.opening_only:
+            if sentences and (m := concept.pattern.search(norms[0])):
+                spans[0].append((concept, [m.span()]))
+            continue
+        per: dict[int, list[tuple[int, int]]] = {}
+        for m in concept.pattern.finditer(whole):
+            k = bisect.bisect_right(offsets, m.start()) - 1
+            per.setdefault(k, []).append((m.start() - offsets[k], m.end() - offsets[k]))
+        for k, found_spans in per.items():
+            spans[k].append((concept, found_spans))
+    return sentences, spans
+
+
+def _norm_words(sentence: str) -> list[str]:
+    """A sentence's words, lower case, with "12%" read as "12 percent" (Whisper writes the sign)."""
+    tokens = list(_TOKEN.finditer(sentence))
+    words = [t.group(0).lower().replace("\u2019", "'") for t in tokens]
+    for k, t in enumerate(tokens):
+        if sentence[t.end() : t.end() + 1] == "%":
+            words[k] += " percent"
+    return words
+
+
+def _sentence_signals(sentence: str, first: bool, turn: int, matched: _Spans) -> list[Signal]:
+    """Signals from one sentence, given each concept's match spans in its normalised text (in concept order)."""
     tokens = list(_TOKEN.finditer(sentence))
     if not tokens:
         return []
-    norm_words = [t.group(0).lower().replace("\u2019", "'") for t in tokens]
-    for k, t in enumerate(tokens):  # Whisper writes "12%": read it as "12 percent"
-        if sentence[t.end() : t.end() + 1] == "%":
-            norm_words[k] += " percent"
+    norm_words = _norm_words(sentence)
     norm = " ".join(norm_words)
     starts: list[int] = []
     pos = 0
@@ -120,14 +157,14 @@ def _sentence_signals(sentence: str, first: bool, turn: int, concepts: tuple[Con
         starts.append(pos)
         pos += len(w) + 1
     out: list[Signal] = []
-    for concept in concepts:
+    for concept, found_spans in matched:
         if concept.opening_only and not first:
             continue
-        for m in concept.pattern.finditer(norm):
-            if m.end() == m.start():
+        for start, end in found_spans:
+            if end == start:
                 continue
-            i = _token_at(starts, m.start())
-            j = _token_at(starts, max(m.end() - 1, m.start()))
+            i = _token_at(starts, start)
+            j = _token_at(starts, max(end - 1, start))
             sig = _make_signal(concept, sentence, tokens, norm_words, norm, i, j, turn)
             if sig is not None:
                 out.append(sig)
