@@ -138,3 +138,20 @@ def test_whisper_style_numbers_are_read() -> None:
     r = analyse_text(text)
     assert "set a target or baseline" in {s.label for s in r["metrics"].signals}
     assert "5xx errors" in {s.phrase for s in r["technical"].signals}
+
+
+def test_reading_a_whole_turn_equals_reading_its_sentences_one_by_one() -> None:
+    # the lexicon runs once over the turn with sentences joined by newlines; no pattern may cross a sentence
+    from voicecoach.brain.analysis import split_sentences
+    from voicecoach.brain.lexicon import CONCEPTS
+
+    assert not any("\\s" in c.pattern.pattern or "[^" in c.pattern.pattern for c in CONCEPTS)
+    text = (
+        "I'd first check the drop is real. Then I'd segment by platform and app version, and walk the funnel. "
+        "If it's Android, retries with exponential backoff and idempotency keys; stop it if crash rate goes above "
+        "one percent. We wouldn't launch a campaign until it's fixed, because that burns money? Success is uploads "
+        "per active user back to baseline. Something else entirely."
+    )
+    whole = find_signals(text, 2, opening=False)
+    one_by_one = [s for sentence in split_sentences(text) for s in find_signals(sentence, 2, opening=False)]
+    assert whole == one_by_one and len(whole) > 8
