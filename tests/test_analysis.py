@@ -155,3 +155,22 @@ def test_reading_a_whole_turn_equals_reading_its_sentences_one_by_one() -> None:
     whole = find_signals(text, 2, opening=False)
     one_by_one = [s for sentence in split_sentences(text) for s in find_signals(sentence, 2, opening=False)]
     assert whole == one_by_one and len(whole) > 8
+
+
+def test_words_that_only_look_like_a_signal_are_not_one() -> None:
+    assert "considered failure states" not in labels("I'd not replace the old model everywhere at once.", "edge_cases")
+    assert "considered concurrent use" in labels("Two people editing the same list at once is the risky part.", "edge_cases")
+    assert "named the stakeholders" not in labels("If the partner times out, we retry with the same request id.", "tradeoffs")
+    assert "named the stakeholders" in labels("I'd agree the cut with the partner this week.", "tradeoffs")
+    assert "said how to detect or limit it" not in labels("Was the test big enough to detect a change?", "edge_cases")
+    assert "considered abuse or fraud" not in labels("Editors care about not spamming readers.", "edge_cases")
+    vague = analyse_text("Ship it, we can always roll back if something goes wrong.")
+    assert vague["metrics"].total <= 0 and vague["data"].total <= 0
+
+
+def test_ideas_said_in_plain_words_are_read() -> None:
+    assert "said what the guardrail watches" in labels("Guardrails on creator diversity and on load time.", "metrics")
+    assert "used data to discover or decide" in labels("If opt-outs double by month two we stop.", "data")
+    assert "said how it recovers" in labels("If the model times out the feed falls back to the old ranking.", "edge_cases")
+    assert "stated an explicit trade-off" in labels("Keep it on for everyone else while we fix the slow queries.", "tradeoffs")
+    assert "acted before understanding" in labels("I'd ask what went out and just roll it back.", "clarify")

@@ -219,7 +219,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"cap (?:how many|the number|how much)|"
        r"switch (?:it )?back (?:to|instantly|quickly|immediately)"),
     _c("edge_cases", "said how it recovers", 1.0,
-       r"fall ?backs?|fall back|graceful\w*|resum(?:e|es|ed|ing)|(?:back|comes? back) online|last write wins|conflict resolution|"
+       r"fall ?backs?|(?:falls?|fell|falling) back|graceful\w*|resum(?:e|es|ed|ing)|(?:back|comes? back) online|last write wins|conflict resolution|"
        r"queue (?:it|them|\w+) (?:up )?(?:until|for later)|retry later|undo"),
     _c("edge_cases", "mentioned edge cases by name", 0.5, r"edge cases?|corner cases?|what could go wrong"),
     _c("edge_cases", "dismissed edge cases", -1.5,
