@@ -28,6 +28,7 @@ from voicecoach.audio.commands import normalise
 from voicecoach.audio.io import load_audio, write_wav
 from voicecoach.audio.listener import LiveListener
 from voicecoach.audio.sources import FileSource
+from voicecoach.build import build_refiner
 from voicecoach.config import SttOptions, TurnOptions
 from voicecoach.speech.stt import WhisperTranscriber
 
@@ -127,7 +128,9 @@ def interviewer_reaction_s(text: str) -> float | None:
     return time.perf_counter() - t0
 
 
-def run(fast: bool, only: list[str], greedy: bool = False) -> list[dict[str, float | str]]:
+def run(
+    fast: bool, only: list[str], greedy: bool = False, no_second_pass: bool = False
+) -> list[dict[str, float | str]]:
     transcriber = WhisperTranscriber(SttOptions())
     transcriber.load()
     if greedy:  # diagnostic: no temperature fallback in Whisper (a proposed stt.py change), both paths alike
@@ -135,6 +138,7 @@ def run(fast: bool, only: list[str], greedy: bool = False) -> list[dict[str, flo
 
         model = transcriber._model
         model.transcribe = functools.partial(model.transcribe, temperature=0.0)
+    second_pass = SttOptions(second_pass_s=0.0 if no_second_pass else SttOptions().second_pass_s)
     results: list[dict[str, float | str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -142,7 +146,10 @@ def run(fast: bool, only: list[str], greedy: bool = False) -> list[dict[str, flo
             if only and label.replace(" ", "") not in only:
                 continue
             path, ref, speech_s = build(names, folder, label)
-            listener = LiveListener(FileSource(path, fast=fast), transcriber, TurnOptions())
+            refiner = build_refiner(second_pass)
+            if refiner is not None:
+                getattr(refiner.transcriber, "load", lambda: None)()  # as the product does while a question plays
+            listener = LiveListener(FileSource(path, fast=fast), transcriber, TurnOptions(), refiner=refiner)
             answer = listener.listen(QUESTION, folder / f"turn-{label.replace(' ', '')}.wav")
             listener.close()
             assert answer is not None
@@ -156,6 +163,7 @@ def run(fast: bool, only: list[str], greedy: bool = False) -> list[dict[str, flo
                 "speech_s": round(speech_s, 1),
                 "end_reason": answer.end_reason,
                 "utterances": t["utterances"],
+                "refined": t.get("refined_utterances", 0.0),
                 "end_of_turn_wait_s": round(t["end_of_turn_wait_s"], 3),
                 "beyond_window_s": round(t["beyond_window_s"], 3),
                 "transcribe_tail_s": round(t["transcribe_tail_s"], 3),
@@ -180,7 +188,7 @@ def table(rows: list[dict[str, float | str]], command: str) -> str:
         ),
         "",
         (
-            "| answer | speech (s) | utterances | end-of-turn wait (s) | latency beyond the window (s) "
+            "| answer | speech (s) | utterances re-decoded / all | end-of-turn wait (s) | latency beyond the window (s) "
             "| offline interviewer react (s) | transcribe whole at end (s) | WER streaming | WER whole |"
         ),
         "|---|---|---|---|---|---|---|---|---|",
@@ -188,7 +196,7 @@ def table(rows: list[dict[str, float | str]], command: str) -> str:
     for r in rows:
         react = "n/a" if float(r["react_s"]) < 0 else f"{float(r['react_s']):.3f}"
         lines.append(
-            f"| {r['answer']} | {r['speech_s']} | {int(float(r['utterances']))} | {float(r['end_of_turn_wait_s']):.3f} "
+            f"| {r['answer']} | {r['speech_s']} | {int(float(r['refined']))}/{int(float(r['utterances']))} | {float(r['end_of_turn_wait_s']):.3f} "
             f"| {float(r['beyond_window_s']):.3f} | {react} | {float(r['whole_transcribe_s']):.2f} "
             f"| {100 * float(r['wer_streaming']):.1f} % | {100 * float(r['wer_whole']):.1f} % |"
         )
@@ -210,11 +218,16 @@ def main() -> None:
     parser.add_argument("--fast", action="store_true", help="feed as fast as possible (no real-time overlap)")
     parser.add_argument("--out", type=Path, help="write the markdown table here (JSON beside it)")
     parser.add_argument("--no-fallback", action="store_true", help="Whisper without temperature fallback")
+    parser.add_argument("--no-second-pass", action="store_true", help="per-utterance transcripts only")
     parser.add_argument("--only", nargs="*", default=[], help="labels to run, e.g. 20s 60s")
     args = parser.parse_args()
-    flags = [f for f, on in (("--fast", args.fast), ("--no-fallback", args.no_fallback)) if on]
+    flags = [
+        f
+        for f, on in (("--fast", args.fast), ("--no-fallback", args.no_fallback), ("--no-second-pass", args.no_second_pass))
+        if on
+    ]
     command = " ".join([".venv/bin/python bench/turn_latency.py", *flags])
-    rows = run(args.fast, args.only, args.no_fallback)
+    rows = run(args.fast, args.only, args.no_fallback, args.no_second_pass)
     report = table(rows, command)
     if args.out:
         args.out.write_text(report, encoding="utf-8")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from voicecoach.audio.echo import PlaybackClock
+from voicecoach.audio.refine import GroupRefiner
 from voicecoach.config import Config, LlmOptions, SttOptions, TtsOptions
 from voicecoach.errors import ConfigError, VoicecoachError
 from voicecoach.ports import Answer, Interviewer, Listener, Speaker, Transcriber
@@ -117,9 +118,21 @@ def build_listener(
     from voicecoach.audio.sources import EnterKey, open_source
 
     source = open_source(cfg.input_device, cfg.turn, fast=fast, echo=echo)
+    live = LiveListener(source, transcriber, cfg.turn, nudge=nudge, refiner=build_refiner(cfg.stt))
     if sys.stdin is None or not sys.stdin.isatty():
-        return LiveListener(source, transcriber, cfg.turn, nudge=nudge)
-    return _EnterClearing(LiveListener(source, transcriber, cfg.turn, nudge=nudge), EnterKey().start())
+        return live
+    return _EnterClearing(live, EnterKey().start())
+
+
+def build_refiner(stt: SttOptions) -> GroupRefiner | None:
+    """The second pass of live listening: its own copy of the model on one thread, loaded on first use."""
+    if stt.second_pass_s <= 0:
+        return None
+    from dataclasses import replace
+
+    from voicecoach.audio.refine import GroupRefiner
+
+    return GroupRefiner(build_transcriber(replace(stt, threads=1)), group_s=stt.second_pass_s)
 
 
 class _EnterClearing:

@@ -42,6 +42,7 @@ class SttOptions:
     compute_type: str = "int8"
     beam_size: int = 5
     language: str = "en"
+    second_pass_s: float = 20.0  # live listening: decode each finished stretch this long again as one window (0 = off)
 
 
 @dataclass(frozen=True)

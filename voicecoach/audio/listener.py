@@ -13,6 +13,7 @@ import numpy as np
 
 from voicecoach.audio.commands import is_closing_phrase, normalise, parse_command, strip_closing_phrase
 from voicecoach.audio.io import WavWriter
+from voicecoach.audio.refine import GroupRefiner
 from voicecoach.audio.sources import FrameSource
 from voicecoach.audio.turn import (
     INTERRUPTION_LINE,
@@ -101,8 +102,10 @@ class LiveListener:
         nudge: Callable[[str], None] | None = None,
         enter_pressed: Callable[[], bool] | None = None,
         vad: SileroVad | None = None,
+        refiner: GroupRefiner | None = None,
     ) -> None:
         self.source = source
+        self.refiner = refiner  # second pass over ~20 s stretches (audio/refine.py); None: per utterance only
         self.transcriber = transcriber
         self.options = options
         self.nudge = nudge
@@ -114,6 +117,8 @@ class LiveListener:
     def close(self) -> None:
         """Stop the worker and release the source."""
         self._pool.shutdown(wait=True)
+        if self.refiner is not None:
+            self.refiner.close()
         self.source.close()
 
     def listen(self, question: str, wav_path: Path, prompt_tail: str = "") -> Answer | None:
@@ -122,6 +127,8 @@ class LiveListener:
         self.source.start()
         self.source.begin_turn()
         self.vad.reset()
+        if self.refiner is not None:
+            self.refiner.begin()
         turn = _Turn(self.options)
         try:
             return self._run(turn, question, Path(wav_path), prompt_tail)
@@ -170,6 +177,8 @@ class LiveListener:
                     break
         t_end = time.monotonic()
         self._collect(turn, wait=True)
+        if sync and self.refiner is not None:
+            self.refiner.wait()  # not real time: waiting costs the candidate nothing and keeps runs repeatable
         t_final = time.monotonic()
         return self._answer(turn, wav_path, t_end, t_final)
 
@@ -194,18 +203,25 @@ class LiveListener:
             turn.writer.write(turn.audio(turn.written, det.samples))
             turn.written = det.samples
 
+    def _prompt(self, turn: _Turn, question: str, prompt_tail: str, upto: int) -> str:
+        """The disfluent prefix, the question, and the tail of the text before utterance `upto`."""
+        before = " ".join(t for t in [prompt_tail.strip(), *turn.texts[:upto]] if t)
+        q = question.strip()[:PROMPT_QUESTION_CHARS]
+        return " ".join(p for p in (self._prefix, q, before[-PROMPT_TAIL_CHARS:]) if p)
+
     def _submit(self, turn: _Turn, utt: Utterance, question: str, prompt_tail: str) -> None:
         audio = turn.audio(utt.start, utt.end)
 
         def job() -> Transcript:
-            before = " ".join(t for t in [prompt_tail.strip(), *turn.texts] if t)
-            q = question.strip()[:PROMPT_QUESTION_CHARS]
-            prompt = " ".join(p for p in (self._prefix, q, before[-PROMPT_TAIL_CHARS:]) if p)
-            result = self.transcriber.transcribe(audio, prompt or None)
+            result = self.transcriber.transcribe(audio, self._prompt(turn, question, prompt_tail, utt.index) or None)
             turn.texts.append(result.text.strip())
             return result
 
         turn.jobs.append((utt, self._pool.submit(job)))
+        if self.refiner is not None:
+            self.refiner.closed(
+                [u for u, _ in turn.jobs], turn.audio, lambda first: self._prompt(turn, question, prompt_tail, first)
+            )
 
     def _collect(self, turn: _Turn, wait: bool) -> None:
         """Take finished transcripts in order; feed the text to the detector; act on commands and phrases."""
@@ -230,11 +246,20 @@ class LiveListener:
         det = turn.detector
         origin = det.kept_start
         segments: list[Segment] = []
-        for (utt, _), t in zip(turn.jobs, turn.done, strict=True):
-            segments.extend(shift(t, (utt.start - origin) / SAMPLE_RATE_HZ))
+        texts: list[str] = []
+        pieces = self.refiner.pieces(len(turn.jobs)) if self.refiner is not None else []
+        refined = {p.first: (p, t) for p, t in pieces if t is not None}
+        i = 0
+        while i < len(turn.jobs):
+            piece, t = refined.get(i, (None, turn.done[i]))
+            assert t is not None
+            start = piece.start if piece is not None else turn.jobs[i][0].start
+            segments.extend(shift(t, (start - origin) / SAMPLE_RATE_HZ))
+            texts.append(t.text.strip())
+            i = piece.last + 1 if piece is not None else i + 1
         if det.ended == "phrase":
             segments = _without_closing(segments)
-        text = " ".join(t.text.strip() for t in turn.done if t.text.strip())
+        text = " ".join(t for t in texts if t)
         if det.ended == "phrase":
             text = strip_closing_phrase(text)
         end = det.end_sample if det.end_sample is not None else det.samples
@@ -263,6 +288,7 @@ class LiveListener:
             "answer_s": transcript.duration_s,
             "end_sample": float(end),
             "utterances": float(len(turn.jobs)),
+            "refined_utterances": float(sum(p.last - p.first + 1 for p, _ in refined.values())),
             "nudged": 1.0 if det.nudged else 0.0,
         }
         return Answer(
