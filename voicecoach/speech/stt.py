@@ -29,6 +29,11 @@ _FILE_BLOCK_S = 120.0
 _MAX_CHARS_PER_S = 40.0
 _WHOLE_WINDOW_S = 29.5  # audio up to this long is decoded as one window, untrimmed
 _SPEECH_SLACK_S = 0.3
+# A segment after real text that Whisper itself doubts (no-speech > 0.4, mean log-probability < -0.8) is made
+# up: on 120 s of streamed utterances every such segment was an outro ("Thank you for watching", "Good.",
+# "5.") and every real one scored no-speech <= 0.13.
+_TRAILING_NO_SPEECH = 0.4
+_TRAILING_LOGPROB = -0.7
 # What tiny.en "hears" in speech it cannot understand (espeak-ng French and German gave these); nobody
 # says them in an interview answer.
 _VIDEO_OUTROS = ("next video", "thanks for watching", "thank you for watching", "subscribe to", "go back to the end")
@@ -247,6 +252,8 @@ class WhisperTranscriber:
                 and min((w.probability for w in s.words or ()), default=1.0) < 0.05
             ):
                 continue  # "Thank you." after the last word: first word at ~1 % probability, no-speech ~0.55
+            if out and s.no_speech_prob > _TRAILING_NO_SPEECH and s.avg_logprob < _TRAILING_LOGPROB:
+                continue  # "Thanks for watching." / "We'll see you next time." in the pause after an utterance
             words = tuple(
                 Word(round(base + w.start, 3), round(base + w.end, 3), w.word.strip(), round(w.probability, 4))
                 for w in (s.words or ())
