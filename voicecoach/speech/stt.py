@@ -15,6 +15,7 @@ from voicecoach.config import SttOptions
 from voicecoach.errors import AudioError, ModelNotAvailableError
 from voicecoach.model import Segment, Transcript, Word
 from voicecoach.ports import AudioArray
+from voicecoach.speech.checks import doubted_after_text, halves, invented, loudest_rms, outside_speech, skipped
 from voicecoach.speech.models import resolve_model
 from voicecoach.speech.repeats import collapse_loops, looped
 
@@ -26,19 +27,10 @@ MIN_FILE_S = 0.25  # a file shorter than this cannot hold an answer
 _MIN_RMS = 3e-4  # about -70 dBFS in the loudest 100 ms: below this there is nothing to hear
 _MIN_SPEECH_S = 0.25  # VAD speech shorter than this is treated as a click, not words
 _FILE_BLOCK_S = 120.0
-_MAX_CHARS_PER_S = 40.0
 _WHOLE_WINDOW_S = 29.5  # audio up to this long is decoded as one window, untrimmed
-_SPEECH_SLACK_S = 0.3
-# A segment after real text that Whisper itself doubts (no-speech > 0.4, mean log-probability < -0.8) is made
-# up: on 120 s of streamed utterances every such segment was an outro ("Thank you for watching", "Good.",
-# "5.") and every real one scored no-speech <= 0.13.
-_TRAILING_NO_SPEECH = 0.4
-_TRAILING_LOGPROB = -0.7
 # What tiny.en "hears" in speech it cannot understand (espeak-ng French and German gave these); nobody
 # says them in an interview answer.
 _VIDEO_OUTROS = ("next video", "thanks for watching", "thank you for watching", "subscribe to", "go back to the end")
-_REDECODE_MIN_S = 1.0  # an utterance Whisper skipped is decoded again on its own if at least this long
-_MIN_WORDS_PER_S = 0.6  # fewer recognised words than this per second of VAD speech means Whisper skipped it  # transcribe_file decodes this much at a time (bounded memory)
 
 
 @dataclass(frozen=True)
@@ -71,15 +63,39 @@ class _Stats:
         self.max_compression = max(self.max_compression, other.max_compression)
 
 
+@dataclass
+class _Shared:
+    """One loaded model, shared by a transcriber and its greedy() view."""
+
+    model: Any = None
+    load_lock: threading.Lock = field(default_factory=threading.Lock)
+    run_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
 class WhisperTranscriber:
     """ports.Transcriber on faster-whisper (CTranslate2, int8 on CPU)."""
 
-    def __init__(self, options: SttOptions, segmentation: Segmentation | None = None) -> None:
+    def __init__(self, options: SttOptions, segmentation: Segmentation | None = None, fallback: bool = True) -> None:
         self.options = options
         self.segmentation = segmentation or Segmentation()
-        self._model: Any = None
-        self._load_lock = threading.Lock()
-        self._run_lock = threading.Lock()
+        # Whisper's temperature fallback re-decodes a doubtful window at 0.2, 0.4 ... 1.0: right for files and
+        # the second pass, but it made live listening's last utterance take 3.5 s instead of 0.3 s.
+        self.fallback = fallback
+        self._shared = _Shared()
+
+    def greedy(self) -> WhisperTranscriber:
+        """The same loaded model, decoding at temperature 0 only (loops and skips are still caught here)."""
+        view = WhisperTranscriber(self.options, self.segmentation, fallback=False)
+        view._shared = self._shared
+        return view
+
+    @property
+    def _model(self) -> Any:
+        return self._shared.model
+
+    @property
+    def _run_lock(self) -> threading.Lock:
+        return self._shared.run_lock
 
     @property
     def loaded(self) -> bool:
@@ -88,7 +104,7 @@ class WhisperTranscriber:
 
     def load(self) -> None:
         """Load the model once; safe to call from a background thread while the first question plays."""
-        with self._load_lock:
+        with self._shared.load_lock:
             if self._model is not None:
                 return
             path = resolve_model(self.options.model)
@@ -96,14 +112,17 @@ class WhisperTranscriber:
 
             threads = self.options.threads or os.cpu_count() or 1
             try:
-                self._model = WhisperModel(
-                    path, device="cpu", compute_type=self.options.compute_type, cpu_threads=threads
-                )
+                model = WhisperModel(path, device="cpu", compute_type=self.options.compute_type, cpu_threads=threads)
             except (RuntimeError, ValueError, OSError) as e:
                 raise ModelNotAvailableError(
                     f"speech model at {path} could not be loaded ({e}); re-download it or pass "
                     "--stt-model tiny.en (built in)"
                 ) from e
+            # One throwaway decode now, in the background: CTranslate2's first decode is slower, and it
+            # would otherwise land on the candidate's first answer.
+            warm, _info = model.transcribe(np.zeros(SAMPLE_RATE_HZ, np.float32), temperature=0.0, vad_filter=False)
+            list(warm)
+            self._shared.model = model
 
     def transcribe(self, audio: AudioArray, prompt: str | None = None) -> Transcript:
         """Transcribe one utterance (or any in-memory audio); silence gives Transcript(text="")."""
@@ -147,7 +166,7 @@ class WhisperTranscriber:
         from faster_whisper.vad import VadOptions, get_speech_timestamps
 
         seg = self.segmentation
-        if audio.size < SAMPLE_RATE_HZ // 10 or _loudest_rms(audio) < _MIN_RMS:
+        if audio.size < SAMPLE_RATE_HZ // 10 or loudest_rms(audio) < _MIN_RMS:
             return []
         opts = VadOptions(
             threshold=seg.vad_threshold,
@@ -214,9 +233,9 @@ class WhisperTranscriber:
         trial = _Stats()
         start, end = window or (spans[0][0], spans[-1][1])
         got = self._decode(audio, start, end, offset_s, _prompt(prompt, before, done), trial)
-        got = [g for g in got if not _outside_speech(g, spans, offset_s)]
-        failed = looped(got) or any(_skipped(got, span, offset_s) for span in spans)
-        pieces = spans if len(spans) > 1 else _halves(audio, spans[0])
+        got = [g for g in got if not outside_speech(g, spans, offset_s)]
+        failed = looped(got) or any(skipped(got, span, offset_s) for span in spans)
+        pieces = spans if len(spans) > 1 else halves(audio, spans[0])
         if failed and depth < 2 and len(pieces) > 1:
             got, trial = [], _Stats()
             for piece in pieces:
@@ -239,12 +258,13 @@ class WhisperTranscriber:
                 condition_on_previous_text=False,
                 initial_prompt=prompt or None,
                 vad_filter=False,
+                **({} if self.fallback else {"temperature": 0.0}),
             )
             raw = list(raw)  # faster-whisper's segments are lazy: decode inside the lock
         out: list[Segment] = []
         for s in raw:
             text = s.text.strip()
-            if _invented(text, s.end - s.start, s.no_speech_prob, s.avg_logprob):
+            if invented(text, s.end - s.start, s.no_speech_prob, s.avg_logprob):
                 continue
             if (
                 len(s.words or ()) <= 3
@@ -252,7 +272,7 @@ class WhisperTranscriber:
                 and min((w.probability for w in s.words or ()), default=1.0) < 0.05
             ):
                 continue  # "Thank you." after the last word: first word at ~1 % probability, no-speech ~0.55
-            if out and s.no_speech_prob > _TRAILING_NO_SPEECH and s.avg_logprob < _TRAILING_LOGPROB:
+            if out and doubted_after_text(s.no_speech_prob, s.avg_logprob):
                 continue  # "Thanks for watching." / "We'll see you next time." in the pause after an utterance
             words = tuple(
                 Word(round(base + w.start, 3), round(base + w.end, 3), w.word.strip(), round(w.probability, 4))
@@ -275,59 +295,6 @@ class WhisperTranscriber:
             language, probability, _all = self._model.detect_language(speech)
         if language != "en" and probability > 0.5:
             stats.notes.append(NOT_ENGLISH_NOTE + f" (it sounds like '{language}')")
-
-
-def _invented(text: str, duration_s: float, no_speech_prob: float, avg_logprob: float) -> bool:
-    """Segments Whisper makes up: punctuation only, Whisper's own no-speech rule, or text too fast to be said.
-
-    The last rule catches "Thank you." / "see you in the next video" squeezed into the final 0.1 s of a
-    window cut mid-word (seen with tiny.en); people do not speak 40 characters a second.
-    """
-    if not any(c.isalnum() for c in text):
-        return True
-    if no_speech_prob > 0.6 and avg_logprob < -1.0:
-        return True
-    return len(text) / max(duration_s, 0.01) > _MAX_CHARS_PER_S
-
-
-def _loudest_rms(audio: AudioArray) -> float:
-    """RMS of the loudest 100 ms (a whole-block RMS would hide a quiet sentence in minutes of silence)."""
-    frame = SAMPLE_RATE_HZ // 10
-    n = audio.size // frame
-    if n == 0:
-        return float(np.sqrt(np.mean(np.square(audio, dtype=np.float64))))
-    return float(np.sqrt(np.square(audio[: n * frame], dtype=np.float64).reshape(n, frame).mean(axis=1).max()))
-
-
-def _outside_speech(segment: Segment, spans: list[tuple[int, int]], offset_s: float) -> bool:
-    """A short segment away from all VAD speech: Whisper's "Thank you." in the trailing silence."""
-    if len(segment.text.split()) > 3:
-        return False
-    lo, hi = segment.start_s - offset_s - _SPEECH_SLACK_S, segment.end_s - offset_s + _SPEECH_SLACK_S
-    return not any(s / SAMPLE_RATE_HZ < hi and e / SAMPLE_RATE_HZ > lo for s, e in spans)
-
-
-def _halves(audio: AudioArray, span: tuple[int, int]) -> list[tuple[int, int]]:
-    """Split a long utterance at its quietest 100 ms in the middle third (between words, usually)."""
-    start, end = span
-    if end - start < 4 * SAMPLE_RATE_HZ:
-        return [span]
-    frame = SAMPLE_RATE_HZ // 10
-    lo, hi = start + (end - start) // 3, start + 2 * (end - start) // 3
-    n = (hi - lo) // frame
-    energy = np.square(audio[lo : lo + n * frame].astype(np.float64)).reshape(n, frame).mean(axis=1)
-    cut = lo + int(np.argmin(energy)) * frame + frame // 2
-    return [(start, cut), (cut, end)]
-
-
-def _skipped(segments: list[Segment], span: tuple[int, int], offset_s: float) -> bool:
-    """Whether an utterance of at least _REDECODE_MIN_S got far fewer words than speech of its length holds."""
-    seconds = (span[1] - span[0]) / SAMPLE_RATE_HZ
-    if seconds < _REDECODE_MIN_S:
-        return False
-    lo, hi = offset_s + span[0] / SAMPLE_RATE_HZ - 0.3, offset_s + span[1] / SAMPLE_RATE_HZ + 0.3
-    words = sum(1 for s in segments for w in s.words if lo <= (w.start_s + w.end_s) / 2 <= hi)
-    return words < _MIN_WORDS_PER_S * seconds
 
 
 def _prompt(prompt: str | None, before: str, new: list[Segment]) -> str | None:
