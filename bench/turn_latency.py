@@ -128,16 +128,9 @@ def interviewer_reaction_s(text: str) -> float | None:
     return time.perf_counter() - t0
 
 
-def run(
-    fast: bool, only: list[str], greedy: bool = False, no_second_pass: bool = False
-) -> list[dict[str, float | str]]:
+def run(fast: bool, only: list[str], no_second_pass: bool = False) -> list[dict[str, float | str]]:
     transcriber = WhisperTranscriber(SttOptions())
     transcriber.load()
-    if greedy:  # diagnostic: no temperature fallback in Whisper (a proposed stt.py change), both paths alike
-        import functools
-
-        model = transcriber._model
-        model.transcribe = functools.partial(model.transcribe, temperature=0.0)
     second_pass = SttOptions(second_pass_s=0.0 if no_second_pass else SttOptions().second_pass_s)
     results: list[dict[str, float | str]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -148,8 +141,9 @@ def run(
             path, ref, speech_s = build(names, folder, label)
             refiner = build_refiner(second_pass)
             if refiner is not None:
-                getattr(refiner.transcriber, "load", lambda: None)()  # as the product does while a question plays
-            listener = LiveListener(FileSource(path, fast=fast), transcriber, TurnOptions(), refiner=refiner)
+                refiner.preload()  # as the product does while a question plays
+            first_pass = transcriber.greedy()  # as build_listener gives the live path
+            listener = LiveListener(FileSource(path, fast=fast), first_pass, TurnOptions(), refiner=refiner)
             answer = listener.listen(QUESTION, folder / f"turn-{label.replace(' ', '')}.wav")
             listener.close()
             assert answer is not None
@@ -217,17 +211,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fast", action="store_true", help="feed as fast as possible (no real-time overlap)")
     parser.add_argument("--out", type=Path, help="write the markdown table here (JSON beside it)")
-    parser.add_argument("--no-fallback", action="store_true", help="Whisper without temperature fallback")
     parser.add_argument("--no-second-pass", action="store_true", help="per-utterance transcripts only")
     parser.add_argument("--only", nargs="*", default=[], help="labels to run, e.g. 20s 60s")
     args = parser.parse_args()
     flags = [
         f
-        for f, on in (("--fast", args.fast), ("--no-fallback", args.no_fallback), ("--no-second-pass", args.no_second_pass))
+        for f, on in (("--fast", args.fast), ("--no-second-pass", args.no_second_pass))
         if on
     ]
     command = " ".join([".venv/bin/python bench/turn_latency.py", *flags])
-    rows = run(args.fast, args.only, args.no_fallback, args.no_second_pass)
+    rows = run(args.fast, args.only, args.no_second_pass)
     report = table(rows, command)
     if args.out:
         args.out.write_text(report, encoding="utf-8")

@@ -291,7 +291,7 @@ def test_second_pass_makes_live_transcription_as_accurate_as_the_whole_answer(
     import importlib.util
     import sys
 
-    from voicecoach.audio.refine import GroupRefiner
+    from voicecoach.build import build_refiner
 
     spec = importlib.util.spec_from_file_location("turn_latency", repo_root / "bench" / "turn_latency.py")
     assert spec is not None and spec.loader is not None
@@ -300,9 +300,8 @@ def test_second_pass_makes_live_transcription_as_accurate_as_the_whole_answer(
     spec.loader.exec_module(bench)
     wav, reference, _speech_s = bench.build(bench.ANSWERS["60 s"], tmp_path, "60 s")
 
-    alone = listen(listener(wav, transcriber, vad), tmp_path, 1)
-    second = WhisperTranscriber(replace(SttOptions(), threads=1))
-    refined = listen(listener(wav, transcriber, vad, refiner=GroupRefiner(second)), tmp_path, 2)
+    alone = listen(listener(wav, transcriber.greedy(), vad), tmp_path, 1)
+    refined = listen(listener(wav, transcriber.greedy(), vad, refiner=build_refiner(SttOptions())), tmp_path, 2)
     whole = transcriber.transcribe_file(wav)
 
     assert refined.timings["refined_utterances"] >= refined.timings["utterances"] / 2

@@ -118,21 +118,27 @@ def build_listener(
     from voicecoach.audio.sources import EnterKey, open_source
 
     source = open_source(cfg.input_device, cfg.turn, fast=fast, echo=echo)
-    live = LiveListener(source, transcriber, cfg.turn, nudge=nudge, refiner=build_refiner(cfg.stt))
+    greedy = getattr(transcriber, "greedy", None)  # first pass at temperature 0: the wait must stay short
+    first_pass: Transcriber = greedy() if callable(greedy) else transcriber
+    live = LiveListener(source, first_pass, cfg.turn, nudge=nudge, refiner=build_refiner(cfg.stt))
     if sys.stdin is None or not sys.stdin.isatty():
         return live
     return _EnterClearing(live, EnterKey().start())
 
 
 def build_refiner(stt: SttOptions) -> GroupRefiner | None:
-    """The second pass of live listening: its own copy of the model on one thread, loaded on first use."""
+    """The second pass of live listening: a low-priority process with its own copy of the model, one thread."""
     if stt.second_pass_s <= 0:
         return None
     from dataclasses import replace
 
     from voicecoach.audio.refine import GroupRefiner
+    from voicecoach.speech.models import resolve_model
 
-    return GroupRefiner(build_transcriber(replace(stt, threads=1)), group_s=stt.second_pass_s)
+    resolve_model(stt.model)  # a missing model is a clear error here, not a silent worker failure
+    refiner = GroupRefiner(group_s=stt.second_pass_s, stt=replace(stt, threads=1))
+    refiner.preload()
+    return refiner
 
 
 class _EnterClearing:
@@ -142,6 +148,12 @@ class _EnterClearing:
         self._listener = listener
         self._key = key
         setattr(listener, "enter_pressed", key.pressed)  # noqa: B010 - not part of the Listener port
+
+    def close(self) -> None:
+        """Release the listener's microphone and threads."""
+        close = getattr(self._listener, "close", None)
+        if callable(close):
+            close()
 
     def listen(self, question: str, wav_path: Path, prompt_tail: str = "") -> Answer | None:
         """Clear earlier presses, then listen."""

@@ -142,7 +142,12 @@ def run_existing(
         max_follow_ups=cfg.interview.max_follow_ups, echo=_echo,
     )
     out(f"Session {session.id}: {pack.title} — {case.title}")
-    run_session(parts, session)
+    try:
+        run_session(parts, session)
+    finally:
+        close = getattr(listener, "close", None)  # the microphone and the transcription threads
+        if callable(close):
+            close()
     _summary(session)
     if exports:
         from voicecoach.export import export_session

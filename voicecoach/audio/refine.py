@@ -11,15 +11,63 @@ where waiting costs nothing and keeps runs repeatable).
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import os
+import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from voicecoach.audio.turn import SAMPLE_RATE_HZ, Utterance
+from voicecoach.config import SttOptions
 from voicecoach.model import Transcript
 from voicecoach.ports import AudioArray, Transcriber
 
 GROUP_S = 20.0  # a stretch this long (or longer, up to Whisper's 30 s window) is decoded again
+
+
+def _lowest_priority() -> None:
+    """Run the second pass only on CPU the first pass leaves idle.
+
+    On Linux the nice value belongs to the thread (here: the worker process's main thread), and threads
+    inherit it: the model loaded from it decodes on threads as nice as it.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+
+
+_WORKER: list[Transcriber] = []  # the worker process's transcriber (empty in the main process)
+
+
+def _die_with_parent() -> None:
+    """Linux: the worker is killed when the process that started it dies, even by SIGKILL (no orphan)."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:  # the parent was already gone before the line above
+        os._exit(0)
+
+
+def _worker_start(stt: SttOptions | None) -> None:
+    """In the worker process: die with the parent, lowest priority (its threads inherit it), then the model."""
+    _die_with_parent()
+    _lowest_priority()
+    from voicecoach.speech.stt import WhisperTranscriber
+
+    transcriber = WhisperTranscriber(stt or SttOptions(threads=1))
+    transcriber.load()
+    _WORKER.append(transcriber)
+
+
+def _worker_ready() -> bool:
+    return bool(_WORKER)
+
+
+def _worker_transcribe(audio: AudioArray, prompt: str | None) -> Transcript:
+    return _WORKER[0].transcribe(audio, prompt)
 
 
 @dataclass
@@ -41,15 +89,41 @@ class Piece:
 
 
 class GroupRefiner:
-    """Decodes groups of closed utterances again, one at a time, on its own transcriber (and thread)."""
+    """Decodes groups of closed utterances again, one at a time, in a low-priority worker.
 
-    def __init__(self, transcriber: Transcriber, group_s: float = GROUP_S, max_s: float = 29.0) -> None:
-        self.transcriber = transcriber
+    The product gives it SttOptions: the worker is then a separate process with its own copy of the model
+    at the lowest CPU priority, so it shares neither the GIL nor the cores' time with the first pass
+    (as a thread at nice 19 it still made the last utterance wait: a low-priority thread holding the GIL
+    stalls the capture loop). Given a Transcriber instead, it runs in a thread of this process (tests).
+    """
+
+    def __init__(
+        self,
+        transcriber: Transcriber | None = None,
+        group_s: float = GROUP_S,
+        max_s: float = 29.0,
+        stt: SttOptions | None = None,
+    ) -> None:
         self._group = round(group_s * SAMPLE_RATE_HZ)
         self._max = round(max_s * SAMPLE_RATE_HZ)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voicecoach-refine")
+        self._pool: Executor
+        self._run: Callable[[AudioArray, str | None], Transcript]
+        if transcriber is not None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="voicecoach-refine", initializer=_lowest_priority)
+            self._run = transcriber.transcribe
+            load = getattr(transcriber, "load", None)
+            self._load: Callable[[], object] = load if callable(load) else _worker_ready
+        else:
+            context = multiprocessing.get_context("spawn")  # no fork of a process that has audio threads
+            self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_worker_start, initargs=(stt,))
+            self._run = _worker_transcribe
+            self._load = _worker_ready
         self._groups: list[_Group] = []
         self._from = 0
+
+    def preload(self) -> None:
+        """Start the worker and load its model now (while the first question plays)."""
+        self._pool.submit(self._load)
 
     def begin(self) -> None:
         """A new answer: forget the last one's groups (a stale job's result is simply never used)."""
@@ -84,10 +158,7 @@ class GroupRefiner:
         start, end = utterances[first].start, utterances[last].end
         samples = audio(start, end)
 
-        def job() -> Transcript:
-            return self.transcriber.transcribe(samples, prompt(first) or None)
-
-        self._groups.append(_Group(first, last, start, self._pool.submit(job)))
+        self._groups.append(_Group(first, last, start, self._pool.submit(self._run, samples, prompt(first) or None)))
         self._from = last + 1
 
     def wait(self) -> None:
@@ -116,6 +187,10 @@ class GroupRefiner:
         return out
 
     def close(self) -> None:
-        """Stop the worker (a running second pass finishes first)."""
+        """Stop the worker now (a second pass still running is abandoned)."""
+        running = any(g.future.running() for g in self._groups)
         self.begin()
-        self._pool.shutdown(wait=True)
+        if running and isinstance(self._pool, ProcessPoolExecutor):  # do not wait for a stretch nobody will read
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.terminate()
+        self._pool.shutdown(wait=True, cancel_futures=True)
