@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -282,22 +283,28 @@ def test_device_lost_mid_answer_keeps_what_was_recorded(
     assert abs(kept.size - round((3.0 - 0.1) * SR)) <= 1024  # from the pre-roll to the moment it died
 
 
-def test_second_pass_makes_live_transcription_as_accurate_as_the_whole_answer(
-    tmp_path: Path, corpus_dir: Path, transcriber: WhisperTranscriber, vad: SileroVad, repo_root: Path
-) -> None:
-    """The same minute of real speech (spontaneous and read) three ways: per utterance, with the second pass
-    over ~20 s stretches, and the whole file decoded at once. The second pass must not be worse than the
-    whole file, and must beat utterances alone (6.0 % vs 3.4 % WER when measured)."""
+def _turn_latency_bench(repo_root: Path) -> ModuleType:
+    """bench/turn_latency.py: the same answers the latency benchmark plays."""
     import importlib.util
     import sys
-
-    from voicecoach.build import build_refiner
 
     spec = importlib.util.spec_from_file_location("turn_latency", repo_root / "bench" / "turn_latency.py")
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     sys.modules["turn_latency"] = bench
     spec.loader.exec_module(bench)
+    return bench
+
+
+def test_second_pass_makes_live_transcription_as_accurate_as_the_whole_answer(
+    tmp_path: Path, corpus_dir: Path, transcriber: WhisperTranscriber, vad: SileroVad, repo_root: Path
+) -> None:
+    """The same minute of real speech (spontaneous and read) three ways: per utterance, with the second pass
+    over ~20 s stretches, and the whole file decoded at once. The second pass must not be worse than the
+    whole file, and must beat utterances alone (6.0 % vs 3.4 % WER when measured)."""
+    from voicecoach.build import build_refiner
+
+    bench = _turn_latency_bench(repo_root)
     wav, reference, _speech_s = bench.build(bench.ANSWERS["60 s"], tmp_path, "60 s")
 
     alone = listen(listener(wav, transcriber.greedy(), vad), tmp_path, 1)
@@ -312,3 +319,27 @@ def test_second_pass_makes_live_transcription_as_accurate_as_the_whole_answer(
     times = [w.start_s for s in refined.transcript.segments for w in s.words]
     assert times == sorted(times) and 55 < times[-1] < refined.transcript.duration_s  # answer time, in order
     assert refined.transcript.text == " ".join(s.text for s in refined.transcript.segments)
+
+
+def test_the_end_of_a_live_answer_gets_its_second_pass_after_the_turn(
+    tmp_path: Path, transcriber: WhisperTranscriber, vad: SileroVad, repo_root: Path
+) -> None:
+    """At real-time pace the turn ends without waiting for the last stretch's second pass; the answer
+    offers it once it is done, with every utterance re-decoded and the words still in answer time."""
+    from voicecoach.build import build_refiner
+
+    bench = _turn_latency_bench(repo_root)
+    wav, reference, _speech_s = bench.build(bench.ANSWERS["20 s"], tmp_path, "20 s")
+    refiner = build_refiner(SttOptions())
+    assert refiner is not None
+    lst = LiveListener(FileSource(wav), transcriber.greedy(), TurnOptions(), vad=vad, refiner=refiner)
+    answer = lst.listen(QUESTION, tmp_path / "turn.wav")
+    assert answer is not None and answer.end_reason == "silence"
+    assert answer.timings["refined_utterances"] < answer.timings["utterances"]
+    assert answer.improved is not None
+    better = answer.improved(120.0)
+    lst.close()
+    assert better is not None and better.duration_s == answer.transcript.duration_s
+    assert bench.wer(reference, better.text) <= bench.wer(reference, answer.transcript.text) + 0.01
+    times = [w.start_s for s in better.segments for w in s.words]
+    assert times == sorted(times) and 15 < times[-1] < better.duration_s

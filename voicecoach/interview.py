@@ -17,6 +17,7 @@ from voicecoach.store import SessionStore
 Echo = Callable[[str, str], None]  # (who, text): shows the conversation as it happens
 
 MAX_CANDIDATE_TURNS = 12  # a guard against a brain that never wraps up
+FINAL_PASS_WAIT_S = 8.0  # before grading, wait this long at most for the last answer's second pass
 _MOVE_KIND: dict[str, TurnKind] = {
     "follow_up": "follow_up",
     "clarification_answer": "clarification_answer",
@@ -57,6 +58,7 @@ def _run(parts: Parts, session: Session) -> None:
     elif _resume_point(parts, session) == "wrap_up":
         _finish(parts, session)
         return
+    pending: list[tuple[int, Answer]] = []  # answers whose second pass may still improve their text
     while len(session.candidate_turns()) < MAX_CANDIDATE_TURNS:
         prompt = _last_interviewer_line(session)
         answer = _listen(parts, session, prompt)
@@ -70,12 +72,38 @@ def _run(parts: Parts, session: Session) -> None:
             session.events.append({"type": "no_speech", "at_turn": len(session.turns)})
             break
         _add_answer(parts, session, answer)
+        if answer.improved is not None:
+            pending.append((len(session.turns) - 1, answer))
         if answer.end_reason == "length_cap":
             _say(parts, session, "note", INTERRUPTION_LINE)
         move = _react(parts, session, answer)
+        _improve(parts, session, pending, 0.0)  # whatever finished while the reply was spoken
         if move.kind == "wrap_up":
             break
+    _improve(parts, session, pending, FINAL_PASS_WAIT_S)  # the grade reads the better text
     _finish(parts, session)
+
+
+def _improve(parts: Parts, session: Session, pending: list[tuple[int, Answer]], wait_s: float) -> None:
+    """Swap in the second-pass transcript of earlier answers that have one (text, words, delivery)."""
+    deadline = time.monotonic() + wait_s
+    for item in list(pending):
+        index, answer = item
+        assert answer.improved is not None
+        better = answer.improved(max(0.0, deadline - time.monotonic()))
+        if better is None:
+            continue
+        pending.remove(item)
+        turn = session.turns[index]
+        duration = turn.end_s - turn.start_s
+        session.turns[index] = replace(
+            turn,
+            text=better.text,
+            segments=better.segments,
+            delivery=analyse_turn(better.segments, duration) if better.segments else None,
+            timings={**turn.timings, "second_pass": 1.0},
+        )
+        parts.store.save(session)
 
 
 def _listen(parts: Parts, session: Session, prompt: str) -> Answer | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
@@ -51,6 +52,9 @@ class Answer:
     end_reason: EndReason = "end_of_input"
     command: Command | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    # Live listening: waits up to the given seconds for the second pass over the rest of the answer and
+    # returns the better transcript (None: not ready, or nothing to improve).
+    improved: Callable[[float], Transcript | None] | None = None
 
 
 class Listener(Protocol):

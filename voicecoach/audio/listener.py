@@ -13,7 +13,7 @@ import numpy as np
 
 from voicecoach.audio.commands import is_closing_phrase, normalise, parse_command, strip_closing_phrase
 from voicecoach.audio.io import WavWriter
-from voicecoach.audio.refine import GroupRefiner
+from voicecoach.audio.refine import GroupRefiner, Stretch
 from voicecoach.audio.sources import FrameSource
 from voicecoach.audio.turn import (
     INTERRUPTION_LINE,
@@ -177,10 +177,15 @@ class LiveListener:
                     break
         t_end = time.monotonic()
         self._collect(turn, wait=True)
-        if sync and self.refiner is not None:
-            self.refiner.wait()  # not real time: waiting costs the candidate nothing and keeps runs repeatable
+        stretches: list[Stretch] = []
+        if self.refiner is not None:  # the rest of the answer gets its second pass too, after the turn
+            stretches = self.refiner.finish(
+                [u for u, _ in turn.jobs], turn.audio, lambda first: self._prompt(turn, question, prompt_tail, first)
+            )
+            if sync:  # not real time: waiting costs the candidate nothing and keeps runs repeatable
+                self.refiner.wait(stretches)
         t_final = time.monotonic()
-        return self._answer(turn, wav_path, t_end, t_final)
+        return self._answer(turn, wav_path, t_end, t_final, stretches)
 
     def _captured_at(self) -> float | None:
         at = getattr(self.source, "captured_at", None)
@@ -242,12 +247,14 @@ class LiveListener:
                 det.finish("phrase")
 
     # --- the result --------------------------------------------------------------------------------------
-    def _answer(self, turn: _Turn, wav_path: Path, t_end: float, t_final: float) -> Answer:
+    def _transcript(self, turn: _Turn, stretches: list[Stretch]) -> tuple[Transcript, int]:
+        """The answer's transcript: second passes where finished, per-utterance text elsewhere; and how many
+        utterances a second pass replaced."""
         det = turn.detector
         origin = det.kept_start
         segments: list[Segment] = []
         texts: list[str] = []
-        pieces = self.refiner.pieces(len(turn.jobs)) if self.refiner is not None else []
+        pieces = self.refiner.pieces(len(turn.jobs), stretches) if self.refiner is not None else []
         refined = {p.first: (p, t) for p, t in pieces if t is not None}
         i = 0
         while i < len(turn.jobs):
@@ -263,13 +270,25 @@ class LiveListener:
         if det.ended == "phrase":
             text = strip_closing_phrase(text)
         end = det.end_sample if det.end_sample is not None else det.samples
-        notes = (INTERRUPTION_LINE,) if det.ended == "length_cap" else ()
         transcript = Transcript(
             text=text,
             segments=tuple(s for s in segments if s.text.strip()),
             duration_s=max(0, end - origin) / SAMPLE_RATE_HZ if det.onset is not None else 0.0,
-            notes=notes,
+            notes=(INTERRUPTION_LINE,) if det.ended == "length_cap" else (),
         )
+        return transcript, sum(p.last - p.first + 1 for p, _ in refined.values())
+
+    def _answer(self, turn: _Turn, wav_path: Path, t_end: float, t_final: float, stretches: list[Stretch]) -> Answer:
+        det = turn.detector
+        transcript, refined = self._transcript(turn, stretches)
+        end = det.end_sample if det.end_sample is not None else det.samples
+
+        def improved(timeout_s: float) -> Transcript | None:
+            if self.refiner is None or not self.refiner.wait(stretches, timeout_s):
+                return None
+            better, now = self._transcript(turn, stretches)
+            return better if now > refined else None
+
         wait_s = det.silence_run / SAMPLE_RATE_HZ
         since_voice_s = (det.samples - det.last_voice_end) / SAMPLE_RATE_HZ
         if self.source.realtime and turn.captured_at is not None:
@@ -288,7 +307,7 @@ class LiveListener:
             "answer_s": transcript.duration_s,
             "end_sample": float(end),
             "utterances": float(len(turn.jobs)),
-            "refined_utterances": float(sum(p.last - p.first + 1 for p, _ in refined.values())),
+            "refined_utterances": float(refined),
             "nudged": 1.0 if det.nudged else 0.0,
         }
         return Answer(
@@ -297,4 +316,5 @@ class LiveListener:
             end_reason=det.ended or "end_of_input",
             command=turn.command,
             timings=timings,
+            improved=improved if self.refiner is not None and refined < len(turn.jobs) else None,
         )

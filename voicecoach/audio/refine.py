@@ -11,6 +11,7 @@ where waiting costs nothing and keeps runs repeatable).
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import multiprocessing
 import os
@@ -71,7 +72,9 @@ def _worker_transcribe(audio: AudioArray, prompt: str | None) -> Transcript:
 
 
 @dataclass
-class _Group:
+class Stretch:
+    """Utterances first..last decoded again as one window (the future holds the second pass)."""
+
     first: int  # index of its first utterance
     last: int  # index of its last utterance (inclusive)
     start: int  # samples, from the start of listening
@@ -118,7 +121,8 @@ class GroupRefiner:
             self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_worker_start, initargs=(stt,))
             self._run = _worker_transcribe
             self._load = _worker_ready
-        self._groups: list[_Group] = []
+        self._groups: list[Stretch] = []  # this answer's
+        self._live: list[Future[Transcript]] = []  # every second pass not yet finished, of any answer
         self._from = 0
 
     def preload(self) -> None:
@@ -126,10 +130,9 @@ class GroupRefiner:
         self._pool.submit(self._load)
 
     def begin(self) -> None:
-        """A new answer: forget the last one's groups (a stale job's result is simply never used)."""
-        for g in self._groups:
-            g.future.cancel()
+        """A new answer. The last answer's stretches still run (their answer holds them, see finish())."""
         self._groups, self._from = [], 0
+        self._live = [f for f in self._live if not f.done()]
 
     def closed(
         self, utterances: list[Utterance], audio: Callable[[int, int], AudioArray], prompt: Callable[[int], str]
@@ -158,21 +161,34 @@ class GroupRefiner:
         start, end = utterances[first].start, utterances[last].end
         samples = audio(start, end)
 
-        self._groups.append(_Group(first, last, start, self._pool.submit(self._run, samples, prompt(first) or None)))
+        future = self._pool.submit(self._run, samples, prompt(first) or None)
+        self._groups.append(Stretch(first, last, start, future))
+        self._live.append(future)
         self._from = last + 1
 
-    def wait(self) -> None:
-        """Block until every sealed group of this answer has its second pass (for sources that are not real time)."""
-        for g in self._groups:
-            if not g.future.cancelled():
-                g.future.exception()
+    def finish(
+        self, utterances: list[Utterance], audio: Callable[[int, int], AudioArray], prompt: Callable[[int], str]
+    ) -> list[Stretch]:
+        """The turn has ended: the stretch not yet sealed goes too (if it holds more than one utterance).
 
-    def pieces(self, count: int) -> list[tuple[Piece, Transcript | None]]:
-        """The answer's utterances 0..count-1 as pieces: finished groups with their text, the rest one by one."""
+        Returns this answer's stretches, for pieces() and wait() after the next answer has begun.
+        """
+        if len(utterances) - 1 > self._from:
+            self._seal(utterances, len(utterances) - 1, audio, prompt)
+        return list(self._groups)
+
+    def wait(self, groups: list[Stretch] | None = None, timeout_s: float | None = None) -> bool:
+        """Wait until the stretches (default: this answer's) have their second pass; True if all have."""
+        futures = [g.future for g in (self._groups if groups is None else groups)]
+        done, _pending = concurrent.futures.wait(futures, timeout=timeout_s)
+        return len(done) == len(futures)
+
+    def pieces(self, count: int, groups: list[Stretch] | None = None) -> list[tuple[Piece, Transcript | None]]:
+        """The answer's utterances 0..count-1 as pieces: finished stretches with their text, the rest one by one."""
         out: list[tuple[Piece, Transcript | None]] = []
         done = {
             g.first: g
-            for g in self._groups
+            for g in (self._groups if groups is None else groups)
             if g.last < count and g.future.done() and not g.future.cancelled() and g.future.exception() is None
         }
         i = 0
@@ -188,7 +204,9 @@ class GroupRefiner:
 
     def close(self) -> None:
         """Stop the worker now (a second pass still running is abandoned)."""
-        running = any(g.future.running() for g in self._groups)
+        running = any(f.running() for f in self._live)
+        for f in self._live:
+            f.cancel()
         self.begin()
         if running and isinstance(self._pool, ProcessPoolExecutor):  # do not wait for a stretch nobody will read
             for process in list(getattr(self._pool, "_processes", {}).values()):
