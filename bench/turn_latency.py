@@ -166,6 +166,7 @@ def run(fast: bool, only: list[str], no_second_pass: bool = False) -> list[dict[
                 "wer_streaming": round(wer(ref, answer.transcript.text), 4),
                 "wer_whole": round(wer(ref, whole.text), 4),
                 "wer_stored": round(wer(ref, (final or answer.transcript).text), 4),
+                "ref_words": float(len(words(ref))),
                 "react_s": round(react, 4) if react is not None else -1.0,
                 "text_streaming": answer.transcript.text,
                 "text_whole": whole.text,
@@ -198,6 +199,18 @@ def table(rows: list[dict[str, float | str]], command: str) -> str:
             f"| {100 * float(r['wer_streaming']):.1f} % | {100 * float(r['wer_stored']):.1f} % "
             f"| {100 * float(r['wer_whole']):.1f} % |"
         )
+    n = sum(float(r["ref_words"]) for r in rows)
+    pooled = {
+        k: sum(float(r[k]) * float(r["ref_words"]) for r in rows) / n
+        for k in ("wer_streaming", "wer_stored", "wer_whole")
+    }
+    lines += [
+        "",
+        (
+            f"Pooled WER over the {int(n)} reference words: {100 * pooled['wer_streaming']:.1f} % at the reply, "
+            f"{100 * pooled['wer_stored']:.1f} % stored, {100 * pooled['wer_whole']:.1f} % whole file."
+        ),
+    ]
     beyond = [float(r["beyond_window_s"]) for r in rows]
     total = [float(r["end_of_turn_wait_s"]) + b for r, b in zip(rows, beyond, strict=True)]
     lines += [
@@ -218,11 +231,7 @@ def main() -> None:
     parser.add_argument("--no-second-pass", action="store_true", help="per-utterance transcripts only")
     parser.add_argument("--only", nargs="*", default=[], help="labels to run, e.g. 20s 60s")
     args = parser.parse_args()
-    flags = [
-        f
-        for f, on in (("--fast", args.fast), ("--no-second-pass", args.no_second_pass))
-        if on
-    ]
+    flags = [f for f, on in (("--fast", args.fast), ("--no-second-pass", args.no_second_pass)) if on]
     command = " ".join([".venv/bin/python bench/turn_latency.py", *flags])
     rows = run(args.fast, args.only, args.no_second_pass)
     report = table(rows, command)
