@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
+from tests.benches import load_bench
 from voicecoach.content import Pack
 from voicecoach.model import DIMENSIONS
 from voicecoach.packs import load_pack
@@ -18,16 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 BAR = 85.0  # the test fails below this; the target reported by the bench is 90
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("offline_quality", REPO / "bench" / "offline_quality.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["offline_quality"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _bench()
+bench = load_bench("offline_quality")
 
 
 @pytest.fixture(scope="module")

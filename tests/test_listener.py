@@ -7,11 +7,11 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
 
+from tests.benches import load_bench
 from voicecoach.audio.commands import normalise
 from voicecoach.audio.io import load_audio, write_wav
 from voicecoach.audio.listener import LiveListener
@@ -283,19 +283,6 @@ def test_device_lost_mid_answer_keeps_what_was_recorded(
     assert abs(kept.size - round((3.0 - 0.1) * SR)) <= 1024  # from the pre-roll to the moment it died
 
 
-def _turn_latency_bench(repo_root: Path) -> ModuleType:
-    """bench/turn_latency.py: the same answers the latency benchmark plays."""
-    import importlib.util
-    import sys
-
-    spec = importlib.util.spec_from_file_location("turn_latency", repo_root / "bench" / "turn_latency.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules["turn_latency"] = bench
-    spec.loader.exec_module(bench)
-    return bench
-
-
 def test_second_pass_makes_live_transcription_as_accurate_as_the_whole_answer(
     tmp_path: Path, corpus_dir: Path, transcriber: WhisperTranscriber, vad: SileroVad, repo_root: Path
 ) -> None:
@@ -304,7 +291,7 @@ def test_second_pass_makes_live_transcription_as_accurate_as_the_whole_answer(
     whole file, and must beat utterances alone (6.0 % vs 3.4 % WER when measured)."""
     from voicecoach.build import build_refiner
 
-    bench = _turn_latency_bench(repo_root)
+    bench = load_bench("turn_latency")
     wav, reference, _speech_s = bench.build(bench.ANSWERS["60 s"], tmp_path, "60 s")
 
     alone = listen(listener(wav, transcriber.greedy(), vad), tmp_path, 1)
@@ -328,7 +315,7 @@ def test_the_end_of_a_live_answer_gets_its_second_pass_after_the_turn(
     offers it once it is done, with every utterance re-decoded and the words still in answer time."""
     from voicecoach.build import build_refiner
 
-    bench = _turn_latency_bench(repo_root)
+    bench = load_bench("turn_latency")
     wav, reference, _speech_s = bench.build(bench.ANSWERS["20 s"], tmp_path, "20 s")
     refiner = build_refiner(SttOptions())
     assert refiner is not None
