@@ -42,6 +42,7 @@ class Result:
 
     labels_met: int = 0
     labels_total: int = 0
+    weak_as_strong: int = 0  # a dimension labelled weak that scored 4 or more: the grader talked into credit
     first_hit: int = 0
     first_total: int = 0
     clar_right: int = 0
@@ -66,9 +67,9 @@ def load_items(path: Path = LABELS) -> list[dict[str, Any]]:
 
 
 # The columns after "All": the tuning set (no `set` key), the first two held-out batches (`holdout`), then holdout3,
-# holdout4 and holdout5, each written before the grader was tuned on it (see docs/offline_interviewer.md).
+# holdout4, holdout5 and holdout6, each written before the grader was tuned on it (see docs/offline_interviewer.md).
 SETS = {"Tuning set": None, "Held out": "holdout", "Holdout3": "holdout3", "Holdout4": "holdout4",
-        "Holdout5 (untuned)": "holdout5"}
+        "Holdout5 (untuned)": "holdout5", "Holdout6 (untuned)": "holdout6"}
 
 
 def subset(items: list[dict[str, Any]], key: str | None) -> list[dict[str, Any]]:
@@ -130,6 +131,7 @@ def evaluate(pack: Pack, items: list[dict[str, Any]]) -> Result:
                 r.labels_met += 1
             else:
                 r.misses.append(f"{item['id']}: {dim} labelled weak, scored {scores[dim]}")
+                r.weak_as_strong += scores[dim] >= 4
         for dim in item["strong"]:
             r.labels_total += 1
             if scores[dim] >= 4:
@@ -162,6 +164,7 @@ def table(results: dict[str, Result]) -> str:
         ("Items / answers / cases", [f"{r.clar_total} / {r.answers} / {len(r.cases)}" for r in results.values()], ""),
         ("Labels met (weak <= 2, strong >= 4)", [frac(r.labels_met, r.labels_total) for r in results.values()],
          ">= 90%"),
+        ("Labelled weak but scored 4 or more", [str(r.weak_as_strong) for r in results.values()], "0"),
         ("First follow-up on a labelled weak dimension", [frac(r.first_hit, r.first_total) for r in results.values()],
          ">= 90%"),
         ("Clarifying question recognised (yes/no)", [frac(r.clar_right, r.clar_total) for r in results.values()], ""),
