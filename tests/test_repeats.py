@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from voicecoach.model import Segment, Word
-from voicecoach.speech.repeats import collapse_loops, looped
+from voicecoach.speech.repeats import collapse_loops, copies_prompt, looped
 
 
 def _segment(text: str, start_s: float = 0.0) -> Segment:
@@ -52,3 +52,41 @@ def test_people_repeating_themselves_are_not_loops() -> None:
 def test_a_short_sentence_said_twice_is_kept() -> None:
     segments = [_segment("I'm not sure."), _segment("I'm not sure.", 2.0)]
     assert collapse_loops(segments) == segments
+
+
+# What tiny.en wrote for demo-03 in the next CI run: the window decoded in pieces, one copy per piece.
+PIECES = (
+    "Nenship the fix in a staged rollout. 1%, 10%,",
+    "Nenship the fix in a staged rollout. 1%, 10%,",
+    "Nenship the fix in a staged rollout.",
+    "The trade-off is rolling back out versus hot fixing.",
+)
+
+
+def test_a_loop_across_segments_is_found_and_kept_once() -> None:
+    segments = [_segment(text, 4.0 * n) for n, text in enumerate(PIECES)]
+    assert looped(segments)
+    fixed = collapse_loops(segments)
+    assert [s.text for s in fixed] == [PIECES[0], PIECES[3]]
+    assert fixed[1] == segments[3]
+
+
+def test_a_loop_that_starts_mid_segment_keeps_the_words_before_it() -> None:
+    segments = [
+        _segment("I'd roll back first. " + PIECES[0]),
+        _segment(PIECES[1], 4.0),
+        _segment("Then everyone.", 8.0),
+    ]
+    fixed = collapse_loops(segments)
+    assert " ".join(s.text for s in fixed) == "I'd roll back first. " + PIECES[0] + " Then everyone."
+    assert [s.start_s for s in fixed] == [0.0, 8.0]
+
+
+def test_a_decode_that_writes_out_its_prompt_again_is_a_copy() -> None:
+    prompt = "Um, so. If error jumped, I'd roll back. Nenship the fix in a staged rollout. 1%, 10%,"
+    assert copies_prompt(prompt, [_segment("Nenship the fix in a staged rollout. 1%, 10%,")])
+    # Seven words of the question again, or the candidate's own phrase said once more, is speech.
+    question = "Uploads on Android dropped twenty percent last week. What would you do?"
+    assert not copies_prompt(question, [_segment("So uploads on Android dropped twenty percent, I'd segment.")])
+    assert not copies_prompt(prompt, [_segment("As guardrails, crash rate and duplicate uploads.")])
+    assert not copies_prompt("", [_segment(PIECES[0])])

@@ -55,15 +55,11 @@ def looped(segments: list[Segment]) -> bool:
     return any(_loop_at(keys, i) for i in range(len(keys)))
 
 
-def _collapse_words(segment: Segment) -> Segment:
-    """The segment with each looping run kept once (and a trailing partial copy of it dropped)."""
-    if not segment.words:
-        return segment
-    words = list(segment.words)
-    keys = [_key(w.text) for w in words]
+def _kept(keys: list[str]) -> list[int]:
+    """Indexes of keys to keep: each looping run once, and a trailing partial copy of it dropped."""
     kept: list[int] = []
     i = 0
-    while i < len(words):
+    while i < len(keys):
         found = _loop_at(keys, i)
         if found is None:
             kept.append(i)
@@ -77,20 +73,62 @@ def _collapse_words(segment: Segment) -> Segment:
             partial += 1
         if partial >= _SHORT_RUN[0]:
             i += partial
-    if len(kept) == len(words):
+    return kept
+
+
+def _trimmed(segment: Segment, keep: list[bool]) -> Segment | None:
+    """The segment with only the words marked to keep (None when none are left)."""
+    words = [w for w, k in zip(segment.words, keep, strict=True) if k]
+    if len(words) == len(segment.words):
         return segment
-    new_words = tuple(words[k] for k in kept)
-    return Segment(segment.start_s, segment.end_s, " ".join(w.text for w in new_words), new_words)
+    if not words:
+        return None
+    start = segment.start_s if keep[0] else words[0].start_s
+    end = segment.end_s if keep[-1] else words[-1].end_s
+    return Segment(start, end, " ".join(w.text for w in words), tuple(words))
 
 
 def collapse_loops(segments: list[Segment]) -> list[Segment]:
-    """Segments without Whisper's copies: a long segment equal to the one before it, and runs inside one."""
+    """Segments without Whisper's copies: a long segment equal to the one before it, and looping runs of words.
+
+    A run is looked for across segment boundaries too: a window decoded in pieces came back in CI as
+    "Nenship the fix in a staged rollout. 1%, 10%," three times, one copy per segment.
+    """
+    # One flat run of word keys; a segment without word timings is a break no loop can span.
+    keys: list[str] = []
+    for s in segments:
+        keys.extend([_key(w.text) for w in s.words] or [""])
+    keep = [False] * len(keys)
+    for i in _kept(keys):
+        keep[i] = True
+    trimmed: list[Segment] = []
+    position = 0
+    for s in segments:
+        size = len(s.words) or 1
+        kept = _trimmed(s, keep[position : position + size]) if s.words else s
+        position += size
+        if kept is not None:
+            trimmed.append(kept)
+    # Then a long sentence segment said again whole (longer than any run looked for above).
     out: list[Segment] = []
     previous = ""
-    for s in segments:
+    for s in trimmed:
         sentence = " ".join(k for k in _segment_keys(s) if k)
         if len(sentence.split()) >= _LONG_RUN[0] and sentence == previous:
             continue
         previous = sentence
-        out.append(_collapse_words(s))
+        out.append(s)
     return out
+
+
+def copies_prompt(prompt: str, segments: list[Segment], run: int = 8) -> bool:
+    """Whether the decoded words repeat a run of `run` words from the end of the prompt Whisper was given.
+
+    With the text so far in its prompt, tiny.en sometimes writes that text out again instead of the new
+    audio ("Nenship the fix in a staged rollout. 1%, 10%," once per piece); the new words are lost, not
+    only doubled. People do repeat a phrase of their own or of the question, rarely eight words of it.
+    """
+    said = [k for k in (_key(w) for w in prompt.split()) if k][-60:]
+    runs = {tuple(said[i : i + run]) for i in range(len(said) - run + 1)}
+    keys = [k for s in segments for k in _segment_keys(s) if k]
+    return any(tuple(keys[i : i + run]) in runs for i in range(len(keys) - run + 1))

@@ -17,20 +17,17 @@ from voicecoach.model import Segment, Transcript, Word
 from voicecoach.ports import AudioArray
 from voicecoach.speech.checks import doubted_after_text, halves, invented, loudest_rms, outside_speech, skipped
 from voicecoach.speech.models import resolve_model
-from voicecoach.speech.repeats import collapse_loops, looped
+from voicecoach.speech.outcome import NOT_ENGLISH_NOTE, DecodeStats, finish, text_of
+from voicecoach.speech.repeats import collapse_loops, copies_prompt, looped
 
 # Prepended by callers so Whisper writes the fillers it would otherwise clean away.
 DISFLUENT_PROMPT = "Um, so, uh, I think, you know, we'd, like, look at the funnel first."
-NOT_ENGLISH_NOTE = "speech may not be English; the transcript may be unreliable"
 PROMPT_TAIL_CHARS = 200  # how much of the text so far is carried into the next utterance's prompt
 MIN_FILE_S = 0.25  # a file shorter than this cannot hold an answer
 _MIN_RMS = 3e-4  # about -70 dBFS in the loudest 100 ms: below this there is nothing to hear
 _MIN_SPEECH_S = 0.25  # VAD speech shorter than this is treated as a click, not words
 _FILE_BLOCK_S = 120.0
 _WHOLE_WINDOW_S = 29.5  # audio up to this long is decoded as one window, untrimmed
-# What tiny.en "hears" in speech it cannot understand (espeak-ng French and German gave these); nobody
-# says them in an interview answer.
-_VIDEO_OUTROS = ("next video", "thanks for watching", "thank you for watching", "subscribe to", "go back to the end")
 
 
 @dataclass(frozen=True)
@@ -42,25 +39,6 @@ class Segmentation:
     speech_pad_ms: int = 200
     max_utterance_s: float = 25.0  # Whisper sees at most one 30 s window: no long-form seeking, no dropped sentences
     group_s: float = 25.0  # join neighbouring utterances up to this span (0 = each utterance alone)
-
-
-@dataclass
-class _Stats:
-    """Decoding statistics used to judge whether the speech was English."""
-
-    speech_s: float = 0.0
-    words: int = 0
-    logprob_x_s: float = 0.0
-    decoded_s: float = 0.0
-    max_compression: float = 0.0
-    notes: list[str] = field(default_factory=list)
-
-    def add(self, other: _Stats) -> None:
-        """Fold in the statistics of the decodes that were kept."""
-        self.words += other.words
-        self.logprob_x_s += other.logprob_x_s
-        self.decoded_s += other.decoded_s
-        self.max_compression = max(self.max_compression, other.max_compression)
 
 
 @dataclass
@@ -127,13 +105,13 @@ class WhisperTranscriber:
     def transcribe(self, audio: AudioArray, prompt: str | None = None) -> Transcript:
         """Transcribe one utterance (or any in-memory audio); silence gives Transcript(text="")."""
         x = np.asarray(audio, dtype=np.float32).reshape(-1)
-        stats = _Stats()
+        stats = DecodeStats()
         segments = self._transcribe_block(x, 0.0, prompt, "", stats)
-        return _finish(segments, x.size / SAMPLE_RATE_HZ, stats)
+        return finish(segments, x.size / SAMPLE_RATE_HZ, stats)
 
     def transcribe_file(self, path: Path, prompt: str | None = None) -> Transcript:
         """Transcribe a whole file utterance by utterance, block by block, with file-time timestamps."""
-        stats = _Stats()
+        stats = DecodeStats()
         segments: list[Segment] = []
         carry = np.zeros(0, np.float32)
         carry_start = 0  # file sample index of carry[0]
@@ -142,7 +120,7 @@ class WhisperTranscriber:
             total += block.size
             audio = np.concatenate([carry, block]) if carry.size else block
             cut = self._last_safe_cut(audio)
-            done = self._transcribe_block(audio[:cut], carry_start / SAMPLE_RATE_HZ, prompt, _text(segments), stats)
+            done = self._transcribe_block(audio[:cut], carry_start / SAMPLE_RATE_HZ, prompt, text_of(segments), stats)
             segments.extend(done)
             carry, carry_start = audio[cut:], carry_start + cut
         if total < MIN_FILE_S * SAMPLE_RATE_HZ:
@@ -151,8 +129,10 @@ class WhisperTranscriber:
                 "record a longer answer"
             )
         if carry.size:
-            segments.extend(self._transcribe_block(carry, carry_start / SAMPLE_RATE_HZ, prompt, _text(segments), stats))
-        return _finish(segments, total / SAMPLE_RATE_HZ, stats)
+            segments.extend(
+                self._transcribe_block(carry, carry_start / SAMPLE_RATE_HZ, prompt, text_of(segments), stats)
+            )
+        return finish(segments, total / SAMPLE_RATE_HZ, stats)
 
     def _last_safe_cut(self, audio: AudioArray) -> int:
         """Where a block can be cut without splitting an utterance: its end, or the start of an open utterance."""
@@ -189,7 +169,7 @@ class WhisperTranscriber:
         return groups
 
     def _transcribe_block(
-        self, audio: AudioArray, offset_s: float, prompt: str | None, before: str, stats: _Stats
+        self, audio: AudioArray, offset_s: float, prompt: str | None, before: str, stats: DecodeStats
     ) -> list[Segment]:
         """Transcribe each VAD group of audio; times are offset_s + position in audio."""
         spans = self._speech_spans(audio)
@@ -207,7 +187,7 @@ class WhisperTranscriber:
             windows = [(g[0][0], g[-1][1]) for g in groups]
         for group, window in zip(groups, windows, strict=True):
             stats.speech_s += sum(e - s for s, e in group) / SAMPLE_RATE_HZ
-            trial = _Stats()
+            trial = DecodeStats()
             out.extend(self._decode_checked(audio, group, offset_s, prompt, before, out, trial, 0, window))
             stats.add(trial)
         return out
@@ -220,7 +200,7 @@ class WhisperTranscriber:
         prompt: str | None,
         before: str,
         done: list[Segment],
-        stats: _Stats,
+        stats: DecodeStats,
         depth: int,
         window: tuple[int, int] | None = None,
     ) -> list[Segment]:
@@ -228,23 +208,31 @@ class WhisperTranscriber:
 
         tiny.en dropped a 10 s sentence inside a window, and looped on "then ship the fix..." three times
         while dropping the next 15 s; smaller windows (each utterance, or halves split at the quietest
-        moment) recover the words.
+        moment) recover the words. A piece that still fails is decoded once more without a prompt: the text
+        so far in it is what tiny.en had copied out instead of the new audio.
         """
-        trial = _Stats()
+        trial = DecodeStats()
         start, end = window or (spans[0][0], spans[-1][1])
-        got = self._decode(audio, start, end, offset_s, _prompt(prompt, before, done), trial)
+        given = _prompt(prompt, (before + " " + text_of(done)).strip())
+        got = self._decode(audio, start, end, offset_s, given, trial)
         got = [g for g in got if not outside_speech(g, spans, offset_s)]
-        failed = looped(got) or any(skipped(got, span, offset_s) for span in spans)
+        faults = _faults(got, spans, offset_s, given)
         pieces = spans if len(spans) > 1 else halves(audio, spans[0])
-        if failed and depth < 2 and len(pieces) > 1:
-            got, trial = [], _Stats()
+        if faults and depth < 2 and len(pieces) > 1:
+            got, trial = [], DecodeStats()
             for piece in pieces:
                 got.extend(self._decode_checked(audio, [piece], offset_s, prompt, before, done + got, trial, depth + 1))
+        elif faults and given:
+            retry = DecodeStats()
+            again = self._decode(audio, start, end, offset_s, None, retry)
+            again = [g for g in again if not outside_speech(g, spans, offset_s)]
+            if _faults(again, spans, offset_s, given) < faults:
+                got, trial = again, retry
         stats.add(trial)
         return collapse_loops(got)
 
     def _decode(
-        self, audio: AudioArray, start: int, end: int, offset_s: float, prompt: str | None, stats: _Stats
+        self, audio: AudioArray, start: int, end: int, offset_s: float, prompt: str | None, stats: DecodeStats
     ) -> list[Segment]:
         """One call to Whisper on audio[start:end] (at most one 30 s window)."""
         base = offset_s + start / SAMPLE_RATE_HZ
@@ -286,7 +274,7 @@ class WhisperTranscriber:
             stats.max_compression = max(stats.max_compression, s.compression_ratio)
         return out
 
-    def _check_language(self, audio: AudioArray, spans: list[tuple[int, int]], stats: _Stats) -> None:
+    def _check_language(self, audio: AudioArray, spans: list[tuple[int, int]], stats: DecodeStats) -> None:
         """With a multilingual model, ask Whisper which language the first utterances are in."""
         if not self._model.model.is_multilingual or NOT_ENGLISH_NOTE in stats.notes:
             return
@@ -297,26 +285,14 @@ class WhisperTranscriber:
             stats.notes.append(NOT_ENGLISH_NOTE + f" (it sounds like '{language}')")
 
 
-def _prompt(prompt: str | None, before: str, new: list[Segment]) -> str | None:
+def _faults(got: list[Segment], spans: list[tuple[int, int]], offset_s: float, given: str | None) -> int:
+    """How many ways a decode went wrong: a loop, a copy of its prompt, each utterance skipped."""
+    copied = copies_prompt(given or "", got)
+    return int(looped(got)) + int(copied) + sum(skipped(got, span, offset_s) for span in spans)
+
+
+def _prompt(prompt: str | None, so_far: str) -> str | None:
     """The caller's prompt plus the tail of the text so far."""
-    tail = (before + " " + _text(new)).strip()[-PROMPT_TAIL_CHARS:]
+    tail = so_far[-PROMPT_TAIL_CHARS:]
     joined = " ".join(p for p in ((prompt or "").strip(), tail) if p)
     return joined or None
-
-
-def _text(segments: list[Segment]) -> str:
-    return " ".join(s.text for s in segments)
-
-
-def _finish(segments: list[Segment], duration_s: float, stats: _Stats) -> Transcript:
-    """The complete Transcript, with a note when the speech does not look like English."""
-    notes = list(stats.notes)
-    if stats.speech_s >= 2.0 and not any(n.startswith(NOT_ENGLISH_NOTE) for n in notes):
-        mean_logprob = stats.logprob_x_s / stats.decoded_s if stats.decoded_s else -10.0
-        words_per_s = stats.words / stats.speech_s
-        outro = any(phrase in _text(segments).lower() for phrase in _VIDEO_OUTROS)
-        if words_per_s < 0.5 or mean_logprob < -1.0 or stats.max_compression > 2.3 or outro:
-            notes.append(NOT_ENGLISH_NOTE)
-    return Transcript(
-        text=_text(segments), segments=tuple(segments), duration_s=round(duration_s, 3), notes=tuple(notes)
-    )

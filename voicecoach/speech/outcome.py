@@ -1,0 +1,50 @@
+"""What a file's decoding adds up to: the statistics kept, and the finished Transcript with its notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from voicecoach.model import Segment, Transcript
+
+NOT_ENGLISH_NOTE = "speech may not be English; the transcript may be unreliable"
+# What tiny.en "hears" in speech it cannot understand (espeak-ng French and German gave these); nobody
+# says them in an interview answer.
+_VIDEO_OUTROS = ("next video", "thanks for watching", "thank you for watching", "subscribe to", "go back to the end")
+
+
+@dataclass
+class DecodeStats:
+    """Decoding statistics used to judge whether the speech was English."""
+
+    speech_s: float = 0.0
+    words: int = 0
+    logprob_x_s: float = 0.0
+    decoded_s: float = 0.0
+    max_compression: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, other: DecodeStats) -> None:
+        """Fold in the statistics of the decodes that were kept."""
+        self.words += other.words
+        self.logprob_x_s += other.logprob_x_s
+        self.decoded_s += other.decoded_s
+        self.max_compression = max(self.max_compression, other.max_compression)
+
+
+def text_of(segments: list[Segment]) -> str:
+    """The segments' text joined with spaces."""
+    return " ".join(s.text for s in segments)
+
+
+def finish(segments: list[Segment], duration_s: float, stats: DecodeStats) -> Transcript:
+    """The complete Transcript, with a note when the speech does not look like English."""
+    notes = list(stats.notes)
+    if stats.speech_s >= 2.0 and not any(n.startswith(NOT_ENGLISH_NOTE) for n in notes):
+        mean_logprob = stats.logprob_x_s / stats.decoded_s if stats.decoded_s else -10.0
+        words_per_s = stats.words / stats.speech_s
+        outro = any(phrase in text_of(segments).lower() for phrase in _VIDEO_OUTROS)
+        if words_per_s < 0.5 or mean_logprob < -1.0 or stats.max_compression > 2.3 or outro:
+            notes.append(NOT_ENGLISH_NOTE)
+    return Transcript(
+        text=text_of(segments), segments=tuple(segments), duration_s=round(duration_s, 3), notes=tuple(notes)
+    )
