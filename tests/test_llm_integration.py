@@ -23,7 +23,7 @@ from voicecoach.audio.scripted import TextAnswersListener
 from voicecoach.brain.evidence import locate
 from voicecoach.brain.fallback import FallbackInterviewer
 from voicecoach.brain.llm import LiteLLMInterviewer
-from voicecoach.brain.llm_client import split_spoken
+from voicecoach.brain.llm_stream import split_spoken
 from voicecoach.brain.rubric import OfflineInterviewer
 from voicecoach.config import LlmOptions
 from voicecoach.content import Pack

@@ -18,7 +18,7 @@ from tests.llm_provider import Fail, ScriptedProvider, Slow, install
 from voicecoach.brain.evidence import normalise
 from voicecoach.brain.fallback import FallbackInterviewer
 from voicecoach.brain.llm import LiteLLMInterviewer, fill, strip_for_model
-from voicecoach.brain.llm_client import LLMCallError, LlmClient, SentenceStream, partial_string, provider_notice
+from voicecoach.brain.llm_client import LLMCallError, LlmClient, provider_notice
 from voicecoach.brain.llm_schema import (
     ASSESS_SCHEMA,
     REACT_SCHEMA,
@@ -28,6 +28,7 @@ from voicecoach.brain.llm_schema import (
     validate,
     with_max_lengths,
 )
+from voicecoach.brain.llm_stream import SentenceStream, partial_string
 from voicecoach.brain.rubric import OfflineInterviewer
 from voicecoach.config import LlmOptions
 from voicecoach.content import Pack

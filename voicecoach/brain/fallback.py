@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from voicecoach.brain.llm_client import split_spoken
+from voicecoach.brain.llm_stream import split_spoken
 from voicecoach.model import Move, Verdict
 from voicecoach.ports import Context, Interviewer
 

@@ -11,7 +11,7 @@ from typing import Any
 from voicecoach.brain.analysis import split_sentences, strip_instructions
 from voicecoach.brain.clarify import matching_facts
 from voicecoach.brain.evidence import locate, locate_all, normalise
-from voicecoach.brain.llm_client import LLMCallError, LlmClient, SentenceStream, provider_notice
+from voicecoach.brain.llm_client import LLMCallError, LlmClient, provider_notice
 from voicecoach.brain.llm_schema import (
     ASSESS_SCHEMA,
     REACT_SCHEMA,
@@ -21,6 +21,7 @@ from voicecoach.brain.llm_schema import (
     response_format,
     with_max_lengths,
 )
+from voicecoach.brain.llm_stream import SentenceStream
 from voicecoach.brain.probes import asked_follow_ups
 from voicecoach.brain.scoring import NO_EVIDENCE_CAP, assess_turns
 from voicecoach.config import LlmOptions
