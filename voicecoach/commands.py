@@ -118,7 +118,7 @@ def run_existing(
     """Build the parts, run the session to its feedback, export, and print where it is."""
     from voicecoach import build
     from voicecoach.audio.echo import PlaybackClock
-    from voicecoach.interview import Parts, is_paused, run_session
+    from voicecoach.interview import Parts, run_session
 
     folder = store.dir(session.id)
     echo = PlaybackClock()
@@ -132,7 +132,7 @@ def run_existing(
         out("Loading the speech model in the background…")
         build.Preload(transcriber, on_ready=lambda s: out(f"[speech model ready in {s:.1f} s]"))
     def nudge(line: str) -> None:
-        if not is_paused(session):
+        if not session.is_paused():
             _echo("interviewer", line)
             speaker.say(line)
 

@@ -60,7 +60,7 @@ def _run(parts: Parts, session: Session) -> None:
         return
     pending: list[tuple[int, Answer]] = []  # answers whose second pass may still improve their text
     while len(session.candidate_turns()) < MAX_CANDIDATE_TURNS:
-        prompt = _last_interviewer_line(session)
+        prompt = session.last_interviewer_line()
         answer = _listen(parts, session, prompt)
         if answer is None:  # scripted answers ran out, or the input ended
             break
@@ -226,13 +226,13 @@ def _handle_command(parts: Parts, session: Session, answer: Answer) -> bool:
     session.events.append({"type": "command", "command": command, "at_turn": len(session.turns)})
     parts.store.save(session)
     if command == "repeat":
-        _say(parts, session, "note", _last_interviewer_line(session))
+        _say(parts, session, "note", session.last_interviewer_line())
         return True
     if command == "pause":
         _say(parts, session, "note", "Paused. Say resume when you're ready to go on.")
         return _paused(parts, session)
     if command == "resume":
-        _say(parts, session, "note", "We're not paused. " + _last_question_text(session))
+        _say(parts, session, "note", "We're not paused. " + session.open_question())
         return True
     if command == "skip":
         _say(parts, session, "note", "Sure, let's leave that one there.")
@@ -251,14 +251,8 @@ def _paused(parts: Parts, session: Session) -> bool:
             parts.store.save(session)
             if answer.command == "stop":
                 return False
-            _say(parts, session, "note", "Welcome back. " + _last_question_text(session))
+            _say(parts, session, "note", "Welcome back. " + session.open_question())
             return True
-
-
-def is_paused(session: Session) -> bool:
-    """True between a spoken "pause" and the "resume" that ends it (the nudge stays quiet then)."""
-    commands = [e["command"] for e in session.events if e.get("type") == "command"]
-    return bool(commands) and commands[-1] == "pause"
 
 
 def _finish(parts: Parts, session: Session) -> None:
@@ -290,20 +284,6 @@ def _note_brain_switch(parts: Parts, session: Session) -> None:
         parts.echo("note", note)
 
 
-def _last_interviewer_line(session: Session) -> str:
-    for t in reversed(session.turns):
-        if t.role == "interviewer" and t.kind in ("question", "follow_up", "clarification_answer"):
-            return t.text
-    return session.question
-
-
-def _last_question_text(session: Session) -> str:
-    for t in reversed(session.turns):
-        if t.role == "interviewer" and t.kind in ("question", "follow_up"):
-            return t.text
-    return session.question
-
-
 def _resume_point(parts: Parts, session: Session) -> str:
     """Continue an interrupted session: keep any partial answer's audio and ask the open question again."""
     partial = parts.store.answer_wav(session, len(session.turns))
@@ -314,7 +294,7 @@ def _resume_point(parts: Parts, session: Session) -> str:
     if session.turns[-1].role == "candidate":  # killed while the brain was thinking: let it react now
         return _react(parts, session, Answer(transcript=_transcript_of(session.turns[-1]))).kind
     session.events.append({"type": "resumed", "at_turn": len(session.turns)})
-    _say(parts, session, "note", "Let's pick up where we left off. " + _last_question_text(session))
+    _say(parts, session, "note", "Let's pick up where we left off. " + session.open_question())
     return "listen"
 
 

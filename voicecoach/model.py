@@ -160,6 +160,25 @@ class Session:
         """Session-time of the end of the last turn."""
         return self.turns[-1].end_s if self.turns else 0.0
 
+    def last_interviewer_line(self) -> str:
+        """What "repeat" says again: the last question, follow-up or answer to a clarifying question."""
+        return self._last_line(("question", "follow_up", "clarification_answer"))
+
+    def open_question(self) -> str:
+        """The question or follow-up the candidate is answering now."""
+        return self._last_line(("question", "follow_up"))
+
+    def _last_line(self, kinds: tuple[str, ...]) -> str:
+        for t in reversed(self.turns):
+            if t.role == "interviewer" and t.kind in kinds:
+                return t.text
+        return self.question
+
+    def is_paused(self) -> bool:
+        """True between a spoken "pause" and the "resume" that ends it (the nudge stays quiet then)."""
+        commands = [e["command"] for e in self.events if e.get("type") == "command"]
+        return bool(commands) and commands[-1] == "pause"
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (schema_version 1)."""
         d = asdict(self)
