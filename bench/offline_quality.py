@@ -68,8 +68,14 @@ def load_items(path: Path = LABELS) -> list[dict[str, Any]]:
 
 # The columns after "All": the tuning set (no `set` key), the first two held-out batches (`holdout`), then holdout3,
 # holdout4, holdout5 and holdout6, each written before the grader was tuned on it (see docs/offline_interviewer.md).
-SETS = {"Tuning set": None, "Held out": "holdout", "Holdout3": "holdout3", "Holdout4": "holdout4",
-        "Holdout5 (untuned)": "holdout5", "Holdout6 (untuned)": "holdout6"}
+SETS = {
+    "Tuning set": None,
+    "Held out": "holdout",
+    "Holdout3": "holdout3",
+    "Holdout4": "holdout4",
+    "Holdout5 (untuned)": "holdout5",
+    "Holdout6 (untuned)": "holdout6",
+}
 
 
 def subset(items: list[dict[str, Any]], key: str | None) -> list[dict[str, Any]]:
@@ -162,16 +168,33 @@ def table(results: dict[str, Result]) -> str:
 
     rows: list[tuple[str, list[str], str]] = [
         ("Items / answers / cases", [f"{r.clar_total} / {r.answers} / {len(r.cases)}" for r in results.values()], ""),
-        ("Labels met (weak <= 2, strong >= 4)", [frac(r.labels_met, r.labels_total) for r in results.values()],
-         ">= 90%"),
+        (
+            "Labels met (weak <= 2, strong >= 4)",
+            [frac(r.labels_met, r.labels_total) for r in results.values()],
+            ">= 90%",
+        ),
         ("Labelled weak but scored 4 or more", [str(r.weak_as_strong) for r in results.values()], "0"),
-        ("First follow-up on a labelled weak dimension", [frac(r.first_hit, r.first_total) for r in results.values()],
-         ">= 90%"),
+        (
+            "First follow-up on a labelled weak dimension",
+            [frac(r.first_hit, r.first_total) for r in results.values()],
+            ">= 90%",
+        ),
         ("Clarifying question recognised (yes/no)", [frac(r.clar_right, r.clar_total) for r in results.values()], ""),
-        ("Clarification answered with the right fact(s)", [frac(r.reveal_right, r.reveal_total) for r in results.values()],
-         ""),
-        ("Grading a conversation (assess), best of 3: median / max", [ms(r.grade_ms) for r in results.values()], "< 100 ms"),
-        ("Choosing a follow-up (react), best of 3: median / max", [ms(r.react_ms) for r in results.values()], "< 100 ms"),
+        (
+            "Clarification answered with the right fact(s)",
+            [frac(r.reveal_right, r.reveal_total) for r in results.values()],
+            "",
+        ),
+        (
+            "Grading a conversation (assess), best of 3: median / max",
+            [ms(r.grade_ms) for r in results.values()],
+            "< 100 ms",
+        ),
+        (
+            "Choosing a follow-up (react), best of 3: median / max",
+            [ms(r.react_ms) for r in results.values()],
+            "< 100 ms",
+        ),
     ]
     head = "| Measure | " + " | ".join(results) + " | Target |"
     sep = "|---|" + "---|" * len(results) + "---|"
