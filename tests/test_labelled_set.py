@@ -34,9 +34,18 @@ def items() -> list[dict[str, Any]]:
 # First follow-up on a labelled weak dimension: the target (90%) is NOT met over all items or on any held-out batch
 # (docs/offline_interviewer.md says why: a strong answer in words the lexicon has not seen is under-scored and then
 # probed, and the batches' labellers differ on which of several absent dimensions is the weak one). These are
-# regression floors just under today's figures, not the target.
-FIRST_FOLLOW_UP_FLOORS = {"all": 70.0, "holdout": 60.0, "holdout3": 75.0, "holdout4": 70.0, "holdout5": 45.0}
-HOLDOUT5_LABELS_FLOOR = 65.0  # labels met on the untouched fifth batch (71.4% today): a regression floor
+# regression floors just under today's figures, not the target. A semantic reading beside the lexicon was tried and
+# did not lift them (bench/semantic_reading.py), so the floors stay where the lexicon is.
+FIRST_FOLLOW_UP_FLOORS = {
+    "all": 70.0,
+    "holdout": 60.0,
+    "holdout3": 75.0,
+    "holdout4": 70.0,
+    "holdout5": 45.0,
+    "holdout6": 70.0,
+}
+# Labels met on the two batches nothing was tuned on (holdout5 71.4%, holdout6 78.4% today): regression floors.
+UNTUNED_LABELS_FLOORS = {"holdout5": 65.0, "holdout6": 75.0}
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +63,8 @@ def tuning(pack: Pack, items: list[dict[str, Any]]) -> Any:
 @pytest.fixture(scope="module")
 def batches(pack: Pack, items: list[dict[str, Any]]) -> dict[str, Any]:
     """One run per held-out batch (see docs/offline_interviewer.md for when each was written and used)."""
-    return {key: bench.evaluate(pack, bench.subset(items, key)) for key in ("holdout", "holdout3", "holdout4", "holdout5")}
+    keys = ("holdout", "holdout3", "holdout4", "holdout5", "holdout6")
+    return {key: bench.evaluate(pack, bench.subset(items, key)) for key in keys}
 
 
 def test_the_set_is_big_and_spread(pack: Pack, items: list[dict[str, Any]]) -> None:
@@ -82,9 +92,15 @@ def test_labels_met_at_least_85_percent_on_held_out_answers(batches: dict[str, A
         r = batches[key]
         pct = r.pct(r.labels_met, r.labels_total)
         assert pct >= BAR, f"{pct:.1f}% of {key} labels met:\n" + "\n".join(r.misses)
-    r = batches["holdout5"]  # never tuned against: the honest figure for answers in words the lexicon hasn't seen
-    pct = r.pct(r.labels_met, r.labels_total)
-    assert pct >= HOLDOUT5_LABELS_FLOOR, f"{pct:.1f}% of holdout5 labels met:\n" + "\n".join(r.misses)
+    for key, floor in UNTUNED_LABELS_FLOORS.items():  # never tuned against: answers in words the lexicon hasn't seen
+        r = batches[key]
+        pct = r.pct(r.labels_met, r.labels_total)
+        assert pct >= floor, f"{pct:.1f}% of {key} labels met:\n" + "\n".join(r.misses)
+
+
+def test_no_weak_answer_reads_as_strong(result: Any) -> None:
+    # The grader errs towards under-scoring: a dimension labelled weak never scores 4 or more.
+    assert result.weak_as_strong == 0, "\n".join(m for m in result.misses if "labelled weak" in m)
 
 
 def test_first_follow_up_hits_a_weak_dimension(tuning: Any, result: Any, batches: dict[str, Any]) -> None:
