@@ -85,8 +85,10 @@ def test_a_loop_that_starts_mid_segment_keeps_the_words_before_it() -> None:
 def test_a_decode_that_writes_out_its_prompt_again_is_a_copy() -> None:
     prompt = "Um, so. If error jumped, I'd roll back. Nenship the fix in a staged rollout. 1%, 10%,"
     assert copies_prompt(prompt, [_segment("Nenship the fix in a staged rollout. 1%, 10%,")])
-    # Seven words of the question again, or the candidate's own phrase said once more, is speech.
+    # The question restated, or the candidate's own phrase said once more, as part of an answer is speech.
     question = "Uploads on Android dropped twenty percent last week. What would you do?"
-    assert not copies_prompt(question, [_segment("So uploads on Android dropped twenty percent, I'd segment.")])
+    restated = "So uploads on Android dropped twenty percent last week, and first I'd segment it by app version."
+    assert not copies_prompt(question, [_segment(restated)])
+    assert copies_prompt(question, [_segment("Uploads on Android dropped twenty percent last week.")])
     assert not copies_prompt(prompt, [_segment("As guardrails, crash rate and duplicate uploads.")])
     assert not copies_prompt("", [_segment(PIECES[0])])

@@ -122,13 +122,18 @@ def collapse_loops(segments: list[Segment]) -> list[Segment]:
 
 
 def copies_prompt(prompt: str, segments: list[Segment], run: int = 8) -> bool:
-    """Whether the decoded words repeat a run of `run` words from the end of the prompt Whisper was given.
+    """Whether most of the decoded words are runs of `run` words or more copied from the prompt Whisper was given.
 
     With the text so far in its prompt, tiny.en sometimes writes that text out again instead of the new
     audio ("Nenship the fix in a staged rollout. 1%, 10%," once per piece); the new words are lost, not
-    only doubled. People do repeat a phrase of their own or of the question, rarely eight words of it.
+    only doubled. People do restate the question or repeat themselves, but as part of what they say, not
+    as most of an utterance.
     """
     said = [k for k in (_key(w) for w in prompt.split()) if k][-60:]
     runs = {tuple(said[i : i + run]) for i in range(len(said) - run + 1)}
     keys = [k for s in segments for k in _segment_keys(s) if k]
-    return any(tuple(keys[i : i + run]) in runs for i in range(len(keys) - run + 1))
+    copied = [False] * len(keys)
+    for i in range(len(keys) - run + 1):
+        if tuple(keys[i : i + run]) in runs:
+            copied[i : i + run] = [True] * run
+    return bool(keys) and 2 * sum(copied) >= len(keys)
