@@ -6,17 +6,16 @@ import importlib
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from voicecoach.audio.commands import is_closing_phrase, normalise, parse_command, strip_closing_phrase
+from voicecoach.audio.assemble import assemble
+from voicecoach.audio.commands import is_closing_phrase, parse_command
 from voicecoach.audio.io import WavWriter
 from voicecoach.audio.refine import GroupRefiner, Stretch
 from voicecoach.audio.sources import FrameSource
 from voicecoach.audio.turn import (
-    INTERRUPTION_LINE,
     NUDGE_LINE,
     SAMPLE_RATE_HZ,
     WINDOW_SAMPLES,
@@ -27,7 +26,7 @@ from voicecoach.audio.turn import (
 from voicecoach.audio.vad import SileroVad
 from voicecoach.config import TurnOptions
 from voicecoach.errors import DeviceError
-from voicecoach.model import Segment, Transcript, Word
+from voicecoach.model import Transcript
 from voicecoach.ports import Answer, AudioArray, Command, Transcriber
 
 READ_TIMEOUT_S = 0.1
@@ -41,32 +40,6 @@ def _disfluent_prompt() -> str:
         return str(getattr(importlib.import_module("voicecoach.speech.stt"), "DISFLUENT_PROMPT", ""))
     except ImportError:
         return ""
-
-
-def shift(t: Transcript, offset_s: float) -> tuple[Segment, ...]:
-    """Segments of one utterance moved to answer time."""
-    return tuple(
-        Segment(
-            s.start_s + offset_s,
-            s.end_s + offset_s,
-            s.text,
-            tuple(Word(w.start_s + offset_s, w.end_s + offset_s, w.text, w.probability) for w in s.words),
-        )
-        for s in t.segments
-    )
-
-
-def _without_closing(segments: list[Segment]) -> list[Segment]:
-    """Drop the closing phrase from the last segments' text and words."""
-    while segments:
-        last = segments[-1]
-        kept = strip_closing_phrase(last.text)
-        if normalise(kept):
-            n = len(normalise(kept).split())
-            segments[-1] = replace(last, text=kept, words=last.words[:n])
-            return segments
-        segments.pop()
-    return segments
 
 
 class _Turn:
@@ -248,35 +221,9 @@ class LiveListener:
 
     # --- the result --------------------------------------------------------------------------------------
     def _transcript(self, turn: _Turn, stretches: list[Stretch]) -> tuple[Transcript, int]:
-        """The answer's transcript: second passes where finished, per-utterance text elsewhere; and how many
-        utterances a second pass replaced."""
-        det = turn.detector
-        origin = det.kept_start
-        segments: list[Segment] = []
-        texts: list[str] = []
+        """The answer's transcript, second passes swapped in where finished; how many utterances they replaced."""
         pieces = self.refiner.pieces(len(turn.jobs), stretches) if self.refiner is not None else []
-        refined = {p.first: (p, t) for p, t in pieces if t is not None}
-        i = 0
-        while i < len(turn.jobs):
-            piece, t = refined.get(i, (None, turn.done[i]))
-            assert t is not None
-            start = piece.start if piece is not None else turn.jobs[i][0].start
-            segments.extend(shift(t, (start - origin) / SAMPLE_RATE_HZ))
-            texts.append(t.text.strip())
-            i = piece.last + 1 if piece is not None else i + 1
-        if det.ended == "phrase":
-            segments = _without_closing(segments)
-        text = " ".join(t for t in texts if t)
-        if det.ended == "phrase":
-            text = strip_closing_phrase(text)
-        end = det.end_sample if det.end_sample is not None else det.samples
-        transcript = Transcript(
-            text=text,
-            segments=tuple(s for s in segments if s.text.strip()),
-            duration_s=max(0, end - origin) / SAMPLE_RATE_HZ if det.onset is not None else 0.0,
-            notes=(INTERRUPTION_LINE,) if det.ended == "length_cap" else (),
-        )
-        return transcript, sum(p.last - p.first + 1 for p, _ in refined.values())
+        return assemble(turn.detector, [u for u, _ in turn.jobs], turn.done, pieces)
 
     def _answer(self, turn: _Turn, wav_path: Path, t_end: float, t_final: float, stretches: list[Stretch]) -> Answer:
         det = turn.detector
