@@ -207,6 +207,29 @@ def test_load_is_idempotent_and_thread_safe() -> None:
     assert model is not None and t._model is model
 
 
+def test_the_warm_up_decode_runs_in_preload_not_on_first_use(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """load() in the background warms the model with a throwaway decode; a one-off file does not pay for one."""
+    from faster_whisper import WhisperModel
+
+    calls: list[int] = []
+    real = WhisperModel.transcribe
+
+    def counting(self: WhisperModel, audio: np.ndarray, *args: object, **kwargs: object) -> object:
+        calls.append(len(audio))
+        return real(self, audio, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(WhisperModel, "transcribe", counting)
+    cold = WhisperTranscriber(SttOptions())
+    words = normalise(cold.transcribe_file(corpus_dir / "commonvoice_en_22058267.wav").text)
+    assert "six" in words
+    assert len(calls) == 1, "the one utterance is the only decode"
+    preloaded = WhisperTranscriber(SttOptions())
+    preloaded.load()
+    assert len(calls) == 2 and calls[-1] == SAMPLE_RATE_HZ, "preload ran one second of silence through the model"
+
+
 def test_non_english_speech_gets_a_note(stt: WhisperTranscriber, tmp_path: Path, corpus_dir: Path) -> None:
     lines = {
         "fr": "Bonjour, je pense que nous devrions d'abord regarder les données de téléchargement par plateforme, "

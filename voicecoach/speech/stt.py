@@ -80,8 +80,11 @@ class WhisperTranscriber:
         """Whether the model is in memory."""
         return self._model is not None
 
-    def load(self) -> None:
-        """Load the model once; safe to call from a background thread while the first question plays."""
+    def load(self, warm: bool = True) -> None:
+        """Load the model once; safe to call from a background thread while the first question plays.
+
+        warm: also run one throwaway decode, so that CTranslate2's slow first decode is not a real one.
+        """
         with self._shared.load_lock:
             if self._model is not None:
                 return
@@ -96,10 +99,9 @@ class WhisperTranscriber:
                     f"speech model at {path} could not be loaded ({e}); re-download it or pass "
                     "--stt-model tiny.en (built in)"
                 ) from e
-            # One throwaway decode now, in the background: CTranslate2's first decode is slower, and it
-            # would otherwise land on the candidate's first answer.
-            warm, _info = model.transcribe(np.zeros(SAMPLE_RATE_HZ, np.float32), temperature=0.0, vad_filter=False)
-            list(warm)
+            if warm:  # in the background, so it does not land on the candidate's first answer
+                first, _info = model.transcribe(np.zeros(SAMPLE_RATE_HZ, np.float32), temperature=0.0, vad_filter=False)
+                list(first)
             self._shared.model = model
 
     def transcribe(self, audio: AudioArray, prompt: str | None = None) -> Transcript:
@@ -175,7 +177,7 @@ class WhisperTranscriber:
         spans = self._speech_spans(audio)
         if not spans:
             return []
-        self.load()
+        self.load(warm=False)  # loaded on first use: the warm-up would only add to this wait
         self._check_language(audio, spans, stats)
         out: list[Segment] = []
         if audio.size <= _WHOLE_WINDOW_S * SAMPLE_RATE_HZ:
