@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from voicecoach.delivery import filler_events
+from voicecoach.fillers import filler_events
 from voicecoach.model import Segment, Transcript, Word
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "speech-corpus"

@@ -7,16 +7,8 @@ from pathlib import Path
 import pytest
 from corpus_sessions import SPONTANEOUS, corpus_reference, transcribe
 
-from voicecoach.delivery import (
-    analyse_session,
-    analyse_turn,
-    filler_events,
-    hedge_events,
-    pace_series,
-    pause_events,
-    speaking_seconds,
-    tokens,
-)
+from voicecoach.delivery import analyse_session, analyse_turn, pace_series, pause_events, speaking_seconds
+from voicecoach.fillers import filler_events, hedge_events, tokens
 from voicecoach.model import Segment, Turn, Word
 
 

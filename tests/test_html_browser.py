@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from corpus_sessions import HOSTILE, build_session, wav_seconds
 
-from voicecoach.delivery import filler_events
 from voicecoach.export import export_session
 from voicecoach.export.html import CSP
+from voicecoach.fillers import filler_events
 from voicecoach.history import Progress, ProgressPoint, progress_html
 from voicecoach.model import Session
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from voicecoach.delivery import filler_events, pace_series, pause_events
+from voicecoach.delivery import pace_series, pause_events
 from voicecoach.export.summary import dimension_label, mmss
+from voicecoach.fillers import filler_events
 from voicecoach.model import Segment
 
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4b5563", "#ca8a04")
