@@ -7,9 +7,20 @@ from dataclasses import dataclass, field
 from voicecoach.model import Segment, Transcript
 
 NOT_ENGLISH_NOTE = "speech may not be English; the transcript may be unreliable"
-# What tiny.en "hears" in speech it cannot understand (espeak-ng French and German gave these); nobody
-# says them in an interview answer.
-_VIDEO_OUTROS = ("next video", "thanks for watching", "thank you for watching", "subscribe to", "go back to the end")
+# What tiny.en "hears" in speech it cannot understand (espeak-ng French and German gave these, a different
+# one from run to run: the fallback ladder samples, and CTranslate2's seed does not make that repeatable,
+# OpenNMT/CTranslate2#1757); nobody says them in an interview answer.
+_VIDEO_OUTROS = (
+    "next video",
+    "thanks for watching",
+    "thank you for watching",
+    "very much for watching",
+    "subscribe to",
+    "go back to the end",
+    "end of the video",
+    "hope you enjoyed",
+    "see you in the next one",
+)
 
 
 @dataclass
