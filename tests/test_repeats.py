@@ -85,6 +85,7 @@ def test_a_loop_that_starts_mid_segment_keeps_the_words_before_it() -> None:
 def test_a_decode_that_writes_out_its_prompt_again_is_a_copy() -> None:
     prompt = "Um, so. If error jumped, I'd roll back. Nenship the fix in a staged rollout. 1%, 10%,"
     assert copies_prompt(prompt, [_segment("Nenship the fix in a staged rollout. 1%, 10%,")])
+    assert copies_prompt(prompt, [_segment("Nenship the fix in a staged rollout.")])  # CI's third, shorter copy
     # The question restated, or the candidate's own phrase said once more, as part of an answer is speech.
     question = "Uploads on Android dropped twenty percent last week. What would you do?"
     restated = "So uploads on Android dropped twenty percent last week, and first I'd segment it by app version."

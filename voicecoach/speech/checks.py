@@ -7,6 +7,7 @@ import numpy as np
 from voicecoach.audio.io import SAMPLE_RATE_HZ
 from voicecoach.model import Segment
 from voicecoach.ports import AudioArray
+from voicecoach.speech.repeats import copies_prompt, looped
 
 _MAX_CHARS_PER_S = 40.0
 _SPEECH_SLACK_S = 0.3
@@ -75,3 +76,9 @@ def skipped(segments: list[Segment], span: tuple[int, int], offset_s: float) -> 
     lo, hi = offset_s + span[0] / SAMPLE_RATE_HZ - 0.3, offset_s + span[1] / SAMPLE_RATE_HZ + 0.3
     words = sum(1 for s in segments for w in s.words if lo <= (w.start_s + w.end_s) / 2 <= hi)
     return words < _MIN_WORDS_PER_S * seconds
+
+
+def faults_in(got: list[Segment], spans: list[tuple[int, int]], offset_s: float, prompt: str | None) -> int:
+    """How many ways a decode went wrong: a loop, a copy of its prompt, and each utterance it skipped."""
+    copied = copies_prompt(prompt or "", got)
+    return int(looped(got)) + int(copied) + sum(skipped(got, span, offset_s) for span in spans)

@@ -15,30 +15,18 @@ from voicecoach.config import SttOptions
 from voicecoach.errors import AudioError, ModelNotAvailableError
 from voicecoach.model import Segment, Transcript, Word
 from voicecoach.ports import AudioArray
-from voicecoach.speech.checks import doubted_after_text, halves, invented, loudest_rms, outside_speech, skipped
+from voicecoach.speech.checks import doubted_after_text, faults_in, halves, invented, outside_speech
 from voicecoach.speech.models import resolve_model
 from voicecoach.speech.outcome import NOT_ENGLISH_NOTE, DecodeStats, finish, text_of
-from voicecoach.speech.repeats import collapse_loops, copies_prompt, looped
+from voicecoach.speech.repeats import collapse_loops, copies_prompt
+from voicecoach.speech.segmenting import Segmentation, join_groups, speech_spans
 
 # Prepended by callers so Whisper writes the fillers it would otherwise clean away.
 DISFLUENT_PROMPT = "Um, so, uh, I think, you know, we'd, like, look at the funnel first."
 PROMPT_TAIL_CHARS = 200  # how much of the text so far is carried into the next utterance's prompt
 MIN_FILE_S = 0.25  # a file shorter than this cannot hold an answer
-_MIN_RMS = 3e-4  # about -70 dBFS in the loudest 100 ms: below this there is nothing to hear
-_MIN_SPEECH_S = 0.25  # VAD speech shorter than this is treated as a click, not words
 _FILE_BLOCK_S = 120.0
 _WHOLE_WINDOW_S = 29.5  # audio up to this long is decoded as one window, untrimmed
-
-
-@dataclass(frozen=True)
-class Segmentation:
-    """How audio is cut into utterances before Whisper sees it (Silero VAD, faster-whisper's)."""
-
-    vad_threshold: float = 0.5
-    min_silence_ms: int = 500  # a pause this long ends an utterance
-    speech_pad_ms: int = 200
-    max_utterance_s: float = 25.0  # Whisper sees at most one 30 s window: no long-form seeking, no dropped sentences
-    group_s: float = 25.0  # join neighbouring utterances up to this span (0 = each utterance alone)
 
 
 @dataclass
@@ -138,43 +126,16 @@ class WhisperTranscriber:
 
     def _last_safe_cut(self, audio: AudioArray) -> int:
         """Where a block can be cut without splitting an utterance: its end, or the start of an open utterance."""
-        spans = self._speech_spans(audio)
+        spans = speech_spans(audio, self.segmentation)
         if not spans or audio.size - spans[-1][1] >= SAMPLE_RATE_HZ:  # the last utterance is closed
             return int(audio.size)
         return spans[-1][0]
-
-    def _speech_spans(self, audio: AudioArray) -> list[tuple[int, int]]:
-        """VAD utterances as (start, end) sample indexes."""
-        from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-        seg = self.segmentation
-        if audio.size < SAMPLE_RATE_HZ // 10 or loudest_rms(audio) < _MIN_RMS:
-            return []
-        opts = VadOptions(
-            threshold=seg.vad_threshold,
-            min_silence_duration_ms=seg.min_silence_ms,
-            speech_pad_ms=seg.speech_pad_ms,
-            max_speech_duration_s=seg.max_utterance_s,
-        )
-        spans = [(int(t["start"]), int(t["end"])) for t in get_speech_timestamps(audio, opts)]
-        return [(s, e) for s, e in spans if e - s >= _MIN_SPEECH_S * SAMPLE_RATE_HZ]
-
-    def _groups(self, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
-        """Neighbouring utterances joined up to group_s (never past max_utterance_s)."""
-        limit = min(self.segmentation.group_s, self.segmentation.max_utterance_s) * SAMPLE_RATE_HZ
-        groups: list[list[tuple[int, int]]] = []
-        for span in spans:
-            if groups and span[1] - groups[-1][0][0] <= limit:
-                groups[-1].append(span)
-            else:
-                groups.append([span])
-        return groups
 
     def _transcribe_block(
         self, audio: AudioArray, offset_s: float, prompt: str | None, before: str, stats: DecodeStats
     ) -> list[Segment]:
         """Transcribe each VAD group of audio; times are offset_s + position in audio."""
-        spans = self._speech_spans(audio)
+        spans = speech_spans(audio, self.segmentation)
         if not spans:
             return []
         self.load(warm=False)  # loaded on first use: the warm-up would only add to this wait
@@ -185,7 +146,7 @@ class WhisperTranscriber:
             # trimming to the VAD spans lost whispered or trailing words that Silero does not hear as speech.
             groups, windows = [spans], [(0, int(audio.size))]
         else:
-            groups = self._groups(spans)
+            groups = join_groups(spans, self.segmentation)
             windows = [(g[0][0], g[-1][1]) for g in groups]
         for group, window in zip(groups, windows, strict=True):
             stats.speech_s += sum(e - s for s, e in group) / SAMPLE_RATE_HZ
@@ -210,28 +171,45 @@ class WhisperTranscriber:
 
         tiny.en dropped a 10 s sentence inside a window, and looped on "then ship the fix..." three times
         while dropping the next 15 s; smaller windows (each utterance, or halves split at the quietest
-        moment) recover the words. A piece that still fails is decoded once more without a prompt: the text
-        so far in it is what tiny.en had copied out instead of the new audio.
+        moment) recover the words. A decode that is mostly a copy of its prompt (the text so far, written
+        out again instead of the new audio) is first tried again without the prompt; so is a piece that
+        still fails when it can be split no further.
         """
         trial = DecodeStats()
         start, end = window or (spans[0][0], spans[-1][1])
         given = _prompt(prompt, (before + " " + text_of(done)).strip())
         got = self._decode(audio, start, end, offset_s, given, trial)
         got = [g for g in got if not outside_speech(g, spans, offset_s)]
-        faults = _faults(got, spans, offset_s, given)
+        faults = faults_in(got, spans, offset_s, given)
+        retried = False
+        if faults and given and copies_prompt(given, got):
+            got, trial, faults = self._unprompted(audio, (start, end), spans, offset_s, given, (got, trial, faults))
+            retried = True
         pieces = spans if len(spans) > 1 else halves(audio, spans[0])
         if faults and depth < 2 and len(pieces) > 1:
             got, trial = [], DecodeStats()
             for piece in pieces:
                 got.extend(self._decode_checked(audio, [piece], offset_s, prompt, before, done + got, trial, depth + 1))
-        elif faults and given:
-            retry = DecodeStats()
-            again = self._decode(audio, start, end, offset_s, None, retry)
-            again = [g for g in again if not outside_speech(g, spans, offset_s)]
-            if _faults(again, spans, offset_s, given) < faults:
-                got, trial = again, retry
+        elif faults and given and not retried:
+            got, trial, faults = self._unprompted(audio, (start, end), spans, offset_s, given, (got, trial, faults))
         stats.add(trial)
         return collapse_loops(got)
+
+    def _unprompted(
+        self,
+        audio: AudioArray,
+        window: tuple[int, int],
+        spans: list[tuple[int, int]],
+        offset_s: float,
+        given: str,
+        first: tuple[list[Segment], DecodeStats, int],
+    ) -> tuple[list[Segment], DecodeStats, int]:
+        """The same window decoded with no prompt, if that has fewer faults than the first decode."""
+        retry = DecodeStats()
+        again = self._decode(audio, window[0], window[1], offset_s, None, retry)
+        again = [g for g in again if not outside_speech(g, spans, offset_s)]
+        faults = faults_in(again, spans, offset_s, given)
+        return (again, retry, faults) if faults < first[2] else first
 
     def _decode(
         self, audio: AudioArray, start: int, end: int, offset_s: float, prompt: str | None, stats: DecodeStats
@@ -285,12 +263,6 @@ class WhisperTranscriber:
             language, probability, _all = self._model.detect_language(speech)
         if language != "en" and probability > 0.5:
             stats.notes.append(NOT_ENGLISH_NOTE + f" (it sounds like '{language}')")
-
-
-def _faults(got: list[Segment], spans: list[tuple[int, int]], offset_s: float, given: str | None) -> int:
-    """How many ways a decode went wrong: a loop, a copy of its prompt, each utterance skipped."""
-    copied = copies_prompt(given or "", got)
-    return int(looped(got)) + int(copied) + sum(skipped(got, span, offset_s) for span in spans)
 
 
 def _prompt(prompt: str | None, so_far: str) -> str | None:
