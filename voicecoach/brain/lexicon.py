@@ -30,7 +30,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("clarify", "wanted to understand before solving", 1.5,
        r"(?:my )?first question (?:is|would be)|"
        r"(?:first|start by|to start)(?: thing)?,? (?:what|why|who|how|is|are|do|does|did)\b|(?:start|begin) (?:with|by asking) (?:what|why|who|whether)|before (?:i|we) (?:touch|change|decide|pick|choose)|(?:first|start by) (?:i'd |we'd )?find\w* out|"
-       r"(?:actual|real|raw) numbers|"
+       r"(?:ask\w*|see|get|look\w* at|pull|need|want|know) (?:for )?(?:the )?(?:actual|real|raw) numbers|"
        + I_WOULD + r" (?:first |start by |probably |just )*(?:want to |like to |need to )?"
        r"(?:understand|clarify|confirm|ask|check what|check whether|check if|make sure i understand|scope)"
        r"|before (?:i|we) (?:jump|dive|propose|go|get|start|suggest)|clarifying questions?|(?:first|before anything) .{0,20}understand"
@@ -72,7 +72,9 @@ CONCEPTS: tuple[Concept, ...] = (
        "against"),
     _c("clarify", "acted before understanding", -1.0,
        r"(?:i'd|we'd|i would|we would|let's|so|and) just (?:roll|ship|launch|add|build|remove|drop|lower|double|push|kill)", "against"),
-    _c("clarify", "refused to ask questions", -1.5, r"(?:no need|don't need) to (?:ask|clarify)|skip (?:the )?clarif", "against"),
+    _c("clarify", "refused to ask questions", -1.5,
+       r"(?:no need|don't need|not going) to (?:ask|clarify|overthink|investigate|dig|analy[sz]e)|skip (?:the )?clarif|"
+       r"don't overthink|without overthinking", "against"),
     # --- metrics: define success and own it -------------------------------------------------------------
     _c("metrics", "defined success", 1.5,
        r"(?:measure|track|judge) them (?:by|with|on)|"
@@ -226,7 +228,14 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:fraud|abuse|security|risk|spam|edge cases)(?: is| are)? (?:\w+ ){0,4}(?:handles?|handled by|takes? care of|their (?:job|problem))|"
        r"(?:wouldn't|won't|don't|not|no need to) (?:\w+ ){0,3}(?:worry|bother|care|think) (?:too much |much )?about "
        r"(?:edge|corner|abuse|fraud|scale|spam|failures?|what could go wrong)|"
-       r"edge cases (?:are|aren't) (?:rare|not important|not worth|not a priority)|(?:deal|handle) with (?:edge cases|that|abuse) later",
+       r"edge cases (?:are|aren't) (?:rare|not important|not worth|not a priority)|(?:deal|handle) with (?:edge cases|that|abuse) later|"
+       # "friends aren't going to scam each other", "nobody will game it": abuse waved away, not considered
+       r"(?<!sure )(?<!ensure )(?<!that )(?<!check )(?<!if )\b\w+ (?:aren't|are not|won't|will not|wouldn't|isn't|don't) "
+       r"(?:going to |gonna |really |ever )?(?:scam|abuse|cheat|game|defraud|exploit|misuse|spam)\b|"
+       r"(?:nobody|no one) (?:will |would |is going to |is gonna )?(?:really )?(?:scam|abuse|cheat|game|defraud|exploit|misuse)\b|"
+       # "fraud, we'd add some checks later": abuse deferred until it shows up
+       r"(?:fraud|abuse|spam|gaming|security|edge cases?)(?: is| are)?,? (?:i|we)(?:'d| would| will|'ll| can| could)? "
+       r"(?:\w+ ){0,4}(?:later|after (?:launch|we launch)|if (?:we|it) (?:see|becomes?|turns? out))",
        "against"),
 ) + DECISION_CONCEPTS
 
