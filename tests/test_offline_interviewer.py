@@ -296,6 +296,7 @@ def test_ties_go_to_what_the_question_asked_for(pack: Pack) -> None:
 
     assert first_target("You can fund only one of three projects this quarter. How do you decide?") == "tradeoffs"
     assert first_target("How would you know the new search ranking is actually better?") == "metrics"
-    assert first_target("Sign-ups fell by a fifth last month. How would you figure out what happened?") == "data"
+    # "figure out what happened" asks for both clarify and data; clarify comes first in the default order
+    assert first_target("Sign-ups fell by a fifth last month. How would you figure out what happened?") == "clarify"
     assert first_target("How would you launch voice messages, and keep them from being abused?") == "edge_cases"
-    assert first_target("Tell me about voice messages.") == "edge_cases"  # nothing asked for: the default order
+    assert first_target("Tell me about voice messages.") == "metrics"  # nothing asked for: the default order
