@@ -174,3 +174,29 @@ def test_ideas_said_in_plain_words_are_read() -> None:
     assert "said how it recovers" in labels("If the model times out the feed falls back to the old ranking.", "edge_cases")
     assert "stated an explicit trade-off" in labels("Keep it on for everyone else while we fix the slow queries.", "tradeoffs")
     assert "acted before understanding" in labels("I'd ask what went out and just roll it back.", "clarify")
+
+
+def test_abuse_waved_away_counts_against_edge_cases() -> None:
+    # naming fraud only to dismiss or defer it is the mistake, not a consideration of it
+    assert score("I'd switch it on for everybody, friends aren't going to scam each other.", "edge_cases") == 1
+    assert score("Fraud, we'd add some checks later if we see weird numbers.", "edge_cases") == 1
+    assert score("Nobody will game it.", "edge_cases") == 1
+    # while making sure it cannot happen is a consideration
+    assert score("Make sure friends aren't going to scam each other, so I'd cap transfers.", "edge_cases") >= 3
+
+
+def test_rushing_and_conditions_are_not_credited() -> None:
+    assert "refused to ask questions" in labels("It's the last release, I'd roll it back, no need to overthink it.", "clarify")
+    assert "wanted to understand before solving" not in labels("Raw numbers move with how many people open the app.", "clarify")
+    assert labels("If the counting is fine, I'd split by platform.", "tradeoffs") == set()
+    assert "prioritised and said what not to do" in labels("A minute of delay is fine for version one.", "tradeoffs")
+
+
+def test_metrics_and_limits_in_plain_words() -> None:
+    text = "I'd count people who link an account and are still opening the app four weeks later."
+    assert {"defined success", "named an outcome metric"} <= labels(text, "metrics")
+    assert "rejected a vanity metric" in labels("Raw call starts are easy to inflate with a banner.", "metrics")
+    assert "said how to detect or limit it" in labels("The credit lands only after the friend finishes a paid trip.", "edge_cases")
+    assert "said how to detect or limit it" in labels("I'd hold payouts when new accounts share a device.", "edge_cases")
+    assert "considered concurrent use" in labels("If two people tick different items there's nothing to merge.", "edge_cases")
+    assert "reasoned about sync and state" in labels("The list would fetch the latest version when you open it.", "technical")

@@ -82,11 +82,15 @@ CONCEPTS: tuple[Concept, ...] = (
        r"success (?:would be|is|metric|means|looks like|criteria|here is)|"
        r"(?:define|defining) (?:what )?(?:success|recovered|recovery|done|good|working|healthy)|north star(?! framework)|(?:primary|key|main|core|"
        r"top line|topline) metric|(?:measure|track|judge) (?:success|it|this|that) (?:by|with|through|using|on)"
-       r"|the (?:one |main |first )?(?:number|metric) (?:i'd|i would|we'd|we would) (?:watch|look at|track|use|judge it by)",
+       r"|the (?:one |main |first )?(?:number|metric) (?:i'd|i would|we'd|we would) (?:watch|look at|track|use|judge it by)"
+       r"|(?:headline|one|main|real) (?:number|metric) (?:to be|is|would be|i'd|i would|we'd)|"
+       r"the number (?:i'd|i would|we'd|we would|i) (?:hold|judge|care|go by)|"
+       r"(?:i'd|i would|we'd|we would) (?:only )?count (?:the )?(?:people|users|riders|customers|groups|readers|buyers|"
+       r"households|cleaners|members|accounts) (?:who|that)",
        refusable=True),
     _c("metrics", "named an outcome metric", 1.0,
        r"stick(?:s|ing)? around|they (?:come|came|keep coming) back|keep coming back|how long (?:\w+ ){0,3}takes? to|(?:rider|user|customer|install)s? from (?:ads|paid (?:ads|marketing|acquisition)) (?:\w+ ){0,2}costs?|\w+ per (?:order|trip|booking|transfer|session)|"
-       r"(?:that|who) (?:hold|make|take|complete|place|book|do) (?:at least )?(?:a few|one|two|three|\d+|more|a) \w+ (?:in|per|a|each|every)|still \w+ing (?:every|each|after|in)|never (?:come|came) back|(?:turning|turn|switch\w*|turned) (?:\w+ )?(?:notifications|pushes|alerts) off|"
+       r"(?:that|who) (?:hold|make|take|complete|place|book|do) (?:at least )?(?:a few|one|two|three|\d+|more|a) \w+ (?:in|per|a|each|every)|still \w+ing (?:\w+ ){0,4}(?:every|each|after|in|later)|(?:book|order|call|buy|ride|upload|post|pay|use it|come back) again|(?:what )?share of (?:\w+ ){0,3}(?:that|who|which)|never (?:come|came) back|(?:turning|turn|switch\w*|turned) (?:\w+ )?(?:notifications|pushes|alerts) off|"
        r"(?:upload|conversion|completion|success|retention|activation|churn|error|crash|failure|"
        r"adoption|repeat|return|click through|open|save|share|renewal|cancellation|fill|acceptance|resolution) rates?"
        r"|retention|churn|(?:daily|weekly|monthly) active|dau|wau|mau|revenue|gmv|arpu|lifetime value|ltv|"
@@ -132,7 +136,8 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("metrics", "rejected a vanity metric", 1.0,
        r"not (?:just )?how many (?:\w+ ){0,2}(?:opened|clicked|downloaded|installed|started|signed up|sent)|(?:wouldn't|won't|don't|not) count (?:\w+ ){0,2}(?:started|sent|opened|downloads|installs|clicks|signups|starts)|"
        r"not (?:just )?(?:\w+ ){0,2}(?:downloads|installs|page views|likes|clicks|impressions|referrals sent|codes redeemed|"
-       r"call starts|signups|raw \w+)|rather than (?:\w+ ){0,2}(?:downloads|installs|clicks|likes|page views)"),
+       r"call starts|signups|raw \w+)|rather than (?:\w+ ){0,2}(?:downloads|installs|clicks|likes|page views)|"
+       r"easy to (?:inflate|game|fake|pump up|juice)"),
     _c("metrics", "named a framework without content", 0.0,
        r"(?:heart|aarrr|pirate metrics|north star framework|okrs?) (?:framework|metrics|model)?", "name_drop"),
     _c("metrics", "a vanity metric", -1.0,
@@ -152,7 +157,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("technical", "reasoned about sync and state", 1.5,
        r"refresh\w*|co ?edit\w*|real ?time|"
        r"real ?time sync\w*|sync(?:ing|ed|s)?|web ?sockets?|polling|pull to refresh|last write wins|conflict resolution|"
-       r"live updates|consisten(?:t|cy)|source of truth|(?:shared|app|client) state", max_hits=3),
+       r"live updates|consisten(?:t|cy)|source of truth|(?:shared|app|client) state|poll\w* (?:every|for)|fetch\w* (?:the )?(?:latest|newest|new|current)|nothing to merge|merg(?:e|es|ed|ing) (?:the )?(?:changes|edits)|(?:its|their) own (?:row|record|entry)|on the (?:phone|device) (?:and|until)", max_hits=3),
     _c("technical", "named system constraints", 1.0,
        r"(?:in|runs?|running) (?:the )?background|(?:system|os|android|ios) (?:\w+ ){0,2}kill\w*|"
        r"(?:smaller|lighter|cheaper|distilled) (?:version|model)|"
@@ -185,7 +190,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"don't need to (?:know|understand) (?:how|the tech)", "against"),
     # --- edge cases: abuse, failure states, scale --------------------------------------------------------
     _c("edge_cases", "considered abuse or fraud", 2.0,
-       r"abuse|abusing|fraud\w*|spam\w*(?! (?:readers|users|people|customers|subscribers|our))|bots?|fake accounts?|malicious|bad actors?|exploit\w*|gam(?:e|ing) the|scams?|"
+       r"abuse|abusing|fraud\w*|spam\w*(?! (?:readers|users|people|customers|subscribers|our))|bots?|fake accounts?|fakes|fake (?:users|riders|referrals|sign ?ups|reviews|orders)|malicious|bad actors?|exploit\w*|gam(?:e|ing) the|scams?|"
        r"misuse|harass\w*|inappropriate content|moderation|trust and safety|stolen (?:cards?|accounts?)|impersonat\w*|"
        r"emulators?|throwaway|referring themselves|clickbait|extreme (?:content|videos|posts)|harmful|rabbit holes?|"
        r"spiral\w*", max_hits=2),
@@ -200,7 +205,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"error (?:states?|messages?|screens?)|silent(?:ly)? fail\w*|stuck|dying|twice|time ?outs?|frozen|dropping out",
        max_hits=3),
     _c("edge_cases", "considered concurrent use", 2.0,
-       r"(?:two|both|several|multiple) (?:people|users|devices|members) (?:\w+ ){0,2}(?:edit|chang|writ|updat|add|book|tap)\w*|"
+       r"(?:two|both|several|multiple) (?:people|users|devices|members) (?:\w+ ){0,2}(?:edit|chang|writ|updat|add|book|tap|tick|mark|check)\w*|"
        r"(?:edit|chang|tap|click|book|pay|send|redeem|writ|updat)\w* (?:\w+ ){0,4}at (?:the same time|once)|conflicts?|"
        r"race conditions?"),
     _c("edge_cases", "considered scale", 1.5,
@@ -213,7 +218,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:other|different) (?:countries|languages|markets|time ?zones)|slow phones|roaming|metered|new accounts|"
        r"(?:poor|weak|bad|mobile) networks?|network types?|new creators"),
     _c("edge_cases", "said how to detect or limit it", 1.5,
-       r"(?:only )?pays? (?:\w+ ){0,2}(?:only )?(?:after|once)|(?:can|may) (?:only )?(?:refer|send|redeem|invite|create|post) (?:\w+ ){0,3}(?:a|per) (?:month|week|day)|hold (?:the )?(?:payout|credit|transfer|money|funds)|catch (?:\w+ ){0,4}(?:accounts|fraud|cheaters|abuse|fakes)|device ids?|cap (?:it|them) at|"
+       r"(?:only )?pays? (?:\w+ ){0,2}(?:only )?(?:after|once)|(?:can|may) (?:only )?(?:refer|send|redeem|invite|create|post) (?:\w+ ){0,3}(?:a|per) (?:month|week|day)|hold (?:the )?(?:(?:payout|credit|transfer|fund|reward)s?|money)|waiting period|cooling off|cap of|(?:credit|payout|reward|bonus|money) (?:\w+ ){0,2}only (?:after|once)|(?:accounts?|users|riders|people) (?:that |who )?share (?:a |the )?(?:device|phone|card|ip|address|payment)|link (?:\w+ )?accounts that|catch (?:\w+ ){0,4}(?:accounts|fraud|cheaters|abuse|fakes)|device ids?|cap (?:it|them) at|"
        r"frequency caps?|quiet hours|"
        r"detect\w* (?:\w+ ){0,2}(?:fraud|abuse|spam|fake|rings?|bots?|anomal\w*|suspicious|it|them|that|this|those|failures?|"
        r"duplicates?)|detection|holds? on|limits? (?:per|on)|caps? (?:on|per|the)|cap\w* (?:the )?(?:number|group size|size)|throttl\w*|"
@@ -222,7 +227,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"switch (?:it )?back (?:to|instantly|quickly|immediately)"),
     _c("edge_cases", "said how it recovers", 1.0,
        r"fall ?backs?|(?:falls?|fell|falling) back|graceful\w*|resum(?:e|es|ed|ing)|(?:back|comes? back) online|last write wins|conflict resolution|"
-       r"queue (?:it|them|\w+) (?:up )?(?:until|for later)|retry later|undo"),
+       r"queue (?:it|them|\w+) (?:up )?(?:until|for later)|retry later|undo|reconnect\w*|when (?:the )?(?:signal|connection|network) (?:comes back|returns)"),
     _c("edge_cases", "mentioned edge cases by name", 0.5, r"edge cases?|corner cases?|what could go wrong"),
     _c("edge_cases", "dismissed edge cases", -1.5,
        r"(?:fraud|abuse|security|risk|spam|edge cases)(?: is| are)? (?:\w+ ){0,4}(?:handles?|handled by|takes? care of|their (?:job|problem))|"

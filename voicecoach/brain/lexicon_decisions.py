@@ -36,12 +36,12 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"prioriti[sz]\w*|deprioriti[sz]\w*|(?:would not|wouldn't|won't|not) (?:build|do|ship|touch|start|launch|run|spend|"
        r"invest|double|roll out|launch every) .{0,40}(?:now|yet|first|until|launch|phase|quarter)|deliberately not|"
        r"not doing|what (?:we're|we are|i'm) not|hold off|delay (?:that|the|it)|postpone|push back|park (?:it|that|the)|"
-       r"can wait|matters? less|can't skip|must have|nice to have|good enough|(?:is|are) fine for|out of scope|descope|cut (?:the )?scope|say no|mvp|"
-       r"smallest (?:thing|version|fix)|quick wins?|(?:fix|stop) the bleeding|first (?:thing|priority)|phase (?:one|two|1|2)|"
+       r"can wait|waits? (?:for|until) (?:the )?(?:next|a later|later|after)|matters? less|can't skip|must have|nice to have|good enough|(?:is|are) fine for|out of scope|descope|cut (?:the )?scope|say no|mvp|"
+       r"smallest (?:thing|version|fix)|quick wins?|(?:fix|stop) the bleeding|first priority|(?:the )?first thing (?:i'd|i would|we'd|we would|to) (?:do|fix|ship|cut|build|simplify|drop|change)|phase (?:one|two|1|2)|"
        r"sequenc\w*|later (?:phase|release)|before (?:anything|we build) else|(?:comes?|goes|go) (?:before|first)|fast follow\w*|"
        r"(?:move|push|leave|save|defer|put)\w* (?:\w+ ){0,4}(?:to |for |until )?(?:after (?:the )?launch|later|next (?:quarter|"
        r"release|version|sprint)|version two|v2)|what's in and (?:what's )?out|before (?:we )?(?:launch|go live|go wider)|"
-       r"(?:is|are) (?:perfectly )?(?:fine|acceptable)", max_hits=2),
+       r"(?<!if )(?<!if the )(?<!whether )(?<!whether the )\b\w+ (?:is|are) (?:perfectly )?(?:fine|acceptable)", max_hits=2),
     _c("tradeoffs", "weighed cost against impact", 1.0,
        r"(?:out of|from) (?:our|the) (?:margin|pocket|budget)|(?:our|the) margin|"
        r"effort|impact (?:vs|versus|against|and effort)|roi|return on|opportunity cost|cost (?:and|vs|versus) benefit|cheap\w*|"
