@@ -67,7 +67,7 @@ def load_items(path: Path = LABELS) -> list[dict[str, Any]]:
 
 
 # The columns after "All": the tuning set (no `set` key), the first two held-out batches (`holdout`), then holdout3,
-# holdout4, holdout5, holdout6 and holdout7, each written before the grader was tuned on it (see docs/offline_interviewer.md).
+# holdout4 to holdout8, each written before the grader was tuned on it (see docs/offline_interviewer.md).
 SETS = {
     "Tuning set": None,
     "Held out": "holdout",
@@ -75,7 +75,8 @@ SETS = {
     "Holdout4": "holdout4",
     "Holdout5 (untuned)": "holdout5",
     "Holdout6 (untuned)": "holdout6",
-    "Holdout7 (untuned)": "holdout7",
+    "Holdout7": "holdout7",
+    "Holdout8 (untuned)": "holdout8",
 }
 
 
