@@ -62,9 +62,10 @@ HARM_WORDS = frozenset(
 INSTRUCTION = re.compile(
     r"\b(?:(?:ignore|disregard|forget|override) (?:your|the|all|any|previous|my|those)? ?(?:\w+ )?"
     r"(?:rubric|instructions?|rules|scoring|guidelines|prompt|criteria)|"
-    r"(?:give|score|grade|rate|mark) (?:me|this|it|my answer)\b.{0,30}(?:five|5|ten|10|full marks|top marks|perfect|"
+    r"(?:give|score|grade|rate|mark) (?:me|this|it|my answer|every|each|all)\b.{0,30}(?:five|5|ten|10|full marks|top marks|perfect|"
     r"maximum)|(?:five|5) out of (?:five|5)|full marks|as the interviewer you (?:must|should|have to)|"
     r"you (?:must|should|have to) (?:score|grade|rate|give)|(?:system|developer) (?:prompt|message|instruction)|"
-    r"new instructions?|(?:the )?rubric says)",
+    r"new instructions?|(?:the )?rubric says|(?:whoever|whatever) (?:or (?:whoever|whatever) )?is (?:scoring|grading|marking|"
+    r"evaluating)|(?:note|message) (?:for|to) (?:the )?(?:grader|scorer|evaluator|marker|ai|model))",
     re.IGNORECASE,
 )

@@ -175,11 +175,15 @@ CONCEPTS: tuple[Concept, ...] = (
        r"cdn|cach(?:e|ing)|database|schema|event stream|(?:client|server|crash|error) logs?|logging|instrumentation|"
        r"telemetry|crash (?:reports?|rate)|stack traces?|error codes?|migration|batch (?:jobs?|process\w*)|cron"),
     _c("technical", "used reliability patterns", 2.0,
-       r"behind a (?:feature )?flag|flag(?:ged)? (?:off|on)|(?:a )?way (?:back|to go back|to roll back)|in (?:rings|stages|waves|phases)|(?:lower|reduce|degrade|drop) (?:the )?(?:video |audio |image |stream )?quality|degrade\w* gracefully|"
-       r"employees first|dogfood\w*|(?:then|and then) (?:go )?wider|a small (?:share|slice|percentage|group) of (?:\w+ )?users|"
-       r"idempoten\w*|rate limit\w*|retr(?:y|ies|ying)|(?:exponential )?back ?off|(?:staged|phased|gradual|percentage|"
-       r"incremental) roll ?outs?|roll(?:ing)? (?:it )?out to \d+|canary|kill ?switch|feature flags?|roll ?back|revert|"
+       r"behind a (?:feature )?flag|flag(?:ged)? (?:off|on)|(?:a )?way (?:back|to go back|to roll back)|(?:lower|reduce|degrade|drop) (?:the )?(?:video |audio |image |stream )?quality|degrade\w* gracefully|"
+       r"idempoten\w*|rate limit\w*|retr(?:y|ies|ying)|(?:exponential )?back ?off|"
+       r"kill ?switch|feature flags?|roll ?back|revert|"
        r"circuit breaker|dedup\w*|hot ?fix", max_hits=2),
+    # One idea however it is said ("in rings ... then wider" is one staged rollout, not two patterns).
+    _c("technical", "staged the rollout", 2.0,
+       r"in (?:rings|stages|waves|phases)|employees first|dogfood\w*|(?:then|and then) (?:go )?wider|"
+       r"a small (?:share|slice|percentage|group) of (?:\w+ )?users|(?:staged|phased|gradual|percentage|"
+       r"incremental) roll ?outs?|roll(?:ing)? (?:it )?out to \d+|canary"),
     _c("technical", "tied it to releases and versions", 1.0,
        r"(?:release|version) \d|app versions?|release notes|(?:os|android|ios) versions?|device models?|code (?:change|diff)|"
        r"the (?:last|latest|new) (?:release|build|deploy)|deploy(?:ed|ment)?|diff"),
@@ -197,7 +201,8 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("edge_cases", "considered failure states", 1.5,
        r"(?:job|pipeline|service|call|model|request|payment|upload|sync) fails?|missing (?:data|features?|inputs?)|(?:feature|data|input) is missing|"
        r"freez\w*|froze|(?:calls?|connections?) (?:\w+ )?drop\w*|"
-       r"fail(?:s|ed|ure|ures)? (?:states?|modes?|cases?|silently|halfway|mid)|what happens (?:if|when)|offline|"
+       r"fail(?:s|ed|ure|ures)? (?:states?|modes?|cases?|silently|halfway|mid)|what happens (?:if|when)|(?:goes|go|went|is|are|be|being|while|when|phone) offline|offline (?:mode|support|first|access|in|at|on|while|when|for|edits?|changes|writes|use|users)|works? offline|"
+       r"(?:someone|somebody|people|users?|they|you|devices?|phones?|it) (?:\w+ )?offline|"
        r"no (?:network|connection|signal)|(?:poor|bad|flaky|slow|spotty|weak) (?:connectivity|networks?|connections?|signal)|"
        r"interrupted|mid (?:upload|way)|half (?:finished|uploaded)|partial(?:ly)? (?:upload|fail|transfer|payment|save|data|write|state|outage)\w*|corrupt\w*|duplicates?|double (?:charge|upload|post)|"
        r"times? out|don't know (?:if|whether) (?:the|it)|bad (?:first )?(?:trip|experience|call)|"
@@ -209,7 +214,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:edit|chang|tap|click|book|pay|send|redeem|writ|updat)\w* (?:\w+ ){0,4}at (?:the same time|once)|conflicts?|"
        r"race conditions?"),
     _c("edge_cases", "considered scale", 1.5,
-       r"at scale|scal(?:e|es|ing|ability)|peak|spikes?|load|(?:millions|thousands) of|concurrent\w*|traffic|capacity|"
+       r"at scale|scal(?:e|es|ing|ability)|peak|spikes?|load|(?:millions|thousands) of|concurrent\w*|(?:traffic|usage|demand) (?:spikes?|peaks?|surges?|doubles|triples|grows)|(?:peak|heavy|more|extra|ten times|10x) (?:the )?traffic|capacity|"
        r"thundering herd|hot spots?"),
     _c("edge_cases", "named specific edge populations", 1.0,
        r"local formats?|currenc(?:y|ies)|date formats?|time ?zones?|right to left|"
@@ -230,7 +235,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"queue (?:it|them|\w+) (?:up )?(?:until|for later)|retry later|undo|reconnect\w*|when (?:the )?(?:signal|connection|network) (?:comes back|returns)"),
     _c("edge_cases", "mentioned edge cases by name", 0.5, r"edge cases?|corner cases?|what could go wrong"),
     _c("edge_cases", "dismissed edge cases", -1.5,
-       r"(?:fraud|abuse|security|risk|spam|edge cases)(?: is| are)? (?:\w+ ){0,4}(?:handles?|handled by|takes? care of|their (?:job|problem))|"
+       r"(?:fraud|abuse|security|risk|spam|edge cases)(?: is| are)? (?:\w+ ){0,5}(?:handles?|handled by|takes? care of|their (?:job|problem))|"
        r"(?:wouldn't|won't|don't|not|no need to) (?:\w+ ){0,3}(?:worry|bother|care|think) (?:too much |much )?about "
        r"(?:edge|corner|abuse|fraud|scale|spam|failures?|what could go wrong)|"
        r"edge cases (?:are|aren't) (?:rare|not important|not worth|not a priority)|(?:deal|handle) with (?:edge cases|that|abuse) later|"
