@@ -16,8 +16,15 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"against the (?:plan|cost|risk)|middle (?:path|ground)|compromise|both (?:are|sides are) right|split the difference|"
        r"pays? for (?:the|itself)|worth the (?:cost|extra|risk)|costs? more|more expensive|extra (?:compute|cost|work)|"
        r"(?:cheaper|faster|safer|riskier|slower|quicker|easier) than|(?:only|just) for (?:the )?(?:\w+ ){1,4}(?:and )?(?:keep|leave)|"
-       r"(?:keep|leave) (?:\w+ ){1,4}for (?:the rest|everyone else|everybody else|others)", max_hits=2),
-    _c("tradeoffs", "chose one option over another", 1.0, r"instead of|rather than"),
+       r"(?:keep|leave) (?:\w+ ){1,4}for (?:the rest|everyone else|everybody else|others)|"
+       # the price of a choice said in plain words: "even though that means maintaining two flows", "a search that
+       # hangs loses more sales than better ordering wins", "we give up a little of our cut"
+       r"even though (?:\w+ ){0,3}(?:means?|costs?|is|takes)|it means (?:\w+ ){0,3}(?:doesn't|don't|won't|lose|losing|give up|"
+       r"giving up|maintaining|waiting)|(?:loses?|costs?) (?:us )?more (?:\w+ ){0,3}than (?:\w+ ){0,4}(?:wins?|gains?|earns?|"
+       r"brings?|(?:are|is) worth)|than (?:the )?(?:\w+ ){0,2}(?:are|is) worth|give up (?:a little|some|a bit|part) of|"
+       r"most of the value|(?:a )?fraction of the (?:time|cost|effort|work)|(?:the )?same currency|"
+       r"whichever (?:team|side|one|group) loses|nobody gets everything", max_hits=2),
+    _c("tradeoffs", "chose one option over another", 1.0, r"instead of|rather than|instead(?! of)"),
     _c("tradeoffs", "made a call", 1.5,
        r"(?:wouldn't|won't|not) just (?:drop|remove|cut|kill|reverse|lower|roll back)|"
        r"i(?:'d| would) recommend|my recommendation|recommend (?:we|that)|clear call|"
@@ -36,7 +43,11 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"prioriti[sz]\w*|deprioriti[sz]\w*|(?:would not|wouldn't|won't|not) (?:build|do|ship|touch|start|launch|run|spend|"
        r"invest|double|roll out|launch every) .{0,40}(?:now|yet|first|until|launch|phase|quarter)|deliberately not|"
        r"not doing|what (?:we're|we are|i'm) not|hold off|delay (?:that|the|it)|postpone|push back|park (?:it|that|the)|"
-       r"can wait|waits? (?:for|until) (?:the )?(?:next|a later|later|after)|matters? less|can't skip|must have|nice to have|good enough|(?:is|are) fine for|out of scope|descope|cut (?:the )?scope|say no|mvp|"
+       r"can wait|waits? (?:for|until) (?:the )?(?:next|a later|later|after)|everything else (?:can )?waits?|the rest (?:can )?waits?|"
+       r"(?:go|goes|going) (?:\w+ ){0,2}(?:on the roadmap|into a (?:follow ?up|later|next) release|to a (?:later|follow ?up|next) release)|"
+       r"for after the (?:\w+ )?launch|hold (?:the )?(?:planned )?(?:\w+ )?(?:campaign|launch|push|promo|promotion) until|"
+       r"no point (?:in )?\w+ing|(?:wouldn't|won't|not) (?:try|bother) to|cut (?:anything|everything)|in and out list|"
+       r"nice extra|not the core|matters? less|can't skip|must have|nice to have|good enough|(?:is|are) fine for|out of scope|descope|cut (?:the )?scope|say no|mvp|"
        r"smallest (?:thing|version|fix)|quick wins?|(?:fix|stop) the bleeding|first priority|(?:the )?first thing (?:i'd|i would|we'd|we would|to) (?:do|fix|ship|cut|build|simplify|drop|change)|phase (?:one|two|1|2)|"
        r"sequenc\w*|later (?:phase|release)|before (?:anything|we build) else|(?:comes?|goes|go) (?:before|first)|fast follow\w*|"
        r"(?:move|push|leave|save|defer|put)\w* (?:\w+ ){0,4}(?:to |for |until )?(?:after (?:the )?launch|later|next (?:quarter|"
@@ -49,7 +60,7 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"(?:cuts?|saves?) (?:\w+ )?weeks|divide (?:each|it|that) by|per (?:engineering )?week|"
        r"(?:engineering|dev) (?:cost|time|weeks)|(?:one|two|three|four|\d+) (?:weeks|sprints)|every (?:day|week) we wait|"
        r"(?:lost|losing|lose) (?:\w+ )?(?:orders|sales|revenue|customers|users|riders|readers|money|deals?)|"
-       r"(?:paid|spent|spend|pay|paying) (?:\w+ ){0,3}for nothing"),
+       r"(?:paid|spent|spend|pay|paying) (?:\w+ ){0,3}for nothing|spend (?:that|the|our) (?:effort|time|budget|money|engineering) on"),
     _c("tradeoffs", "balanced users against the business", 1.0,
        r"user value|business (?:value|priorit\w*|goals?|needs?)|short term|long term|(?:users|customers) (?:vs|versus|against)"),
     _c("tradeoffs", "named a framework without content", 0.0, r"rice|ice (?:score|framework)|moscow|kano", "name_drop"),
