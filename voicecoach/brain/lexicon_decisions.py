@@ -45,7 +45,7 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"not doing|what (?:we're|we are|i'm) not|hold off|delay (?:that|the|it)|postpone|push back|park (?:it|that|the)|"
        r"can wait|waits? (?:for|until) (?:the )?(?:next|a later|later|after)|everything else (?:can )?waits?|the rest (?:can )?waits?|"
        r"(?:go|goes|going) (?:\w+ ){0,2}(?:on the roadmap|into a (?:follow ?up|later|next) release|to a (?:later|follow ?up|next) release)|"
-       r"for after the (?:\w+ )?launch|hold (?:the )?(?:planned )?(?:\w+ )?(?:campaign|launch|push|promo|promotion) until|"
+       r"for after the (?:\w+ )?launch|hold (?:the )?(?:planned )?(?:\w+ ){0,2}(?:campaign|launch|push|promo|promotion) until|"
        r"no point (?:in )?\w+ing|(?:wouldn't|won't|not) (?:try|bother) to|cut (?:anything|everything)|in and out list|"
        r"nice extra|not the core|matters? less|can't skip|must have|nice to have|good enough|(?:is|are) fine for|out of scope|descope|cut (?:the )?scope|say no|mvp|"
        r"smallest (?:thing|version|fix)|quick wins?|(?:fix|stop) the bleeding|first priority|(?:the )?first thing (?:i'd|i would|we'd|we would|to) (?:do|fix|ship|cut|build|simplify|drop|change)|phase (?:one|two|1|2)|"
