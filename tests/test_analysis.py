@@ -233,3 +233,18 @@ def test_trade_offs_said_in_plain_words_are_read() -> None:
     assert "chose one option over another" in labels("I'd say no to doubling and test smarter pushes instead.", "tradeoffs")
     # the words alone, without a choice, are not a trade-off
     assert score("Um, people like lists and we should build a good one.", "tradeoffs") == 1
+
+
+def test_more_plain_word_forms_are_read() -> None:
+    assert "ran an experiment" in labels("I'd run it live against the current ranker for a month.", "data")
+    assert "used data to discover or decide" in labels("Before starting I'd write down the rule for stopping.", "data")
+    assert "defined success" in labels("Success has to be about those friend groups.", "metrics")
+    assert "named an outcome metric" in labels("Are the same groups back on a call two or three weeks later?", "metrics")
+    assert "followed the data flow" in labels("We should have an event for each screen of checkout.", "technical")
+    assert "named system constraints" in labels("I'd ask legal where the financial data is allowed to live.", "technical")
+
+
+def test_several_pointed_questions_add_up() -> None:
+    one = analyse_text("I'd start with why Japan.")["clarify"].total
+    two = analyse_text("I'd start with why Japan, and ask whether the date can move.")["clarify"].total
+    assert two > one

@@ -45,7 +45,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"for whom|who(?:'s| is) affected|how (?:bad|big|widespread|slow|much (?:slower|worse|bigger))|"
        r"(?:is it|is this|is that) (?:everyone|all \w+|everybody) or (?:only|just)|why (?:we're|we are) (?:building|doing)|"
        r"(?:ask|asking) (?:why|whether|who|what the)|who the (?:target )?(?:users|customers) are|why (?:japan|now|this market)|"
-       r"whether (?:the|it|this) (?:\w+ )?(?:date|deadline|deal) (?:can|is|really)|(?:is|was) (?:it|this) (?:really )?contingent"),
+       r"whether (?:the|it|this) (?:\w+ )?(?:date|deadline|deal) (?:can|is|really)|(?:is|was) (?:it|this) (?:really )?contingent", max_hits=2),
     _c("clarify", "said why the question matters", 1.0,
        r"(?:only )?makes sense if|only works if|depends on (?:whether|what|how)|"
        r"because (?:that|it|this) (?:decides|shapes|changes|determines|drives|tells)|that's the tie ?breaker"),
@@ -79,7 +79,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("metrics", "defined success", 1.5,
        r"(?:measure|track|judge) them (?:by|with|on)|"
        r"the (?:one |main |first )?(?:number|metric) (?:i'd|i would|we'd|we would|i) (?:really )?(?:care about|pick|choose|optimi[sz]e for)|"
-       r"success (?:would be|is|metric|means|looks like|criteria|here is)|"
+       r"success (?:would be|is|metric|means|looks like|criteria|here is|has to be|should be|must be)|"
        r"(?:define|defining) (?:what )?(?:success|recovered|recovery|done|good|working|healthy)|north star(?! framework)|(?:primary|key|main|core|"
        r"top line|topline) metric|(?:measure|track|judge) (?:success|it|this|that) (?:by|with|through|using|on)"
        r"|the (?:one |main |first )?(?:number|metric) (?:i'd|i would|we'd|we would) (?:watch|look at|track|use|judge it by)"
@@ -102,7 +102,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"per active \w+|"
        r"reports and hides|hides and reports|unsubscribes|complaint rates?|opt ?outs?|uninstalls?|"
        r"(?:people|users|riders|customers|readers|groups|buyers) (?:\w+ )?(?:coming|come|came) back|returning (?:users|riders|"
-       r"customers|readers|buyers)|repeat (?:calls|orders|bookings|purchases|trips|visits|usage)|cost per (?:new |acquired )?\w+|"
+       r"customers|readers|buyers)|repeat (?:calls|orders|bookings|purchases|trips|visits|usage|use)|(?:are |is |come )?back on (?:a |the )?\w+ (?:\w+ ){0,5}later|cost per (?:new |acquired )?\w+|"
        r"acquisition cost|cac|payback",
        refusable=True, max_hits=2),
     _c("metrics", "set a target or baseline", 1.0,
@@ -161,7 +161,8 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("technical", "named system constraints", 1.0,
        r"(?:in|runs?|running) (?:the )?background|(?:system|os|android|ios) (?:\w+ ){0,2}kill\w*|"
        r"(?:smaller|lighter|cheaper|distilled) (?:version|model)|"
-       r"data residency|privacy|gdpr|(?:data|it) (?:\w+ ){0,3}(?:stay|be stored|be kept|live) (?:in|inside) (?:the )?(?:country|region|eu)|"
+       r"data residency|privacy|gdpr|where (?:the )?(?:\w+ )?data (?:can|is allowed to|has to|must|may) (?:live|be stored|sit)|"
+       r"(?:aggregation|data) (?:partner|provider)s?|(?:data|it) (?:\w+ ){0,3}(?:stay|be stored|be kept|live) (?:in|inside) (?:the )?(?:country|region|eu)|"
        r"latency|bandwidth|battery|memory|throughput|time ?outs?|timed out|cpu|disk space|file size|compression|"
        r"(?:network|connection) (?:conditions|quality|changes|drops?|loss)|os (?:kills?|restrictions?|limits?)|doze|"
        r"background (?:limits?|restrictions?|execution)|compute|(?:serving|infrastructure|server|running) costs?|"
@@ -173,6 +174,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"rise in (?:\w+ )?errors|errors? (?:spik\w*|went up|rose)|"
        r"data flow|pipeline|queues?|background (?:service|job|task|upload|worker|process)|work ?manager|job scheduler|"
        r"cdn|cach(?:e|ing)|database|schema|event stream|(?:client|server|crash|error) logs?|logging|instrumentation|"
+       r"events? (?:for|on|per) (?:each|every) (?:screen|step|page|stage)|walk (?:me |you )?through (?:it|the (?:flow|path|steps))|"
+       r"(?:payment|app|api|server|client|upload|sync|network) (?:failures|errors)|pull\w* in (?:the )?transactions|"
        r"telemetry|crash (?:reports?|rate)|stack traces?|error codes?|migration|batch (?:jobs?|process\w*)|cron"),
     _c("technical", "used reliability patterns", 2.0,
        r"behind a (?:feature )?flag|flag(?:ged)? (?:off|on)|(?:a )?way (?:back|to go back|to roll back)|(?:lower|reduce|degrade|drop) (?:the )?(?:video |audio |image |stream )?quality|degrade\w* gracefully|"

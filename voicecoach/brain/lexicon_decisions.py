@@ -91,7 +91,7 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"step by step conversion", refusable=True),
     _c("data", "used cohorts", 2.0, r"cohorts?", refusable=True),
     _c("data", "ran an experiment", 1.5,
-       r"(?:half|part|some|a slice|\d+ percent) of (?:the )?(?:traffic|users|requests) (?:\w+ ){0,8}compare|compare (?:\w+ ){0,4}(?:in )?each (?:half|group|arm)|run (?:it|this|them) against (?:the )?(?:current|old|existing)|(?:test|tests|testing|try|trial|pilot)\w* (?:\w+ ){0,4}in (?:a couple of|a few|some|two) (?:\w+ )?(?:cities|markets|countries|regions)|"
+       r"(?:half|part|some|a slice|\d+ percent) of (?:the )?(?:traffic|users|requests) (?:\w+ ){0,8}compare|compare (?:\w+ ){0,4}(?:in )?each (?:half|group|arm)|run (?:it|this|them) (?:live |side by side )?against (?:the )?(?:current|old|existing)|(?:test|tests|testing|try|trial|pilot)\w* (?:\w+ ){0,4}in (?:a couple of|a few|some|two) (?:\w+ )?(?:cities|markets|countries|regions)|"
        r"keep (?:a|some) (?:slice|share|group|percentage|portion|set) of (?:\w+ ){0,2}(?:users|readers|customers|riders) on|holdout (?:city|market|region|group)|(?:compare|compared) (?:\w+ ){0,3}(?:with|to|against) (?:\w+ ){0,3}(?:that|who) (?:never|don't|didn't)|"
        r"(?:test|tests|testing|try|trial|pilot)\w* (?:\w+ ){0,4}in (?:one|a single|two) (?:city|cities|market|country|region)|pilot|"
        r"a ?b tests?|ab tests?|experiments?|holdouts?|control group|randomi[sz]\w*|test (?:and|vs|versus) control|"
@@ -123,7 +123,8 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"compare (?:it |this )?(?:to|with|against) (?:last|previous|the same)|kill (?:it|the idea|bad ideas|the feature)|"
        r"(?:data|numbers) (?:tell|told|show|shows|says?)|before (?:we )?(?:build|building|invest)|size (?:the|it|each)|"
        r"sizing|which step|(?:kill|stop|pause) it if|only roll it out if|what would change my mind|stop rules?|"
-       r"(?:stop|kill) criteri\w*|if .{0,120}\b(?:we|i'd|i would|i'll|we'll) (?:\w+ )?(?:stop|pause|kill|halt|drop it|don't do it|won't do it)",
+       r"(?:stop|kill) criteri\w*|write (?:down )?the rule|(?:decide|agree|set) (?:\w+ ){0,3}(?:up front|in advance|beforehand|before (?:we )?start\w*)|"
+       r"if .{0,120}\b(?:we|i'd|i would|i'll|we'll) (?:\w+ )?(?:stop|pause|kill|halt|drop it|don't do it|won't do it)",
        refusable=True),
     _c("data", "used qualitative signal", 1.0,
        r"research|core (?:user )?jobs?|jobs? to be done|"
