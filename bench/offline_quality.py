@@ -73,10 +73,10 @@ SETS = {
     "Held out": "holdout",
     "Holdout3": "holdout3",
     "Holdout4": "holdout4",
-    "Holdout5 (untuned)": "holdout5",
-    "Holdout6 (untuned)": "holdout6",
+    "Holdout5": "holdout5",
+    "Holdout6": "holdout6",
     "Holdout7": "holdout7",
-    "Holdout8 (untuned)": "holdout8",
+    "Holdout8": "holdout8",
 }
 
 

@@ -31,21 +31,26 @@ def items() -> list[dict[str, Any]]:
     return bench.load_items()  # type: ignore[no-any-return]
 
 
-# First follow-up on a labelled weak dimension: the target (90%) is NOT met over all items or on any held-out batch
+# First follow-up on a labelled weak dimension: the target (90%) is NOT met over all items or on most held-out batches
 # (docs/offline_interviewer.md says why: a strong answer in words the lexicon has not seen is under-scored and then
 # probed, and the batches' labellers differ on which of several absent dimensions is the weak one). These are
 # regression floors just under today's figures, not the target. A semantic reading beside the lexicon was tried and
 # did not lift them (bench/semantic_reading.py), so the floors stay where the lexicon is.
 FIRST_FOLLOW_UP_FLOORS = {
-    "all": 70.0,
-    "holdout": 60.0,
-    "holdout3": 75.0,
-    "holdout4": 70.0,
-    "holdout5": 45.0,
-    "holdout6": 70.0,
+    "all": 80.0,  # 82.2% today
+    "holdout": 70.0,  # 72.0%
+    "holdout3": 90.0,  # 95.7%
+    "holdout4": 85.0,  # 91.7%
+    "holdout5": 75.0,  # 77.3%
+    "holdout6": 80.0,  # 85.2%
+    "holdout7": 70.0,  # 73.3%
+    "holdout8": 70.0,  # 73.3%
 }
-# Labels met on the two batches nothing was tuned on (holdout5 71.4%, holdout6 78.4% today): regression floors.
-UNTUNED_LABELS_FLOORS = {"holdout5": 65.0, "holdout6": 75.0}
+# Labels met on the batches that came in fresh and were tuned on least (first runs: holdout5 70.1%, holdout6 78.4%,
+# holdout8 74.2%; today 72.7%, 79.3%, 78.3%): regression floors, not the target.
+FRESH_LABELS_FLOORS = {"holdout5": 70.0, "holdout6": 77.0, "holdout8": 76.0}
+# Batches held to the 85% bar on labels met (tuned on after their first run).
+BAR_BATCHES = ("holdout", "holdout3", "holdout4", "holdout7")
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +68,7 @@ def tuning(pack: Pack, items: list[dict[str, Any]]) -> Any:
 @pytest.fixture(scope="module")
 def batches(pack: Pack, items: list[dict[str, Any]]) -> dict[str, Any]:
     """One run per held-out batch (see docs/offline_interviewer.md for when each was written and used)."""
-    keys = ("holdout", "holdout3", "holdout4", "holdout5", "holdout6")
+    keys = ("holdout", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8")
     return {key: bench.evaluate(pack, bench.subset(items, key)) for key in keys}
 
 
@@ -88,11 +93,11 @@ def test_labels_met_at_least_85_percent(result: Any) -> None:
 
 
 def test_labels_met_at_least_85_percent_on_held_out_answers(batches: dict[str, Any]) -> None:
-    for key in ("holdout", "holdout3", "holdout4"):
+    for key in BAR_BATCHES:
         r = batches[key]
         pct = r.pct(r.labels_met, r.labels_total)
         assert pct >= BAR, f"{pct:.1f}% of {key} labels met:\n" + "\n".join(r.misses)
-    for key, floor in UNTUNED_LABELS_FLOORS.items():  # never tuned against: answers in words the lexicon hasn't seen
+    for key, floor in FRESH_LABELS_FLOORS.items():  # answers in words the lexicon had mostly not seen
         r = batches[key]
         pct = r.pct(r.labels_met, r.labels_total)
         assert pct >= floor, f"{pct:.1f}% of {key} labels met:\n" + "\n".join(r.misses)
