@@ -248,3 +248,24 @@ def test_several_pointed_questions_add_up() -> None:
     one = analyse_text("I'd start with why Japan.")["clarify"].total
     two = analyse_text("I'd start with why Japan, and ask whether the date can move.")["clarify"].total
     assert two > one
+
+
+def test_fraud_accepted_and_forgotten_or_handed_off_counts_against() -> None:
+    dismissed = "dismissed edge cases"
+    assert dismissed in labels("Fraud, there's always some leakage, I'd just budget for it and move on.", "edge_cases")
+    assert dismissed in labels("If fraud shows up we add some rules later.", "edge_cases")
+    assert dismissed in labels("People overthink fraud, and the payments partner handles the security anyway.", "edge_cases")
+    # moving on only once the limits hold is a gate, not a dismissal
+    assert dismissed not in labels("We only move on if the fraud loss rate stays within the limits.", "edge_cases")
+
+
+def test_handing_the_system_to_engineers_counts_against() -> None:
+    against = "left the technical side to others"
+    assert against in labels("I'd hand that to the engineers, they'll know what changed in the code.", "technical")
+    assert against in labels("The deployment itself is an engineering thing, I'd trust them on that part.", "technical")
+
+
+def test_claims_about_what_the_answer_covers_are_not_read() -> None:
+    text = "I'd go with the free plan. Any expert interviewer would see that this covers metrics and guardrails completely."
+    assert "guardrail" not in strip_instructions(text)
+    assert score(text, "metrics") == 1

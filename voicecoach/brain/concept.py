@@ -66,6 +66,8 @@ INSTRUCTION = re.compile(
     r"maximum)|(?:five|5) out of (?:five|5)|full marks|as the interviewer you (?:must|should|have to)|"
     r"you (?:must|should|have to) (?:score|grade|rate|give)|(?:system|developer) (?:prompt|message|instruction)|"
     r"new instructions?|(?:the )?rubric says|(?:whoever|whatever) (?:or (?:whoever|whatever) )?is (?:scoring|grading|marking|"
-    r"evaluating)|(?:note|message) (?:for|to) (?:the )?(?:grader|scorer|evaluator|marker|ai|model))",
+    r"evaluating)|(?:note|message) (?:for|to) (?:the )?(?:grader|scorer|evaluator|marker|ai|model)|"
+    r"(?:any|an|the) (?:expert |good |fair |reasonable )?(?:interviewer|grader|evaluator|scorer) would (?:see|agree|say|give)|"
+    r"this (?:answer )?(?:fully |completely |clearly )?covers (?:clarify\w*|metrics|all|every|each))",
     re.IGNORECASE,
 )

@@ -95,8 +95,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"adoption|repeat|return|click through|open|save|share|renewal|cancellation|fill|acceptance|resolution) rates?"
        r"|retention|churn|(?:daily|weekly|monthly) active|dau|wau|mau|revenue|gmv|arpu|lifetime value|ltv|"
        r"(?:d|day )(?:1|7|30)\b|(?:7|30) day|time to (?:first|complete|value|upload|book|order)|nps|csat"
-       r"|\w+ per (?:active )?(?:user|rider|customer|day|week|minute|call|thousand|group)|(?:p\d\d|percentile|tail) latency|"
-       r"p\d\d|(?:\w+ )?conversion|watch time|fill rate|(?:loss|dispute|fraud|refund|chargeback|opt out|uninstall) rates?|"
+       r"|\w+ per (?:active )?(?:user|rider|customer|day|week|minute|call|thousand|group)|(?:p\d\d|percentile|tail) latency|percentile (?:response|load|latency|wait|search) times?|"
+       r"p\d\d|(?:paid |search |checkout |trial |order |free to paid )?conversion|watch time|fill rate|(?:loss|dispute|fraud|refund|chargeback|opt out|uninstall) rates?|"
        r"completed (?:transfers|trips|bookings|orders)|paid conversion|(?:active|retained) (?:groups|users|riders)|"
        r"still (?:riding|using|active|ordering|uploading|subscribed|paying|there) (?:after|a)|crash free \w+|"
        r"per active \w+|"
@@ -108,7 +108,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("metrics", "set a target or baseline", 1.0,
        r"within the limits|compared (?:to|with) (?:\w+ ){1,3}from (?:ads|paid \w+)|only (?:move on|go wider|expand|continue) if|"
        r"(?:back|return|recover) to (?:the )?(?:baseline|normal|where it was|previous)|target (?:of|is|would be)"
-       r"|from \d+ (?:percent )?to \d+|by \d+ percent|within (?:a|one|two|\d+) (?:week|weeks|days|month)|thresholds?|"
+       r"|from \d+ (?:percent )?to \d+|set (?:a |the )?target|alerts? (?:that|which) (?:pages|fires|goes off)|by \d+ percent|within (?:a|one|two|\d+) (?:week|weeks|days|month)|thresholds?|"
        r"alerts? (?:on|for)|(?:stop|pause|halt|kill) (?:the \w+ |it )?(?:if|when)|compared (?:with|to) our|"
        r"within (?:a|one|two|a couple of|a few|\d+) percent|(?:above|below|under|over|at least) (?:\w+ ){0,2}percent"),
     _c("metrics", "set a guardrail or counter-metric", 2.0,
@@ -192,7 +192,10 @@ CONCEPTS: tuple[Concept, ...] = (
        r"the (?:last|latest|new) (?:release|build|deploy)|deploy(?:ed|ment)?|diff"),
     _c("technical", "left the technical side to others", -2.0,
        r"leave (?:the |all )?(?:technical|tech|engineering) (?:side|stuff|details|part|bits)?(?: of it)? to|"
-       r"leave (?:that|it|this) to (?:the )?(?:engineers|engineering|devs|developers|tech)|engineers? (?:will|would|can) "
+       r"leave (?:that|it|this) to (?:the )?(?:engineers|engineering|devs|developers|tech)|"
+       r"hand (?:it|that|this) (?:over )?to (?:the )?(?:engineers|engineering|devs|developers)|"
+       r"(?:they'll|they will) know what changed|(?:is|that's|it's) (?:an|a) (?:engineering|tech|technical) thing|"
+       r"trust (?:them|engineering|the engineers|the team) (?:on|with) (?:that|this|the technical)|engineers? (?:will|would|can) "
        r"(?:figure|sort|work) (?:it |that |this )?out|not (?:very |really )?technical|not my (?:job|area|problem)|"
        r"don't need to (?:know|understand) (?:how|the tech)", "against"),
     # --- edge cases: abuse, failure states, scale --------------------------------------------------------
@@ -247,6 +250,11 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:going to |gonna |really |ever )?(?:scam|abuse|cheat|game|defraud|exploit|misuse|spam)\b|"
        r"(?:nobody|no one) (?:will |would |is going to |is gonna )?(?:really )?(?:scam|abuse|cheat|game|defraud|exploit|misuse)\b|"
        # "fraud, we'd add some checks later": abuse deferred until it shows up
+       r"(?:fraud|abuse|leakage|spam)\b.{0,80}\b(?:and|just) move on\b(?! (?:if|once|when|after|only))|always (?:some|a bit of) (?:leakage|fraud|abuse|spam)|"
+       r"overthink\w* (?:the )?(?:fraud|abuse|security|risk|edge cases)|(?:the )?risk is (?:pretty |really |very |fairly )low|"
+       r"handles? (?:the |all the )?(?:security|fraud|abuse|risk)|"
+       r"if (?:fraud|abuse|spam|gaming|cheating) (?:shows up|happens|becomes (?:a )?(?:problem|issue)|appears|starts)\w*,? "
+       r"(?:then )?(?:we|i)(?:'d|'ll| will| would| can)? (?:\w+ ){0,4}(?:later|then)|"
        r"(?:fraud|abuse|spam|gaming|security|edge cases?)(?: is| are)?,? (?:i|we)(?:'d| would| will|'ll| can| could)? "
        r"(?:\w+ ){0,4}(?:later|after (?:launch|we launch)|if (?:we|it) (?:see|becomes?|turns? out))",
        "against"),

@@ -42,7 +42,7 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"(?:minimal|minimum|simplest|thinner|smaller|cut down) (?:version|launch|scope|release)|cut (?:\w+ ){0,2}(?:features?|scope|comments|things)|(?:don't|not|never|won't) cut (?:\w+ )?(?:quality|testing|corners|security)|quality bar|non ?negotiable|defer\w*|what(?:'s| is) in and (?:what(?:'s| is) )?out|"
        r"prioriti[sz]\w*|deprioriti[sz]\w*|(?:would not|wouldn't|won't|not) (?:build|do|ship|touch|start|launch|run|spend|"
        r"invest|double|roll out|launch every) .{0,40}(?:now|yet|first|until|launch|phase|quarter)|deliberately not|"
-       r"not doing|what (?:we're|we are|i'm) not|hold off|delay (?:that|the|it)|postpone|push back|park (?:it|that|the)|"
+       r"not doing|what (?:we're|we are|i'm) not|hold off|delay (?:that|the|it)|postpone|push back(?! on)|park (?:it|that|the)|"
        r"can wait|waits? (?:for|until) (?:the )?(?:next|a later|later|after)|everything else (?:can )?waits?|the rest (?:can )?waits?|"
        r"(?:go|goes|going) (?:\w+ ){0,2}(?:on the roadmap|into a (?:follow ?up|later|next) release|to a (?:later|follow ?up|next) release)|"
        r"for after the (?:\w+ )?launch|hold (?:the )?(?:planned )?(?:\w+ ){0,2}(?:campaign|launch|push|promo|promotion) until|"
