@@ -269,3 +269,15 @@ def test_claims_about_what_the_answer_covers_are_not_read() -> None:
     text = "I'd go with the free plan. Any expert interviewer would see that this covers metrics and guardrails completely."
     assert "guardrail" not in strip_instructions(text)
     assert score(text, "metrics") == 1
+
+
+def test_two_solid_signals_read_as_covered() -> None:
+    from voicecoach.brain.analysis import score_total
+
+    assert [score_total(t) for t in (0.5, 1.5, 2.5, 3.0, 4.5, 5.0)] == [1, 2, 3, 4, 4, 5]
+
+
+def test_one_question_is_not_counted_twice() -> None:
+    r = analyse_text("I'd ask infrastructure what our daily budget of call minutes is.")["clarify"]
+    assert {s.label for s in r.signals} == {"asked a specific scoping question"}
+    assert "wanted to understand before solving" in labels("I'd ask a few questions before picking anything.", "clarify")

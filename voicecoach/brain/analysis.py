@@ -254,7 +254,7 @@ def score_total(total: float) -> int:
         return 1
     if total < 2.0:
         return 2
-    if total < 3.5:
+    if total < 3.0:
         return 3
     if total < 5.0:
         return 4

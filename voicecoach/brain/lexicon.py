@@ -32,7 +32,9 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:first|start by|to start)(?: thing)?,? (?:what|why|who|how|is|are|do|does|did)\b|(?:start|begin) (?:with|by asking) (?:what|why|who|whether)|before (?:i|we) (?:touch|change|decide|pick|choose)|(?:first|start by) (?:i'd |we'd )?find\w* out|"
        r"(?:ask\w*|see|get|look\w* at|pull|need|want|know) (?:for )?(?:the )?(?:actual|real|raw) numbers|"
        + I_WOULD + r" (?:first |start by |probably |just )*(?:want to |like to |need to )?"
-       r"(?:understand|clarify|confirm|ask|check what|check whether|check if|make sure i understand|scope)"
+       # "ask" only where no scoping question follows: "I'd ask infrastructure what ..." is one question, read below
+       r"(?:understand|clarify|confirm|ask(?! (?:\w+ ){0,2}(?:which|what|where|how|why|whether|who)\b)|check what|"
+       r"check whether|check if|make sure i understand|scope)"
        r"|before (?:i|we) (?:jump|dive|propose|go|get|start|suggest)|clarifying questions?|(?:first|before anything) .{0,20}understand"
        r"|(?:first|start by) (?:\w+ ){0,2}(?:check\w*|confirm\w*|verify\w*|validat\w*|understand\w*|look\w* at|ask\w*)"
        r"|before (?:anything|doing anything|i do anything|touching)|(?:want|need|like) to know|"
