@@ -300,3 +300,15 @@ def test_ties_go_to_what_the_question_asked_for(pack: Pack) -> None:
     assert first_target("Sign-ups fell by a fifth last month. How would you figure out what happened?") == "clarify"
     assert first_target("How would you launch voice messages, and keep them from being abused?") == "edge_cases"
     assert first_target("Tell me about voice messages.") == "metrics"  # nothing asked for: the default order
+
+
+def test_a_dimension_waved_off_is_probed_before_a_silent_one(pack: Pack) -> None:
+    # Technical reads 2 (a version split and a rollback, minus handing the cause to engineering); edge cases read 1
+    # (nothing said). The candidate's own dismissal is what an interviewer presses on first.
+    answer = (
+        "I'd check the event is still counted the same way, then split by platform and app version. If it sits in "
+        "one version, I'd hand that to the engineers, they'll know what changed, and ask them to roll it back. "
+        "Success is uploads per active user back to where they were, with a guardrail on crash rate."
+    )
+    move = OfflineInterviewer().react(convo(pack, answer))
+    assert move.kind == "follow_up" and move.targets == ("technical",)

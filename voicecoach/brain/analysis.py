@@ -187,7 +187,7 @@ def _make_signal(
 ) -> Signal | None:
     phrase = sentence[tokens[i].start() : tokens[j].end()]
     quote = _clause(sentence, tokens, i, j)
-    negated = concept.label not in NEGATION_OK and _negated(words, i)
+    negated = concept.label not in NEGATION_OK and _negated(words, i) and not _watched_without(words, i, j)
     label, weight, polarity = concept.label, concept.weight, concept.polarity
     if polarity == "vanity":
         if _OUTCOME.search(norm):
@@ -200,6 +200,17 @@ def _make_signal(
         else:
             return None
     return Signal(concept.dim, label, weight, polarity, phrase, quote, turn)
+
+
+_CHANGE_WORDS = frozenset(
+    ["creeping", "climbing", "rising", "going", "spiking", "increasing", "dropping", "falling", "tanking", "worse",
+     "worsening", "jumping", "shooting", "growing", "collapsing", "suffering"]
+)
+
+
+def _watched_without(words: list[str], i: int, j: int) -> bool:
+    """"without the crash rate creeping up": a guardrail on the thing named, not a refusal to measure it."""
+    return "without" in words[max(i - 5, 0) : i] and any(w in _CHANGE_WORDS for w in words[j + 1 : j + 8])
 
 
 def _negated(words: list[str], i: int) -> bool:

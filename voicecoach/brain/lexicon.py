@@ -119,7 +119,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"|without (?:hurting|harming|tanking|increasing|degrading|cannibali[sz]ing|regressing|breaking)"
        r"|(?:make sure|ensure|check) (?:that )?(?:we|it|this|that)(?: do| does)?(?:n't| not) (?:\w+ ){0,2}"
        r"(?:hurt|harm|tank|increase|regress|break|cannibali[sz]e|degrade|drop|lower)|"
-       r"without (?:the )?\w+ (?:\w+ ){0,2}(?:collapsing|dropping|falling|rising|going (?:up|down|unfilled)|tanking|suffering)|"
+       r"without (?:the )?\w+ (?:\w+ ){0,5}(?:collapsing|dropping|falling|rising|going (?:up|down|unfilled)|tanking|suffering|"
+       r"creeping|climbing|spiking|increasing|getting worse|worsening|shooting up)|"
        r"stop criteri\w*|kill criteri\w*|hard limits|(?:goes?|rises?|gets?) above (?:a|some|the|\d+)|"
        r"(?:stop|pause|halt|roll back) (?:the \w+ |it )?if (?!something|anything)(?:the )?(?:\w+ ){1,7}(?:goes|go|rises?|drops?|falls?|exceeds?|above|below)"),
     _c("metrics", "said what the guardrail watches", 1.0,

@@ -114,8 +114,8 @@ def probed_dims(turns: Sequence[Turn]) -> set[str]:
 def choose_target(readings: Mapping[str, Reading], already: set[str]) -> str | None:
     """The weakest dimension not covered well and not yet probed; the follow_up curveball once all are covered.
 
-    Lower score first (a weak dimension the question asked for counts a point lower), then anything the candidate
-    said against a dimension, then what the question asked for, then PRIORITY.
+    Lower score first (a weak dimension the question asked for, or one the candidate said something against, counts a
+    point lower), then anything the candidate said against a dimension, then what the question asked for, then PRIORITY.
     """
     open_dims = [d for d in PROBED_DIMS if d in readings and d not in already and readings[d].score < COVERED]
     if open_dims:
@@ -126,10 +126,11 @@ def choose_target(readings: Mapping[str, Reading], already: set[str]) -> str | N
 
 
 def _weakness(r: Reading, dim: str) -> tuple[float, float, float, int]:
-    """Sort key, weakest first. A weak dimension (2 or less) that the case question asked for by name counts a point
-    weaker: an answer that barely touched what it was asked is probed there before on something it was never asked."""
-    asked = r.need if r.score <= WEAK else 0.0
-    return (r.score - asked, min(r.total, 0.0), -r.need, PRIORITY.index(dim))
+    """Sort key, weakest first. A weak dimension (2 or less) counts a point weaker when the case question asked for it
+    by name (an answer that barely touched what it was asked is probed there before on something it was never asked)
+    or when the candidate said something against it ("I'd hand that to the engineers" is probed before a silence)."""
+    lower = max(r.need, 1.0 if r.negatives else 0.0) if r.score <= WEAK else 0.0
+    return (r.score - lower, -1.0 if r.negatives else 0.0, -r.need, PRIORITY.index(dim))
 
 
 def phrasings(case: Case, dim: str) -> tuple[str, ...]:
