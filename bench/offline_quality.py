@@ -67,7 +67,7 @@ def load_items(path: Path = LABELS) -> list[dict[str, Any]]:
 
 
 # The columns after "All": the tuning set (no `set` key), the first two held-out batches (`holdout`), then holdout3,
-# holdout4 to holdout9, each written before the grader was tuned on it (see docs/offline_interviewer.md).
+# holdout4 to holdout10, each written before the grader was tuned on it (see docs/offline_interviewer.md).
 SETS = {
     "Tuning set": None,
     "Held out": "holdout",
@@ -77,7 +77,8 @@ SETS = {
     "Holdout6": "holdout6",
     "Holdout7": "holdout7",
     "Holdout8": "holdout8",
-    "Holdout9 (untuned)": "holdout9",
+    "Holdout9": "holdout9",
+    "Holdout10 (untuned)": "holdout10",
 }
 
 
