@@ -281,3 +281,20 @@ def test_one_question_is_not_counted_twice() -> None:
     r = analyse_text("I'd ask infrastructure what our daily budget of call minutes is.")["clarify"]
     assert {s.label for s in r.signals} == {"asked a specific scoping question"}
     assert "wanted to understand before solving" in labels("I'd ask a few questions before picking anything.", "clarify")
+
+
+def test_a_proposal_said_with_a_rising_voice_is_not_a_question() -> None:
+    from voicecoach.brain.clarify import is_clarifying_question
+
+    assert not is_clarifying_question("Uh. I guess I'd, um, maybe just try it and see? Yeah.")
+    assert not is_clarifying_question("We could run a test?")
+    assert is_clarifying_question("I'd like to know whether the drop is on all platforms?")
+    assert is_clarifying_question("Should we check the release notes?")
+    assert score("Uh. I guess I'd, um, maybe just try it and see? Yeah.", "clarify") == 1
+
+
+def test_sizing_in_one_sentence_is_one_act() -> None:
+    one = "I'd put each option in dollars: the deal as its contract value times the odds it closes."
+    two = "I'd put each option in dollars. Then I'd estimate how many accounts churn over the sync bug."
+    assert analyse_text(one)["data"].total == 1.5
+    assert analyse_text(two)["data"].total == 3.0

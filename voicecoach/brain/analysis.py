@@ -14,6 +14,7 @@ from voicecoach.brain.concept import (
     NEGATION_BREAKS,
     NEGATION_OK,
     NEGATORS,
+    PROPOSING,
     Concept,
     Polarity,
 )
@@ -168,9 +169,10 @@ def _sentence_signals(sentence: str, first: bool, turn: int, matched: _Spans) ->
             sig = _make_signal(concept, sentence, tokens, norm_words, norm, i, j, turn)
             if sig is not None:
                 out.append(sig)
-            if concept.max_hits == 1:
+            if concept.max_hits == 1 or concept.one_per_sentence:
                 break  # one hit per concept per sentence is enough
-    if sentence.rstrip().endswith("?") and len(tokens) >= 4:  # a pointed question asked inside an answer
+    if sentence.rstrip().endswith("?") and len(tokens) >= 4 and not PROPOSING.match(sentence.strip()):
+        # a pointed question asked inside an answer (not a proposal said with a rising voice)
         quote = _clause(sentence, tokens, 0, len(tokens) - 1)
         out.append(Signal("clarify", "asked pointed questions while answering", 1.0, "for", quote, quote, turn))
     if any(s.polarity == "vanity" and s.weight < 0 for s in out):  # "success is more downloads" defines nothing

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from voicecoach.brain.analysis import find_signals, split_sentences
+from voicecoach.brain.concept import PROPOSING
 from voicecoach.brain.evidence import normalise
 from voicecoach.content import Case, HiddenFact
 
@@ -96,7 +97,7 @@ def _same(a: str, b: str) -> bool:
 
 def _is_question(sentence: str, ends_with_mark: bool) -> bool:
     body = _FILLER_LEAD.sub("", sentence.strip()).strip()
-    if not body or _NOT_ASKING.match(body):
+    if not body or _NOT_ASKING.match(body) or PROPOSING.match(body):
         return False
     return ends_with_mark or bool(_ASKING.match(body))
 

@@ -21,6 +21,7 @@ class Concept:
     refusable: bool = False  # "we wouldn't <do this>" counts against, not merely nothing
     opening_only: bool = False  # only looked for in the first sentence of an answer
     max_hits: int = 1  # how many distinct phrases of this concept add up ("by platform, by version, by region")
+    one_per_sentence: bool = False  # the hits that add up must come from different sentences (one act per sentence)
 
 
 def concept(
@@ -31,9 +32,11 @@ def concept(
     polarity: Polarity = "for",
     refusable: bool = False,
     max_hits: int = 1,
+    one_per_sentence: bool = False,
 ) -> Concept:
     opening = regex.startswith("^")
-    return Concept(dim, label, weight, re.compile(r"\b(?:" + regex + r")\b"), polarity, refusable, opening, max_hits)
+    pattern = re.compile(r"\b(?:" + regex + r")\b")
+    return Concept(dim, label, weight, pattern, polarity, refusable, opening, max_hits, one_per_sentence)
 
 
 I_WILL = r"(?:i'd|i would|i'll|i will|we'd|we would|we'll|we will|i'm going to|we're going to|let's|i want to|we want to)"
@@ -56,6 +59,15 @@ NEGATION_OK = frozenset({
 NEGATION_BREAKS = frozenset(["but", "so", "and", "then", "instead", "rather", "because"])
 HARM_WORDS = frozenset(
     ["hurt", "hurts", "hurting", "harm", "harming", "tank", "tanking", "break", "breaking", "regress", "lower", "lowering", "drop", "dropping", "degrade", "increase", "increasing", "cannibalize", "cannibalise", "lose", "losing", "only", "just", "matter"]
+)
+
+# A sentence that ends in a question mark but proposes instead of asking ("I guess I'd maybe just try it and see?",
+# "We could run a test?"): rising intonation on an answer, not a question to the interviewer.
+PROPOSING = re.compile(
+    r"^(?:(?:so|um|uh|well|okay|i guess|i think|i suppose|maybe|perhaps|probably|honestly)\b[\s,]*)*"
+    r"(?:i|we)(?:'d|'ll| would| could| should| will| can| might)\b(?!,? (?:like|love|want|need) to (?:know|ask|check|confirm|understand))"
+    r"|^(?:(?:so|um|uh|well|okay|i guess|i think)\b[\s,]*)*(?:maybe|perhaps|just) (?:just )?(?:try|do|ship|launch|build|add|test|go)\b",
+    re.IGNORECASE,
 )
 
 # Sentences that talk to the grader instead of answering: removed before reading, so they change nothing.

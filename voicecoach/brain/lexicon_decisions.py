@@ -114,7 +114,7 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"put numbers|(?:annual|deal) value|odds (?:it|that|of)|tag the (?:top )?(?:themes|tickets|reasons)|"
        r"churned (?:accounts|users|customers)|estimate (?:the|each|how)|"
        r"how much (?:churn|revenue|money|time) (?:\w+ ){0,5}(?:is|are) (?:causing|worth|costing)|"
-       r"(?:to )?(?:spot|find|catch|identify) (?:rings|patterns|anomal\w*|outliers)", max_hits=2),
+       r"(?:to )?(?:spot|find|catch|identify) (?:rings|patterns|anomal\w*|outliers)", max_hits=2, one_per_sentence=True),
     _c("data", "used data to discover or decide", 1.0,
        r"(?:small|cheap|quick) test|(?:goes|go|send it|sent) back to (?:the )?(?:data science|team|drawing board)|"
        r"the average (?:\w+ ){0,3}(?:won't|doesn't|hides|can hide|tells? (?:us )?(?:little|nothing))|"
