@@ -78,7 +78,7 @@ SETS = {
     "Holdout7": "holdout7",
     "Holdout8": "holdout8",
     "Holdout9": "holdout9",
-    "Holdout10 (untuned)": "holdout10",
+    "Holdout10": "holdout10",
 }
 
 
