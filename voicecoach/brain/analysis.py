@@ -9,16 +9,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from voicecoach.brain.concept import (
-    HARM_WORDS,
     INSTRUCTION,
-    NEGATION_BREAKS,
     NEGATION_OK,
-    NEGATORS,
     PROPOSING,
     Concept,
     Polarity,
 )
 from voicecoach.brain.lexicon import CONCEPTS, QUESTION_NEEDS
+from voicecoach.brain.negation import negated_at
 from voicecoach.model import DIMENSIONS, Turn
 
 _TOKEN = re.compile(r"[\w'\u2019]+")
@@ -189,7 +187,7 @@ def _make_signal(
 ) -> Signal | None:
     phrase = sentence[tokens[i].start() : tokens[j].end()]
     quote = _clause(sentence, tokens, i, j)
-    negated = concept.label not in NEGATION_OK and _negated(words, i) and not _watched_without(words, i, j)
+    negated = concept.label not in NEGATION_OK and negated_at(words, i, j)
     label, weight, polarity = concept.label, concept.weight, concept.polarity
     if polarity == "vanity":
         if _OUTCOME.search(norm):
@@ -202,30 +200,6 @@ def _make_signal(
         else:
             return None
     return Signal(concept.dim, label, weight, polarity, phrase, quote, turn)
-
-
-_CHANGE_WORDS = frozenset(
-    ["creeping", "climbing", "rising", "going", "spiking", "increasing", "dropping", "falling", "tanking", "worse",
-     "worsening", "jumping", "shooting", "growing", "collapsing", "suffering"]
-)
-
-
-def _watched_without(words: list[str], i: int, j: int) -> bool:
-    """"without the crash rate creeping up": a guardrail on the thing named, not a refusal to measure it."""
-    return "without" in words[max(i - 5, 0) : i] and any(w in _CHANGE_WORDS for w in words[j + 1 : j + 8])
-
-
-def _negated(words: list[str], i: int) -> bool:
-    """An odd number of negators shortly before the trigger ("never ship without a kill switch" is two), with no
-    clause break or harm word ("don't hurt") in between."""
-    count = 0
-    for k in range(i - 1, max(i - 6, -1), -1):
-        w = words[k]
-        if w in NEGATION_BREAKS or w in HARM_WORDS:
-            break
-        if w in NEGATORS or w.endswith("n't"):
-            count += 1
-    return count % 2 == 1
 
 
 def _clause(sentence: str, tokens: list[re.Match[str]], i: int, j: int) -> str:
