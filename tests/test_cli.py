@@ -26,7 +26,7 @@ STRONG = (
 def run(args: list[str], home: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run the CLI with its own data directory."""
     env = {**os.environ, "VOICECOACH_HOME": str(home)}
-    return subprocess.run([BIN, *args], capture_output=True, text=True, env=env, timeout=timeout)
+    return subprocess.run([BIN, *args], capture_output=True, check=False, text=True, env=env, timeout=timeout)
 
 
 def test_practice_with_typed_answers_completes_and_saves(tmp_path: Path) -> None:
