@@ -298,3 +298,14 @@ def test_sizing_in_one_sentence_is_one_act() -> None:
     two = "I'd put each option in dollars. Then I'd estimate how many accounts churn over the sync bug."
     assert analyse_text(one)["data"].total == 1.5
     assert analyse_text(two)["data"].total == 3.0
+
+
+def test_round_four_plain_word_forms() -> None:
+    assert "segmented the data" in labels("So I'd split the day-seven numbers by level.", "data")
+    assert "stated an explicit trade-off" in labels("Customers carry most of it, a smaller piece out of our commission.", "tradeoffs")
+    assert "stated an explicit trade-off" in labels("Two flows cost some upkeep, which is cheap next to losing them.", "tradeoffs")
+    assert "prioritised and said what not to do" in labels("Comments, recipe import, price estimates all wait.", "tradeoffs")
+    assert "reasoned about APIs and client/server" in labels("Can people connect their bank through our aggregator?", "technical")
+    assert "named specific edge populations" in labels("Brand new viewers with no history get the popular stuff.", "edge_cases")
+    assert "framed hypotheses before solving" in labels("There are two problems here that sound like one.", "clarify")
+    assert "set a guardrail or counter-metric" in labels("We stop if fraud losses go above, say, a tenth of a percent.", "metrics")

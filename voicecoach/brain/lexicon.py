@@ -60,7 +60,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"hypothes[ie]s|root cause|bottleneck|(?:internal|external) (?:factors?|causes?|reasons?|change)"
        r"|(?:discovery|activation|retention) or (?:activation|retention|discovery)|what changed|(?:two|three|a few) "
        r"(?:possible causes|candidates|explanations|(?:things|changes) (?:that )?(?:could|might|changed|went))|"
-       r"changed (?:two|three|several|a few) things|(?:rather than|not) a (?:bug|sudden drop)|"
+       r"changed (?:two|three|several|a few) things|(?:two|separate|different) problems (?:\w+ ){0,2}(?:sound|look)s? like one|"
+       r"(?:they're|they are|these are) separate (?:problems|markets|issues)|treat them separately|(?:rather than|not) a (?:bug|sudden drop)|"
        r"(?:i'd|i would) (?:think|suspect|guess)|my (?:guess|hypothesis|bet)|points? (?:at|to) (?:something|a|the)|"
        r"rule (?:it |that |this )?out|ruling out|makes me think|(?:is|are) almost always|most likely (?:a|the|it)|"
        r"usually (?:means|points)|(?:whether it's|whether it is|is it|could be) (?:just )?(?:\w+ ){1,4}or (?:just )?\w+", max_hits=2),
@@ -98,7 +99,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"|retention|churn|(?:daily|weekly|monthly) active|dau|wau|mau|revenue|gmv|arpu|lifetime value|ltv|"
        r"(?:d|day )(?:1|7|30)\b|(?:7|30) day|time to (?:first|complete|value|upload|book|order)|nps|csat"
        r"|\w+ per (?:active )?(?:user|rider|customer|day|week|minute|call|thousand|group)|(?:p\d\d|percentile|tail) latency|percentile (?:response|load|latency|wait|search) times?|"
-       r"p\d\d|(?:paid |search |checkout |trial |order |free to paid )?conversion|watch time|fill rate|(?:loss|dispute|fraud|refund|chargeback|opt out|uninstall) rates?|"
+       r"p\d\d|(?:paid |search |checkout |trial |order |free to paid )?conversion|watch time|fill rate|(?:loss|dispute|fraud|refund|chargeback|opt out|uninstall) rates?|(?:fraud|dispute|chargeback) losses|"
        r"completed (?:transfers|trips|bookings|orders)|paid conversion|(?:active|retained) (?:groups|users|riders)|"
        r"still (?:riding|using|active|ordering|uploading|subscribed|paying|there) (?:after|a)|crash free \w+|"
        r"per active \w+|"
@@ -121,7 +122,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:hurt|harm|tank|increase|regress|break|cannibali[sz]e|degrade|drop|lower)|"
        r"without (?:the )?\w+ (?:\w+ ){0,5}(?:collapsing|dropping|falling|rising|going (?:up|down|unfilled)|tanking|suffering|"
        r"creeping|climbing|spiking|increasing|getting worse|worsening|shooting up)|"
-       r"stop criteri\w*|kill criteri\w*|hard limits|(?:goes?|rises?|gets?) above (?:a|some|the|\d+)|"
+       r"stop criteri\w*|kill criteri\w*|hard limits|(?:goes?|go|rises?|gets?) above (?:say |like |roughly |about )?(?:a|some|the|\d+)|"
        r"(?:stop|pause|halt|roll back) (?:the \w+ |it )?if (?!something|anything)(?:the )?(?:\w+ ){1,7}(?:goes|go|rises?|drops?|falls?|exceeds?|above|below)"),
     _c("metrics", "said what the guardrail watches", 1.0,
        r"(?:guard ?rails?|counter ?metrics?|alerts?) (?:on|for|like|such as|around) (?!it\b|this\b|that\b)\w+"),
@@ -153,6 +154,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"servers|infrastructure|"
        r"(?:banks?|providers?|partners?) (?:we |they )?(?:cover|support)|"
        r"connect(?:ion|ions|ing)? to (?:the )?(?:\w+ )?(?:banks?|partners?|providers?|apis?)|bank (?:connections?|coverage|integrations?)|"
+       r"aggregators?|connect (?:their|your|a|the|an) (?:bank|account|card)|fans? out|fan ?out|link analysis|"
+       r"takes? (?:a day|a few days|\w+ (?:hours|days)|a day or so) to (?:verify|clear|settle)|(?:card|phone|identity) verification|"
        r"api|apis|endpoints?|sdk|back ?end|server(?: side)?|client(?: side)?|(?:the )?upload service|microservice|"
        r"https?|payloads?|(?:http|api|network|upload|transfer) requests?|status codes?|(?:4|5)(?:\d\d|xx)s?(?: errors?| responses?)?|"
        r"(?:index|search|ranking|upload|payment|notification|background|recommendation|serving|backend|partner) "
@@ -230,9 +233,9 @@ CONCEPTS: tuple[Concept, ...] = (
        r"old(?:er)? (?:devices|phones|android|os|versions)|low end|large (?:files|photos|videos)|huge (?:files|photos)|"
        r"storage (?:is )?full|permissions?|battery saver|low battery|accessibility|screen readers?|"
        r"(?:other|different) (?:countries|languages|markets|time ?zones)|slow phones|roaming|metered|new accounts|"
-       r"(?:poor|weak|bad|mobile) networks?|network types?|new creators"),
+       r"(?:poor|weak|bad|mobile) networks?|network types?|new creators|(?:with )?no (?:watch |viewing |purchase )?history|cold start"),
     _c("edge_cases", "said how to detect or limit it", 1.5,
-       r"(?:only )?pays? (?:\w+ ){0,2}(?:only )?(?:after|once)|(?:can|may) (?:only )?(?:refer|send|redeem|invite|create|post) (?:\w+ ){0,3}(?:a|per) (?:month|week|day)|hold (?:the )?(?:(?:payout|credit|transfer|fund|reward)s?|money)|waiting period|cooling off|cap of|(?:credit|payout|reward|bonus|money) (?:\w+ ){0,2}only (?:after|once)|(?:accounts?|users|riders|people) (?:that |who )?share (?:a |the )?(?:device|phone|card|ip|address|payment)|link (?:\w+ )?accounts that|catch (?:\w+ ){0,4}(?:accounts|fraud|cheaters|abuse|fakes)|device ids?|cap (?:it|them) at|"
+       r"(?:only )?pays? (?:\w+ ){0,2}(?:only )?(?:after|once)|(?:can|may) (?:only )?(?:refer|send|redeem|invite|create|post) (?:\w+ ){0,3}(?:a|per) (?:month|week|day)|hold (?:the )?(?:(?:payout|credit|transfer|fund|reward)s?|money)|cap (?:it|them) (?:per|at)|(?:wait|hold (?:off|back)|stop \w+ing) (?:\w+ ){0,4}until the (?:bonus|credit|reward|discount|incentive)|waiting period|cooling off|cap of|(?:credit|payout|reward|bonus|money) (?:\w+ ){0,2}only (?:after|once)|(?:accounts?|users|riders|people) (?:that |who )?share (?:a |the )?(?:device|phone|card|ip|address|payment)|link (?:\w+ )?accounts that|catch (?:\w+ ){0,4}(?:accounts|fraud|cheaters|abuse|fakes)|device ids?|cap (?:it|them) at|"
        r"frequency caps?|quiet hours|"
        r"detect\w* (?:\w+ ){0,2}(?:fraud|abuse|spam|fake|rings?|bots?|anomal\w*|suspicious|it|them|that|this|those|failures?|"
        r"duplicates?)|detection|holds? on|limits? (?:per|on)|caps? (?:on|per|the)|cap\w* (?:the )?(?:number|group size|size)|throttl\w*|"

@@ -23,7 +23,10 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"giving up|maintaining|waiting)|(?:loses?|costs?) (?:us )?more (?:\w+ ){0,3}than (?:\w+ ){0,4}(?:wins?|gains?|earns?|"
        r"brings?|(?:are|is) worth)|than (?:the )?(?:\w+ ){0,2}(?:are|is) worth|give up (?:a little|some|a bit|part) of|"
        r"most of the value|(?:a )?fraction of the (?:time|cost|effort|work)|(?:the )?same currency|"
-       r"whichever (?:team|side|one|group) loses|nobody gets everything", max_hits=2),
+       r"whichever (?:team|side|one|group) loses|nobody gets everything|split the cost|"
+       r"(?:carry|absorb|eat|take) (?:most|some|part|all|a share) of (?:it|the cost|that)|out of our (?:commission|cut|margin|pocket)|"
+       r"(?:cheap|small|nothing|tiny) (?:next to|compared (?:to|with)|against) (?:losing|the|a|what)|"
+       r"(?:has|have|needs? to) (?:to )?cover (?:that|the|its) (?:bill|cost)|swap (?:\w+ ){0,4}for", max_hits=2),
     _c("tradeoffs", "chose one option over another", 1.0, r"instead of|rather than|instead(?! of)"),
     _c("tradeoffs", "made a call", 1.5,
        r"(?:wouldn't|won't|not) just (?:drop|remove|cut|kill|reverse|lower|roll back)|"
@@ -43,7 +46,7 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"prioriti[sz]\w*|deprioriti[sz]\w*|(?:would not|wouldn't|won't|not) (?:build|do|ship|touch|start|launch|run|spend|"
        r"invest|double|roll out|launch every) .{0,40}(?:now|yet|first|until|launch|phase|quarter)|deliberately not|"
        r"not doing|what (?:we're|we are|i'm) not|hold off|delay (?:that|the|it)|postpone|push back(?! on)|park (?:it|that|the)|"
-       r"can wait|waits? (?:for|until) (?:the )?(?:next|a later|later|after)|everything else (?:can )?waits?|the rest (?:can )?waits?|"
+       r"can wait|waits? (?:for|until) (?:the )?(?:next|a later|later|after)|everything else (?:can )?waits?|the rest (?:can )?waits?|(?:all|can all|they all|those all) wait\b|not negotiable|"
        r"(?:go|goes|going) (?:\w+ ){0,2}(?:on the roadmap|into a (?:follow ?up|later|next) release|to a (?:later|follow ?up|next) release)|"
        r"for after the (?:\w+ )?launch|hold (?:the )?(?:planned )?(?:\w+ ){0,2}(?:campaign|launch|push|promo|promotion) until|"
        r"no point (?:in )?\w+ing|(?:wouldn't|won't|not) (?:try|bother) to|cut (?:anything|everything)|in and out list|"
@@ -69,7 +72,7 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"everyone (?:will be|is) happy|we can do (?:it )?all", "against"),
     # --- data: discover, prioritise, kill bad ideas early -------------------------------------------------
     _c("data", "segmented the data", 2.0,
-       r"(?:split|cut|break)\w* (?:\w+ ){0,2}(?:by|down by)|"
+       r"(?:split|cut|break)\w* (?:\w+ ){0,4}(?:by|down by)|"
        r"segment\w*|break (?:it|this|that|the \w+) down|broken down|breakdown|slic(?:e|ing)|(?:split|cut) (?:it|the data|this) by|"
        r"by (?:platform|os|country|region|device|app version|version|cohort|user type|channel|city|query type|basket size)",
        refusable=True),
@@ -117,7 +120,7 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"(?:to )?(?:spot|find|catch|identify) (?:rings|patterns|anomal\w*|outliers)", max_hits=2, one_per_sentence=True),
     _c("data", "used data to discover or decide", 1.0,
        r"(?:small|cheap|quick) test|(?:goes|go|send it|sent) back to (?:the )?(?:data science|team|drawing board)|"
-       r"the average (?:\w+ ){0,3}(?:won't|doesn't|hides|can hide|tells? (?:us )?(?:little|nothing))|"
+       r"the average (?:\w+ ){0,3}(?:won't|doesn't|hides|can hide|tells? (?:us )?(?:little|nothing))|(?:average|averages) (?:is|are) hiding|"
        r"(?:stop|pause|kill) or (?:expand|continue|scale)|(?:stop|pause|kill|expand|roll (?:it )?back|scale (?:it )?up|go wider) (?:\w+ ){0,3}(?:if|when|unless)(?! something| anything)|what would (?:make|change) (?:me|us|my mind)|what would reverse|would kill (?:it|the \w+)|checkpoint|revisit (?:it|this|the decision)|fake ?door|smoke tests?|painted door|(?:test|validate|try) (?:\w+ ){0,3}(?:cheaply|before (?:we )?(?:build|commit|invest))|before (?:committing|building|investing)|(?:than|not|beyond) (?:just |only )?the average|the slowest|percentiles?|"
        r"dashboards?|query|queries|sql|logs|baseline|trend\w*|week over week|year over year|seasonal\w*|historical|"
        r"compare (?:it |this )?(?:to|with|against) (?:last|previous|the same)|kill (?:it|the idea|bad ideas|the feature)|"
