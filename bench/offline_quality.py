@@ -67,7 +67,7 @@ def load_items(path: Path = LABELS) -> list[dict[str, Any]]:
 
 
 # The columns after "All": the tuning set (no `set` key), the first two held-out batches (`holdout`), then holdout3,
-# holdout4 to holdout10, each written before the grader was tuned on it (see docs/offline_interviewer.md).
+# holdout4 to holdout11, each written before the grader was tuned on it (see docs/offline_interviewer.md).
 SETS = {
     "Tuning set": None,
     "Held out": "holdout",
@@ -79,6 +79,7 @@ SETS = {
     "Holdout8": "holdout8",
     "Holdout9": "holdout9",
     "Holdout10": "holdout10",
+    "Holdout11 (untuned)": "holdout11",
 }
 
 
