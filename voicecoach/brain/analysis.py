@@ -175,7 +175,15 @@ def _sentence_signals(sentence: str, first: bool, turn: int, matched: _Spans) ->
         out.append(Signal("clarify", "asked pointed questions while answering", 1.0, "for", quote, quote, turn))
     if any(s.polarity == "vanity" and s.weight < 0 for s in out):  # "success is more downloads" defines nothing
         out = [s for s in out if s.label != "defined success"]
-    return out
+    return _framed(out)
+
+
+def _framed(sigs: list[Signal]) -> list[Signal]:
+    """A sentence that names a framework ("RICE, reach, impact, confidence and effort") or waves a dimension away
+    ("I wouldn't overthink the fraud side") earns nothing else on that dimension: its words are the framework's, or
+    the thing dismissed."""
+    framed = {s.dim for s in sigs if s.polarity == "name_drop" or (s.polarity == "against" and s.weight < 0)}
+    return [s for s in sigs if s.dim not in framed or s.weight <= 0]
 
 
 def _token_at(starts: list[int], char: int) -> int:

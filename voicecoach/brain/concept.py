@@ -55,6 +55,8 @@ NEGATION_OK = frozenset({
     "named system constraints",
     "reasoned about APIs and client/server",  # "if we can't connect to the banks" is still reasoning about the system
     "followed the data flow",
+    # a dismissal carries its own negation ("I wouldn't overthink the fraud side, friends don't scam each other")
+    "dismissed edge cases",
 })
 NEGATION_BREAKS = frozenset(["but", "so", "and", "then", "instead", "rather", "because"])
 HARM_WORDS = frozenset(
@@ -80,6 +82,8 @@ INSTRUCTION = re.compile(
     r"new instructions?|(?:the )?rubric says|(?:whoever|whatever) (?:or (?:whoever|whatever) )?is (?:scoring|grading|marking|"
     r"evaluating)|(?:note|message) (?:for|to) (?:the )?(?:grader|scorer|evaluator|marker|ai|model)|"
     r"(?:any|an|the) (?:expert |good |fair |reasonable )?(?:interviewer|grader|evaluator|scorer) would (?:see|agree|say|give)|"
-    r"this (?:answer )?(?:fully |completely |clearly )?covers (?:clarify\w*|metrics|all|every|each))",
+    r"this (?:answer )?(?:fully |completely |clearly )?covers (?:clarify\w*|metrics|all|every|each)|"
+    r"(?:before|when) you (?:score|grade|mark|rate|evaluate)|by your rubric|(?:a )?(?:five|5) (?:on|for) (?:each|every|all)|"
+    r"(?:the )?(?:evaluation|grading|scoring) reflect\w*|qualifies as a (?:strong|perfect|top) answer)",
     re.IGNORECASE,
 )

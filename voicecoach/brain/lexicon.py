@@ -83,7 +83,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:measure|track|judge) them (?:by|with|on)|"
        r"the (?:one |main |first )?(?:number|metric) (?:i'd|i would|we'd|we would|i) (?:really )?(?:care about|pick|choose|optimi[sz]e for)|"
        r"success (?:would be|is|metric|means|looks like|criteria|here is|has to be|should be|must be)|"
-       r"(?:define|defining) (?:what )?(?:success|recovered|recovery|done|good|working|healthy)|north star(?! framework)|(?:primary|key|main|core|"
+       r"(?:define|defining) (?:what )?(?:success|recovered|recovery|done|good|working|healthy)|north star(?! framework)(?! metric(?! (?:is|would be|here is|for|i'd|we'd)))|(?:primary|key|main|core|"
        r"top line|topline) metric|(?:measure|track|judge) (?:success|it|this|that) (?:by|with|through|using|on)"
        r"|the (?:one |main |first )?(?:number|metric) (?:i'd|i would|we'd|we would) (?:watch|look at|track|use|judge it by)"
        r"|(?:headline|one|main|real) (?:number|metric) (?:to be|is|would be|i'd|i would|we'd)|"
@@ -235,7 +235,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:other|different) (?:countries|languages|markets|time ?zones)|slow phones|roaming|metered|new accounts|"
        r"(?:poor|weak|bad|mobile) networks?|network types?|new creators|(?:with )?no (?:watch |viewing |purchase )?history|cold start"),
     _c("edge_cases", "said how to detect or limit it", 1.5,
-       r"(?:only )?pays? (?:\w+ ){0,2}(?:only )?(?:after|once)|(?:can|may) (?:only )?(?:refer|send|redeem|invite|create|post) (?:\w+ ){0,3}(?:a|per) (?:month|week|day)|hold (?:the )?(?:(?:payout|credit|transfer|fund|reward)s?|money)|cap (?:it|them) (?:per|at)|(?:wait|hold (?:off|back)|stop \w+ing) (?:\w+ ){0,4}until the (?:bonus|credit|reward|discount|incentive)|waiting period|cooling off|cap of|(?:credit|payout|reward|bonus|money) (?:\w+ ){0,2}only (?:after|once)|(?:accounts?|users|riders|people) (?:that |who )?share (?:a |the )?(?:device|phone|card|ip|address|payment)|link (?:\w+ )?accounts that|catch (?:\w+ ){0,4}(?:accounts|fraud|cheaters|abuse|fakes)|device ids?|cap (?:it|them) at|"
+       r"(?:only )?pays? (?:\w+ ){0,2}(?:only )?(?:after|once)|(?:can|may) (?:only )?(?:refer|send|redeem|invite|create|post) (?:\w+ ){0,3}(?:a|per) (?:month|week|day)|hold (?:the )?(?:(?:payout|credit|transfer|fund|reward)s?|money)|cap (?:it|them) (?:per|at)|cap (?:\w+ ){0,2}per (?:person|user|rider|account|customer|referrer|week|month|day)|(?:released|paid out|unlocks?|lands|goes out|credited) (?:\w+ ){0,4}(?:after|once|until) (?:the )?(?:friend|referred|new|first)|(?:nobody|no one) gets (?:anything|a cent|paid|money) (?:at|on|until|before)|(?:wait|hold (?:off|back)|stop \w+ing) (?:\w+ ){0,4}until the (?:bonus|credit|reward|discount|incentive)|waiting period|cooling off|cap of|(?:credit|payout|reward|bonus|money) (?:\w+ ){0,2}only (?:after|once)|(?:accounts?|users|riders|people) (?:that |who )?share (?:a |the )?(?:device|phone|card|ip|address|payment)|link (?:\w+ )?accounts that|catch (?:\w+ ){0,4}(?:accounts|fraud|cheaters|abuse|fakes)|device ids?|cap (?:it|them) at|"
        r"frequency caps?|quiet hours|"
        r"detect\w* (?:\w+ ){0,2}(?:fraud|abuse|spam|fake|rings?|bots?|anomal\w*|suspicious|it|them|that|this|those|failures?|"
        r"duplicates?)|detection|holds? on|limits? (?:per|on)|caps? (?:on|per|the)|cap\w* (?:the )?(?:number|group size|size)|throttl\w*|"
@@ -256,7 +256,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:going to |gonna |really |ever )?(?:scam|abuse|cheat|game|defraud|exploit|misuse|spam)\b|"
        r"(?:nobody|no one) (?:will |would |is going to |is gonna )?(?:really )?(?:scam|abuse|cheat|game|defraud|exploit|misuse)\b|"
        # "fraud, we'd add some checks later": abuse deferred until it shows up
-       r"(?:fraud|abuse|leakage|spam)\b.{0,80}\b(?:and|just) move on\b(?! (?:if|once|when|after|only))|always (?:some|a bit of) (?:leakage|fraud|abuse|spam)|"
+       r"(?:fraud|abuse|leakage|spam)\b.{0,80}\b(?:and|just) move on\b(?! (?:if|once|when|after|only))|"
+       r"(?:fraud|abuse|leakage|spam)\b.{0,80}\bcost of doing business|every (?:promo|launch|campaign|program) loses some|always (?:some|a bit of) (?:leakage|fraud|abuse|spam)|"
        r"overthink\w* (?:the )?(?:fraud|abuse|security|risk|edge cases)|(?:the )?risk is (?:pretty |really |very |fairly )low|"
        r"handles? (?:the |all the )?(?:security|fraud|abuse|risk)|"
        r"if (?:fraud|abuse|spam|gaming|cheating) (?:shows up|happens|becomes (?:a )?(?:problem|issue)|appears|starts)\w*,? "
