@@ -79,7 +79,7 @@ SETS = {
     "Holdout8": "holdout8",
     "Holdout9": "holdout9",
     "Holdout10": "holdout10",
-    "Holdout11 (untuned)": "holdout11",
+    "Holdout11": "holdout11",
 }
 
 
