@@ -336,3 +336,18 @@ def test_incentive_controls_in_plain_words() -> None:
     assert limit in labels("The referrer's twenty is released a week after the friend finishes a paid ride.", "edge_cases")
     assert limit in labels("Cap referrals per person per month.", "edge_cases")
     assert limit in labels("On gaming: nobody gets anything at sign-up.", "edge_cases")
+
+
+def test_holdout11_plain_word_forms() -> None:
+    against = "left the technical side to others"
+    assert against in labels("I give it to the engineering team. Me, I do not know the code so much.", "technical")
+    assert against in labels("If there's a bug, I'd trust my CTO to sort it out, that's his world.", "technical")
+    assert "left the call to someone else" in labels("I'd bring the matrix to leadership and let them make the final call.", "tradeoffs")
+    assert "chose one option over another" in labels("I'd rather make them more relevant than send twice as many.", "tradeoffs")
+    assert "stated an explicit trade-off" in labels("Two flows is extra maintenance, but a fair price for keeping them.", "tradeoffs")
+    assert "ran an experiment" in labels("Run old and new side by side on a small share, with the ranking off in the new arm.", "data")
+    assert "defined success" in labels("For success, a month out, I'd look at the share of lists where two people add items.", "metrics")
+    assert "a vanity metric (call starts)" in labels("For success, I'd count call starts.", "metrics")
+    # a count of sign-ups is vanity; a share of sign-ups who do something is not
+    assert score("I'd track how many referral sign-ups we get each week.", "metrics") == 1
+    assert not any("vanity" in x for x in labels("If fewer than a quarter of sign-ups have linked a bank, we pause.", "metrics"))

@@ -40,7 +40,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"|before (?:anything|doing anything|i do anything|touching)|(?:want|need|like) to know|"
        r"(?:step one|first step|to start)(?: is)?,? (?:i'd |we )?(?:confirm|check|verify|make sure)"),
     _c("clarify", "asked a specific scoping question", 1.5,
-       r"what exactly|which exactly|(?:ask|asking) (?:\w+ ){0,2}(?:which|what|where|how)\b|"
+       r"what exactly|which exactly|(?:ask|asking) (?:\w+ ){0,4}(?:which|what|where|how)\b|"
        r"(?:look\w* at|understand\w*|find\w* out|know|ask\w*) why|"
        r"where (?:it's|it is|this is|they're|the drop is) coming from|who(?:'s| is) (?:dropping|churning|leaving|affected)|"
        r"what (?:\w+ ){0,2}(?:actually|really) needs?|why (?:is )?(?:the|this) (?:date|deadline)|where (?:\w+ ){0,2}(?:can|could) (?:we |it )?launch|what (?:the )?(?:rules|regulations?|laws?) (?:say|allow)|who holds the money|"
@@ -61,7 +61,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"|(?:discovery|activation|retention) or (?:activation|retention|discovery)|what changed|(?:two|three|a few) "
        r"(?:possible causes|candidates|explanations|(?:things|changes) (?:that )?(?:could|might|changed|went))|"
        r"changed (?:two|three|several|a few) things|(?:two|separate|different) problems (?:\w+ ){0,2}(?:sound|look)s? like one|"
-       r"(?:they're|they are|these are) separate (?:problems|markets|issues)|treat them separately|(?:rather than|not) a (?:bug|sudden drop)|"
+       r"(?:they're|they are|these are) separate (?:problems|markets|issues)|treat them separately|treat (?:this|it|them) as (?:two )?separate (?:problems|markets|issues)|(?:rather than|not) a (?:bug|sudden drop)|"
        r"(?:i'd|i would) (?:think|suspect|guess)|my (?:guess|hypothesis|bet)|points? (?:at|to) (?:something|a|the)|"
        r"rule (?:it |that |this )?out|ruling out|makes me think|(?:is|are) almost always|most likely (?:a|the|it)|"
        r"usually (?:means|points)|(?:whether it's|whether it is|is it|could be) (?:just )?(?:\w+ ){1,4}or (?:just )?\w+", max_hits=2),
@@ -88,12 +88,13 @@ CONCEPTS: tuple[Concept, ...] = (
        r"|the (?:one |main |first )?(?:number|metric) (?:i'd|i would|we'd|we would) (?:watch|look at|track|use|judge it by)"
        r"|(?:headline|one|main|real) (?:number|metric) (?:to be|is|would be|i'd|i would|we'd)|"
        r"the number (?:i'd|i would|we'd|we would|i) (?:hold|judge|care|go by)|"
+       r"for success (?:\w+ ){0,5}(?:i'd|we'd|i would|we would) (?:look at|track|watch|measure|count|use)|"
        r"(?:i'd|i would|we'd|we would) (?:only )?count (?:the )?(?:people|users|riders|customers|groups|readers|buyers|"
        r"households|cleaners|members|accounts) (?:who|that)",
        refusable=True),
     _c("metrics", "named an outcome metric", 1.0,
        r"stick(?:s|ing)? around|they (?:come|came|keep coming) back|keep coming back|how long (?:\w+ ){0,3}takes? to|(?:rider|user|customer|install)s? from (?:ads|paid (?:ads|marketing|acquisition)) (?:\w+ ){0,2}costs?|\w+ per (?:order|trip|booking|transfer|session)|"
-       r"(?:that|who) (?:hold|make|take|complete|place|book|do) (?:at least )?(?:a few|one|two|three|\d+|more|a) \w+ (?:in|per|a|each|every)|still \w+ing (?:\w+ ){0,4}(?:every|each|after|in|later)|(?:book|order|call|buy|ride|upload|post|pay|use it|come back) again|(?:what )?share of (?:\w+ ){0,3}(?:that|who|which)|never (?:come|came) back|(?:turning|turn|switch\w*|turned) (?:\w+ )?(?:notifications|pushes|alerts) off|"
+       r"(?:that|who) (?:hold|make|take|complete|place|book|do) (?:at least )?(?:a few|one|two|three|\d+|more|a) \w+ (?:in|per|a|each|every)|still \w+ing (?:\w+ ){0,4}(?:every|each|after|in|later)|(?:book|order|call|buy|ride|upload|post|pay|use it|come back) again|(?:what )?share of (?:\w+ ){0,3}(?:that|who|which|where)|never (?:come|came) back|(?:turning|turn|switch\w*|turned) (?:\w+ )?(?:notifications|pushes|alerts) off|"
        r"(?:upload|conversion|completion|success|retention|activation|churn|error|crash|failure|"
        r"adoption|repeat|return|click through|open|save|share|renewal|cancellation|fill|acceptance|resolution) rates?"
        r"|retention|churn|(?:daily|weekly|monthly) active|dau|wau|mau|revenue|gmv|arpu|lifetime value|ltv|"
@@ -111,7 +112,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("metrics", "set a target or baseline", 1.0,
        r"within the limits|compared (?:to|with) (?:\w+ ){1,3}from (?:ads|paid \w+)|only (?:move on|go wider|expand|continue) if|"
        r"(?:back|return|recover) to (?:the )?(?:baseline|normal|where it was|previous)|target (?:of|is|would be)"
-       r"|from \d+ (?:percent )?to \d+|set (?:a |the )?target|alerts? (?:that|which) (?:pages|fires|goes off)|by \d+ percent|within (?:a|one|two|\d+) (?:week|weeks|days|month)|thresholds?|"
+       r"|from \d+ (?:percent )?to \d+|set (?:a |the )?target|(?:should )?stay (?:near|close to|under|below) (?:zero|\d+)|alerts? (?:that|which) (?:pages|fires|goes off)|by \d+ percent|within (?:a|one|two|\d+) (?:week|weeks|days|month)|thresholds?|"
        r"alerts? (?:on|for)|(?:stop|pause|halt|kill) (?:the \w+ |it )?(?:if|when)|compared (?:with|to) our|"
        r"within (?:a|one|two|a couple of|a few|\d+) percent|(?:above|below|under|over|at least) (?:\w+ ){0,2}percent"),
     _c("metrics", "set a guardrail or counter-metric", 2.0,
@@ -145,7 +146,8 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("metrics", "named a framework without content", 0.0,
        r"(?:heart|aarrr|pirate metrics|north star framework|okrs?) (?:framework|metrics|model)?", "name_drop"),
     _c("metrics", "a vanity metric", -1.0,
-       r"downloads|page ?views|likes|followers|impressions|installs|app opens|number of visits|vanity", "vanity", max_hits=2),
+       r"downloads|page ?views|likes|followers|impressions|installs|app opens|daily opens|number of visits|vanity|"
+       r"(?:calls|sessions|uploads|chats) started|call starts|(?:how many|number of|total) (?:\w+ )?sign ?ups", "vanity", max_hits=2),
     _c("metrics", "said success needs no measuring", -1.5,
        r"(?:don't|do not|doesn't) (?:think )?(?:we )?(?:really )?need (?:to|a|any) (?:measure|metric|track|number)"
        r"|metrics (?:don't|do not) matter|you(?:'ll| will) (?:just )?know (?:it|if it) work", "against"),
@@ -199,7 +201,9 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("technical", "left the technical side to others", -2.0,
        r"leave (?:the |all )?(?:technical|tech|engineering) (?:side|stuff|details|part|bits)?(?: of it)? to|"
        r"leave (?:that|it|this) to (?:the )?(?:engineers|engineering|devs|developers|tech)|"
-       r"hand (?:it|that|this) (?:over )?to (?:the )?(?:engineers|engineering|devs|developers)|"
+       r"(?:hand|give) (?:it|that|this) (?:over )?to (?:the )?(?:engineers|engineering|devs|developers|cto)(?: team)?|"
+       r"(?:do not|don't) know (?:the|much about the) code|that's (?:his|her|their) world|"
+       r"trust (?:my|the|our) (?:cto|engineers?|tech lead|dev team) to (?:sort|fix|figure|handle|deal)|"
        r"(?:they'll|they will) know what changed|(?:is|that's|it's) (?:an|a) (?:engineering|tech|technical) thing|"
        r"trust (?:them|engineering|the engineers|the team) (?:on|with) (?:that|this|the technical)|engineers? (?:will|would|can) "
        r"(?:figure|sort|work) (?:it |that |this )?out|not (?:very |really )?technical|not my (?:job|area|problem)|"

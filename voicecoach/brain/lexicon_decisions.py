@@ -16,18 +16,19 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"against the (?:plan|cost|risk)|middle (?:path|ground)|compromise|both (?:are|sides are) right|split the difference|"
        r"pays? for (?:the|itself)|worth the (?:cost|extra|risk)|costs? more|more expensive|extra (?:compute|cost|work)|"
        r"(?:cheaper|faster|safer|riskier|slower|quicker|easier) than|(?:only|just) for (?:the )?(?:\w+ ){1,4}(?:and )?(?:keep|leave)|"
-       r"(?:keep|leave) (?:\w+ ){1,4}for (?:the rest|everyone else|everybody else|others)|"
+       r"(?:keep|leave) (?:\w+ ){1,4}for (?:the rest|everyone else|everybody else|others|the others)|"
        # the price of a choice said in plain words: "even though that means maintaining two flows", "a search that
        # hangs loses more sales than better ordering wins", "we give up a little of our cut"
        r"even though (?:\w+ ){0,3}(?:means?|costs?|is|takes)|it means (?:\w+ ){0,3}(?:doesn't|don't|won't|lose|losing|give up|"
        r"giving up|maintaining|waiting)|(?:loses?|costs?) (?:us )?more (?:\w+ ){0,3}than (?:\w+ ){0,4}(?:wins?|gains?|earns?|"
        r"brings?|(?:are|is) worth)|than (?:the )?(?:\w+ ){0,2}(?:are|is) worth|give up (?:a little|some|a bit|part) of|"
        r"most of the value|(?:a )?fraction of the (?:time|cost|effort|work)|(?:the )?same currency|"
-       r"whichever (?:team|side|one|group) loses|nobody gets everything|split the cost|"
+       r"whichever (?:team|side|one|group) loses|nobody gets everything|split the cost|(?:a )?fair price (?:for|to)|"
+       r"(?:from|out of) our (?:cut|margin|commission)|(?:extra|more) (?:work|maintenance|cost|upkeep),? but|"
        r"(?:carry|absorb|eat|take) (?:most|some|part|all|a share) of (?:it|the cost|that)|out of our (?:commission|cut|margin|pocket)|"
        r"(?:cheap|small|nothing|tiny) (?:next to|compared (?:to|with)|against) (?:losing|the|a|what)|"
        r"(?:has|have|needs? to) (?:to )?cover (?:that|the|its) (?:bill|cost)|swap (?:\w+ ){0,4}for", max_hits=2),
-    _c("tradeoffs", "chose one option over another", 1.0, r"instead of|rather than|instead(?! of)"),
+    _c("tradeoffs", "chose one option over another", 1.0, r"instead of|rather than|instead(?! of)|rather (?:\w+ ){1,12}than"),
     _c("tradeoffs", "made a call", 1.5,
        r"(?:wouldn't|won't|not) just (?:drop|remove|cut|kill|reverse|lower|roll back)|"
        r"i(?:'d| would) recommend|my recommendation|recommend (?:we|that)|clear call|"
@@ -46,7 +47,7 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"prioriti[sz]\w*|deprioriti[sz]\w*|(?:would not|wouldn't|won't|not) (?:build|do|ship|touch|start|launch|run|spend|"
        r"invest|double|roll out|launch every) .{0,40}(?:now|yet|first|until|launch|phase|quarter)|deliberately not|"
        r"not doing|what (?:we're|we are|i'm) not|hold off|delay (?:that|the|it)|postpone|push back(?! on)|park (?:it|that|the)|"
-       r"can wait|waits? (?:for|until) (?:the )?(?:next|a later|later|after)|everything else (?:can )?waits?|the rest (?:can )?waits?|(?:all|can all|they all|those all) wait\b|not negotiable|"
+       r"can wait|waits? (?:for|until) (?:the )?(?:next|a later|later|after)|everything else (?:can )?waits?|the rest (?:can )?waits?|waits? until (?:we|it|there)|(?:all|can all|they all|those all) wait\b|not negotiable|"
        r"(?:go|goes|going) (?:\w+ ){0,2}(?:on the roadmap|into a (?:follow ?up|later|next) release|to a (?:later|follow ?up|next) release)|"
        r"for after the (?:\w+ )?launch|hold (?:the )?(?:planned )?(?:\w+ ){0,2}(?:campaign|launch|push|promo|promotion) until|"
        r"no point (?:in )?\w+ing|(?:wouldn't|won't|not) (?:try|bother) to|cut (?:anything|everything)|in and out list|"
@@ -61,7 +62,7 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"effort|impact (?:vs|versus|against|and effort)|roi|return on|opportunity cost|cost (?:and|vs|versus) benefit|cheap\w*|"
        r"reversible|(?:low|lower|high|higher) risk|costs? (?:us )?(?:margin|money|a lot|time)|burns? (?:money|cash|budget)|"
        r"(?:cuts?|saves?) (?:\w+ )?weeks|divide (?:each|it|that) by|per (?:engineering )?week|"
-       r"(?:engineering|dev) (?:cost|time|weeks)|(?:one|two|three|four|\d+) (?:weeks|sprints)|every (?:day|week) we wait|"
+       r"(?:engineering|dev) (?:cost|time|weeks)|(?<!give it )(?:one|two|three|four|\d+) (?:weeks|sprints)|every (?:day|week) we wait|"
        r"(?:lost|losing|lose) (?:\w+ )?(?:orders|sales|revenue|customers|users|riders|readers|money|deals?)|"
        r"(?:paid|spent|spend|pay|paying) (?:\w+ ){0,3}for nothing|spend (?:that|the|our) (?:effort|time|budget|money|engineering) on"),
     _c("tradeoffs", "balanced users against the business", 1.0,
@@ -70,6 +71,9 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
     _c("tradeoffs", "claimed there is no trade-off", -1.5,
        r"no trade ?offs?|(?:do|ship|build) (?:all|everything) (?:of (?:it|them) )?(?:at once|together)|"
        r"everyone (?:will be|is) happy|we can do (?:it )?all", "against"),
+    _c("tradeoffs", "left the call to someone else", -1.5,
+       r"let (?:them|leadership|the execs?|management|the ceo|the team) (?:make|decide|take) (?:the )?(?:final )?(?:call|decision)|"
+       r"leave the (?:final )?(?:call|decision) to", "against"),
     # --- data: discover, prioritise, kill bad ideas early -------------------------------------------------
     _c("data", "segmented the data", 2.0,
        r"(?:split|cut|break)\w* (?:\w+ ){0,4}(?:by|down by)|"
@@ -98,7 +102,7 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"keep (?:a|some) (?:slice|share|group|percentage|portion|set) of (?:\w+ ){0,2}(?:users|readers|customers|riders) on|holdout (?:city|market|region|group)|(?:compare|compared) (?:\w+ ){0,3}(?:with|to|against) (?:\w+ ){0,3}(?:that|who) (?:never|don't|didn't)|"
        r"(?:test|tests|testing|try|trial|pilot)\w* (?:\w+ ){0,4}in (?:one|a single|two) (?:city|cities|market|country|region)|pilot|"
        r"a ?b tests?|ab tests?|experiments?|holdouts?|control group|randomi[sz]\w*|test (?:and|vs|versus) control|"
-       r"(?:against|as) (?:a |the )?control|test (?:a|it|the) \w+ in", refusable=True),
+       r"(?:against|as) (?:a |the )?control|side by side (?:on|with|for)|(?:new|old|control|test|treatment) arm\b|test (?:a|it|the) \w+ in", refusable=True),
     _c("data", "sized the experiment properly", 1.5,
        r"(?:big|large|long) enough to (?:see|detect|measure|tell|show)|"
        r"(?:statistical(?:ly)? )?significance|significant (?:result|lift|difference|change)|is (?:it|that|this|the \w+) significant|"
@@ -127,7 +131,7 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"(?:data|numbers) (?:tell|told|show|shows|says?)|before (?:we )?(?:build|building|invest)|size (?:the|it|each)|"
        r"sizing|which step|(?:kill|stop|pause) it if|only roll it out if|what would change my mind|stop rules?|"
        r"(?:stop|kill) criteri\w*|write (?:down )?the rule|(?:decide|agree|set) (?:\w+ ){0,3}(?:up front|in advance|beforehand|before (?:we )?start\w*)|"
-       r"if .{0,120}\b(?:we|i'd|i would|i'll|we'll) (?:\w+ )?(?:stop|pause|kill|halt|drop it|don't do it|won't do it)",
+       r"if .{0,120}\b(?:we|i'd|i would|i'll|we'll) (?:\w+ )?(?:stop|pause|kill|halt|drop it|don't do it|won't do it|pull (?:the )?(?:paid )?(?:spend|budget|plug)|reassess)",
        refusable=True),
     _c("data", "used qualitative signal", 1.0,
        r"research|core (?:user )?jobs?|jobs? to be done|"
