@@ -67,7 +67,7 @@ def load_items(path: Path = LABELS) -> list[dict[str, Any]]:
 
 
 # The columns after "All": the tuning set (no `set` key), the first two held-out batches (`holdout`), then holdout3,
-# holdout4 to holdout11, each written before the grader was tuned on it (see docs/offline_interviewer.md).
+# holdout4 to holdout12, each written before the grader was tuned on it (see docs/offline_interviewer.md).
 SETS = {
     "Tuning set": None,
     "Held out": "holdout",
@@ -80,6 +80,7 @@ SETS = {
     "Holdout9": "holdout9",
     "Holdout10": "holdout10",
     "Holdout11": "holdout11",
+    "Holdout12 (untuned)": "holdout12",
 }
 
 
