@@ -351,3 +351,13 @@ def test_holdout11_plain_word_forms() -> None:
     # a count of sign-ups is vanity; a share of sign-ups who do something is not
     assert score("I'd track how many referral sign-ups we get each week.", "metrics") == 1
     assert not any("vanity" in x for x in labels("If fewer than a quarter of sign-ups have linked a bank, we pause.", "metrics"))
+
+
+def test_holdout12_slips() -> None:
+    # one sentence about dedup and retries in the analytics is one idea, not two reliability patterns
+    one = "Check whether the dedup logic changed, because if we started collapsing retries into one event it drops."
+    assert analyse_text(one)["technical"].total == 2.0
+    assert "considered abuse or fraud" not in labels("And bot filtering, sometimes a filter gets tightened.", "edge_cases")
+    assert "considered abuse or fraud" in labels("Bots could farm the referral credit.", "edge_cases")
+    assert score("I'd measure it with the email open rate.", "metrics") == 1
+    assert "a vanity metric (social media buzz)" in labels("Success is social media buzz.", "metrics")

@@ -96,7 +96,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"stick(?:s|ing)? around|they (?:come|came|keep coming) back|keep coming back|how long (?:\w+ ){0,3}takes? to|(?:rider|user|customer|install)s? from (?:ads|paid (?:ads|marketing|acquisition)) (?:\w+ ){0,2}costs?|\w+ per (?:order|trip|booking|transfer|session)|"
        r"(?:that|who) (?:hold|make|take|complete|place|book|do) (?:at least )?(?:a few|one|two|three|\d+|more|a) \w+ (?:in|per|a|each|every)|still \w+ing (?:\w+ ){0,4}(?:every|each|after|in|later)|(?:book|order|call|buy|ride|upload|post|pay|use it|come back) again|(?:what )?share of (?:\w+ ){0,3}(?:that|who|which|where)|never (?:come|came) back|(?:turning|turn|switch\w*|turned) (?:\w+ )?(?:notifications|pushes|alerts) off|"
        r"(?:upload|conversion|completion|success|retention|activation|churn|error|crash|failure|"
-       r"adoption|repeat|return|click through|open|save|share|renewal|cancellation|fill|acceptance|resolution) rates?"
+       r"adoption|repeat|return|click through|save|share|renewal|cancellation|fill|acceptance|resolution) rates?"
        r"|retention|churn|(?:daily|weekly|monthly) active|dau|wau|mau|revenue|gmv|arpu|lifetime value|ltv|"
        r"(?:d|day )(?:1|7|30)\b|(?:7|30) day|time to (?:first|complete|value|upload|book|order)|nps|csat"
        r"|\w+ per (?:active )?(?:user|rider|customer|day|week|minute|call|thousand|group)|(?:p\d\d|percentile|tail) latency|percentile (?:response|load|latency|wait|search) times?|"
@@ -147,7 +147,9 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:heart|aarrr|pirate metrics|north star framework|okrs?) (?:framework|metrics|model)?", "name_drop"),
     _c("metrics", "a vanity metric", -1.0,
        r"downloads|page ?views|likes|followers|impressions|installs|app opens|daily opens|number of visits|vanity|"
-       r"(?:calls|sessions|uploads|chats) started|call starts|(?:how many|number of|total) (?:\w+ )?sign ?ups", "vanity", max_hits=2),
+       r"(?:calls|sessions|uploads|chats) started|call starts|(?:how many|number of|total) (?:\w+ )?sign ?ups|"
+       r"(?:email |push )?open rates?|(?:calls|sessions) (?:get|got) started|times (?:the )?button (?:gets|got|is) (?:tapped|clicked)|"
+       r"social media buzz", "vanity", max_hits=2),
     _c("metrics", "said success needs no measuring", -1.5,
        r"(?:don't|do not|doesn't) (?:think )?(?:we )?(?:really )?need (?:to|a|any) (?:measure|metric|track|number)"
        r"|metrics (?:don't|do not) matter|you(?:'ll| will) (?:just )?know (?:it|if it) work", "against"),
@@ -189,7 +191,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"behind a (?:feature )?flag|flag(?:ged)? (?:off|on)|(?:a )?way (?:back|to go back|to roll back)|(?:lower|reduce|degrade|drop) (?:the )?(?:video |audio |image |stream )?quality|degrade\w* gracefully|"
        r"idempoten\w*|rate limit\w*|retr(?:y|ies|ying)|(?:exponential )?back ?off|"
        r"kill ?switch|feature flags?|roll ?back|revert|"
-       r"circuit breaker|dedup\w*|hot ?fix", max_hits=2),
+       r"circuit breaker|dedup\w*|hot ?fix", max_hits=2, one_per_sentence=True),
     # One idea however it is said ("in rings ... then wider" is one staged rollout, not two patterns).
     _c("technical", "staged the rollout", 2.0,
        r"in (?:rings|stages|waves|phases)|employees first|dogfood\w*|(?:then|and then) (?:go )?wider|"
@@ -210,7 +212,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"don't need to (?:know|understand) (?:how|the tech)", "against"),
     # --- edge cases: abuse, failure states, scale --------------------------------------------------------
     _c("edge_cases", "considered abuse or fraud", 2.0,
-       r"abuse|abusing|fraud\w*|spam\w*(?! (?:readers|users|people|customers|subscribers|our))|bots?|fake accounts?|fakes|fake (?:users|riders|referrals|sign ?ups|reviews|orders)|malicious|bad actors?|exploit\w*|gam(?:e|ing) the|scams?|"
+       r"abuse|abusing|fraud\w*|spam\w*(?! (?:readers|users|people|customers|subscribers|our))|bots?(?! filter)|fake accounts?|fakes|fake (?:users|riders|referrals|sign ?ups|reviews|orders)|malicious|bad actors?|exploit\w*|gam(?:e|ing) the|scams?|"
        r"misuse|harass\w*|inappropriate content|moderation|trust and safety|stolen (?:cards?|accounts?)|impersonat\w*|"
        r"emulators?|throwaway|referring themselves|clickbait|extreme (?:content|videos|posts)|harmful|rabbit holes?|"
        r"spiral\w*", max_hits=2),
