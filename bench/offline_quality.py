@@ -80,7 +80,7 @@ SETS = {
     "Holdout9": "holdout9",
     "Holdout10": "holdout10",
     "Holdout11": "holdout11",
-    "Holdout12 (untuned)": "holdout12",
+    "Holdout12": "holdout12",
 }
 
 
