@@ -80,5 +80,12 @@ def skipped(segments: list[Segment], span: tuple[int, int], offset_s: float) -> 
 
 def faults_in(got: list[Segment], spans: list[tuple[int, int]], offset_s: float, prompt: str | None) -> int:
     """How many ways a decode went wrong: a loop, a copy of its prompt, and each utterance it skipped."""
+    return fault_count(got, spans, offset_s, prompt)[0]
+
+
+def fault_count(
+    got: list[Segment], spans: list[tuple[int, int]], offset_s: float, prompt: str | None
+) -> tuple[int, bool]:
+    """faults_in, and whether one of the faults is a copy of the prompt (which calls for an unprompted retry)."""
     copied = copies_prompt(prompt or "", got)
-    return int(looped(got)) + int(copied) + sum(skipped(got, span, offset_s) for span in spans)
+    return int(looped(got)) + int(copied) + sum(skipped(got, span, offset_s) for span in spans), copied

@@ -15,10 +15,10 @@ from voicecoach.config import SttOptions
 from voicecoach.errors import AudioError, ModelNotAvailableError
 from voicecoach.model import Segment, Transcript, Word
 from voicecoach.ports import AudioArray
-from voicecoach.speech.checks import doubted_after_text, faults_in, halves, invented, outside_speech
+from voicecoach.speech.checks import doubted_after_text, fault_count, faults_in, halves, invented, outside_speech
 from voicecoach.speech.models import resolve_model
 from voicecoach.speech.outcome import NOT_ENGLISH_NOTE, DecodeStats, finish, text_of
-from voicecoach.speech.repeats import collapse_loops, copies_prompt
+from voicecoach.speech.repeats import collapse_loops
 from voicecoach.speech.segmenting import Segmentation, join_groups, speech_spans
 
 # Prepended by callers so Whisper writes the fillers it would otherwise clean away.
@@ -180,9 +180,9 @@ class WhisperTranscriber:
         given = _prompt(prompt, (before + " " + text_of(done)).strip())
         got = self._decode(audio, start, end, offset_s, given, trial)
         got = [g for g in got if not outside_speech(g, spans, offset_s)]
-        faults = faults_in(got, spans, offset_s, given)
+        faults, copied = fault_count(got, spans, offset_s, given)
         retried = False
-        if faults and given and copies_prompt(given, got):
+        if faults and given and copied:
             got, trial, faults = self._unprompted(audio, (start, end), spans, offset_s, given, (got, trial, faults))
             retried = True
         pieces = spans if len(spans) > 1 else halves(audio, spans[0])
