@@ -361,3 +361,8 @@ def test_holdout12_slips() -> None:
     assert "considered abuse or fraud" in labels("Bots could farm the referral credit.", "edge_cases")
     assert score("I'd measure it with the email open rate.", "metrics") == 1
     assert "a vanity metric (social media buzz)" in labels("Success is social media buzz.", "metrics")
+
+
+def test_a_refusal_does_not_silence_the_rest_of_its_sentence() -> None:
+    # "we wouldn't segment" counts against data, and the cohort cut in the same sentence still counts for it
+    assert "used cohorts" in labels("We wouldn't segment by platform, we'd compare weekly cohorts.", "data")

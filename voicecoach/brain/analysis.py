@@ -28,6 +28,7 @@ _OUTCOME = re.compile(
 _QUOTE_MAX_WORDS = 24
 _MAX_HITS = {c.label: c.max_hits for c in CONCEPTS} | {"asked pointed questions while answering": 2}
 _CLARIFY_TURN_WEIGHTS = (2.0, 1.0, 1.0)  # first, second, third clarifying question asked
+_REFUSED = "said they would not: "  # a refusable concept said in the negative ("we wouldn't segment")
 _Spans = list[tuple[Concept, list[tuple[int, int]]]]  # per sentence: each concept's match spans, in concept order
 
 
@@ -182,7 +183,9 @@ def _framed(sigs: list[Signal]) -> list[Signal]:
     """A sentence that names a framework ("RICE, reach, impact, confidence and effort") or waves a dimension away
     ("I wouldn't overthink the fraud side") earns nothing else on that dimension: its words are the framework's, or
     the thing dismissed."""
-    framed = {s.dim for s in sigs if s.polarity == "name_drop" or (s.polarity == "against" and s.weight < 0)}
+    framed = {
+        s.dim for s in sigs if s.polarity == "name_drop" or (s.polarity == "against" and not s.label.startswith(_REFUSED))
+    }
     return [s for s in sigs if s.dim not in framed or s.weight <= 0]
 
 
@@ -204,7 +207,7 @@ def _make_signal(
             label = f"a vanity metric ({phrase.lower()})"
     if negated:
         if polarity == "for" and concept.refusable:
-            label, weight, polarity = f"said they would not: {concept.label}", -1.0, "against"
+            label, weight, polarity = f"{_REFUSED}{concept.label}", -1.0, "against"
         else:
             return None
     return Signal(concept.dim, label, weight, polarity, phrase, quote, turn)
