@@ -366,3 +366,9 @@ def test_holdout12_slips() -> None:
 def test_a_refusal_does_not_silence_the_rest_of_its_sentence() -> None:
     # "we wouldn't segment" counts against data, and the cohort cut in the same sentence still counts for it
     assert "used cohorts" in labels("We wouldn't segment by platform, we'd compare weekly cohorts.", "data")
+
+
+def test_a_low_risk_with_a_reason_is_not_a_dismissal() -> None:
+    assert "dismissed edge cases" in labels("Friends pay friends, so the risk is really low.", "edge_cases")
+    reasoned = labels("The risk is fairly low because we cap transfers at fifty dollars a week.", "edge_cases")
+    assert "dismissed edge cases" not in reasoned and "said how to detect or limit it" in reasoned
