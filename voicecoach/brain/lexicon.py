@@ -147,8 +147,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:heart|aarrr|pirate metrics|north star framework|okrs?) (?:framework|metrics|model)?", "name_drop"),
     _c("metrics", "a vanity metric", -1.0,
        r"downloads|page ?views|likes|followers|impressions|installs|app opens|daily opens|number of visits|vanity|"
-       r"(?:calls|sessions|uploads|chats) started|call starts|(?:how many|number of|total) (?:\w+ )?sign ?ups|"
-       r"(?:email |push )?open rates?|(?:calls|sessions) (?:get|got) started|times (?:the )?button (?:gets|got|is) (?:tapped|clicked)|"
+       r"(?:calls|sessions|uploads|chats) (?:get |got )?started|call starts|(?:how many|number of|total) (?:\w+ )?sign ?ups|"
+       r"(?:email |push )?open rates?|times (?:the )?button (?:gets|got|is) (?:tapped|clicked)|"
        r"social media buzz", "vanity", max_hits=2),
     _c("metrics", "said success needs no measuring", -1.5,
        r"(?:don't|do not|doesn't) (?:think )?(?:we )?(?:really )?need (?:to|a|any) (?:measure|metric|track|number)"
@@ -158,7 +158,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"servers|infrastructure|"
        r"(?:banks?|providers?|partners?) (?:we |they )?(?:cover|support)|"
        r"connect(?:ion|ions|ing)? to (?:the )?(?:\w+ )?(?:banks?|partners?|providers?|apis?)|bank (?:connections?|coverage|integrations?)|"
-       r"aggregators?|connect (?:their|your|a|the|an) (?:bank|account|card)|fans? out|fan ?out|link analysis|"
+       r"aggregators?|connect (?:their|your|a|the|an) (?:bank|account|card)|fans? ?out|link analysis|"
        r"takes? (?:a day|a few days|\w+ (?:hours|days)|a day or so) to (?:verify|clear|settle)|(?:card|phone|identity) verification|"
        r"api|apis|endpoints?|sdk|back ?end|server(?: side)?|client(?: side)?|(?:the )?upload service|microservice|"
        r"https?|payloads?|(?:http|api|network|upload|transfer) requests?|status codes?|(?:4|5)(?:\d\d|xx)s?(?: errors?| responses?)?|"
@@ -232,7 +232,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:edit|chang|tap|click|book|pay|send|redeem|writ|updat)\w* (?:\w+ ){0,4}at (?:the same time|once)|conflicts?|"
        r"race conditions?"),
     _c("edge_cases", "considered scale", 1.5,
-       r"at scale|scal(?:e|es|ing|ability)|peak|spikes?|load|(?:millions|thousands) of|concurrent\w*|(?:traffic|usage|demand) (?:spikes?|peaks?|surges?|doubles|triples|grows)|(?:peak|heavy|more|extra|ten times|10x) (?:the )?traffic|capacity|"
+       r"at scale|scal(?:e|es|ing|ability)|peak|spikes?|load|(?:millions|thousands) of|concurrent\w*|(?:traffic|usage|demand) (?:spikes?|peaks?|surges?|doubles|triples|grows)|(?:heavy|more|extra|ten times|10x) (?:the )?traffic|capacity|"
        r"thundering herd|hot spots?"),
     _c("edge_cases", "named specific edge populations", 1.0,
        r"local formats?|currenc(?:y|ies)|date formats?|time ?zones?|right to left|"
@@ -241,7 +241,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:other|different) (?:countries|languages|markets|time ?zones)|slow phones|roaming|metered|new accounts|"
        r"(?:poor|weak|bad|mobile) networks?|network types?|new creators|(?:with )?no (?:watch |viewing |purchase )?history|cold start"),
     _c("edge_cases", "said how to detect or limit it", 1.5,
-       r"(?:only )?pays? (?:\w+ ){0,2}(?:only )?(?:after|once)|(?:can|may) (?:only )?(?:refer|send|redeem|invite|create|post) (?:\w+ ){0,3}(?:a|per) (?:month|week|day)|hold (?:the )?(?:(?:payout|credit|transfer|fund|reward)s?|money)|cap (?:it|them) (?:per|at)|cap (?:\w+ ){0,2}per (?:person|user|rider|account|customer|referrer|week|month|day)|cap (?:\w+ ){1,2}at|(?:released|paid out|unlocks?|lands|goes out|credited) (?:\w+ ){0,4}(?:after|once|until) (?:the )?(?:friend|referred|new|first)|(?:nobody|no one) gets (?:anything|a cent|paid|money) (?:at|on|until|before)|(?:wait|hold (?:off|back)|stop \w+ing) (?:\w+ ){0,4}until the (?:bonus|credit|reward|discount|incentive)|waiting period|cooling off|cap of|(?:credit|payout|reward|bonus|money) (?:\w+ ){0,2}only (?:after|once)|(?:accounts?|users|riders|people) (?:that |who )?share (?:a |the )?(?:device|phone|card|ip|address|payment)|link (?:\w+ )?accounts that|catch (?:\w+ ){0,4}(?:accounts|fraud|cheaters|abuse|fakes)|device ids?|cap (?:it|them) at|"
+       r"(?:only )?pays? (?:\w+ ){0,2}(?:only )?(?:after|once)|(?:can|may) (?:only )?(?:refer|send|redeem|invite|create|post) (?:\w+ ){0,3}(?:a|per) (?:month|week|day)|hold (?:the )?(?:(?:payout|credit|transfer|fund|reward)s?|money)|cap (?:\w+ ){0,2}per (?:person|user|rider|account|customer|referrer|week|month|day)|cap (?:\w+ ){1,2}at|(?:released|paid out|unlocks?|lands|goes out|credited) (?:\w+ ){0,4}(?:after|once|until) (?:the )?(?:friend|referred|new|first)|(?:nobody|no one) gets (?:anything|a cent|paid|money) (?:at|on|until|before)|(?:wait|hold (?:off|back)|stop \w+ing) (?:\w+ ){0,4}until the (?:bonus|credit|reward|discount|incentive)|waiting period|cooling off|cap of|(?:credit|payout|reward|bonus|money) (?:\w+ ){0,2}only (?:after|once)|(?:accounts?|users|riders|people) (?:that |who )?share (?:a |the )?(?:device|phone|card|ip|address|payment)|link (?:\w+ )?accounts that|catch (?:\w+ ){0,4}(?:accounts|fraud|cheaters|abuse|fakes)|device ids?|cap (?:it|them) at|"
        r"frequency caps?|quiet hours|"
        r"detect\w* (?:\w+ ){0,2}(?:fraud|abuse|spam|fake|rings?|bots?|anomal\w*|suspicious|it|them|that|this|those|failures?|"
        r"duplicates?)|detection|holds? on|limits? (?:per|on)|caps? (?:on|per|the)|cap\w* (?:the )?(?:number|group size|size)|throttl\w*|"

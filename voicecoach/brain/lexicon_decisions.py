@@ -24,8 +24,8 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"brings?|(?:are|is) worth)|than (?:the )?(?:\w+ ){0,2}(?:are|is) worth|give up (?:a little|some|a bit|part) of|"
        r"most of the value|(?:a )?fraction of the (?:time|cost|effort|work)|(?:the )?same currency|"
        r"whichever (?:team|side|one|group) loses|nobody gets everything|split the cost|(?:a )?fair price (?:for|to)|"
-       r"(?:from|out of) our (?:cut|margin|commission)|(?:extra|more) (?:work|maintenance|cost|upkeep),? but|"
-       r"(?:carry|absorb|eat|take) (?:most|some|part|all|a share) of (?:it|the cost|that)|out of our (?:commission|cut|margin|pocket)|"
+       r"(?:from|out of) our (?:cut|margin|commission|pocket)|(?:extra|more) (?:work|maintenance|cost|upkeep),? but|"
+       r"(?:carry|absorb|eat|take) (?:most|some|part|all|a share) of (?:it|the cost|that)|"
        r"(?:cheap|small|nothing|tiny) (?:next to|compared (?:to|with)|against) (?:losing|the|a|what)|"
        r"(?:has|have|needs? to) (?:to )?cover (?:that|the|its) (?:bill|cost)|swap (?:\w+ ){0,4}for", max_hits=2),
     _c("tradeoffs", "chose one option over another", 1.0, r"instead of|rather than|instead(?! of)|rather (?:\w+ ){1,12}than"),
@@ -47,7 +47,7 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"prioriti[sz]\w*|deprioriti[sz]\w*|(?:would not|wouldn't|won't|not) (?:build|do|ship|touch|start|launch|run|spend|"
        r"invest|double|roll out|launch every) .{0,40}(?:now|yet|first|until|launch|phase|quarter)|deliberately not|"
        r"not doing|what (?:we're|we are|i'm) not|hold off|delay (?:that|the|it)|postpone|push back(?! on)|park (?:it|that|the)|"
-       r"can wait|waits? (?:for|until) (?:the )?(?:next|a later|later|after)|everything else (?:can )?waits?|the rest (?:can )?waits?|waits? until (?:we|it|there)|(?:all|can all|they all|those all) wait\b|not negotiable|"
+       r"can wait|waits? (?:for|until) (?:the )?(?:next|a later|later|after|we|it|there)|everything else (?:can )?waits?|the rest (?:can )?waits?|(?:all|can all|they all|those all) wait\b|not negotiable|"
        r"(?:go|goes|going) (?:\w+ ){0,2}(?:on the roadmap|into a (?:follow ?up|later|next) release|to a (?:later|follow ?up|next) release)|"
        r"for after the (?:\w+ )?launch|hold (?:the )?(?:planned )?(?:\w+ ){0,2}(?:campaign|launch|push|promo|promotion) until|"
        r"no point (?:in )?\w+ing|(?:wouldn't|won't|not) (?:try|bother) to|cut (?:anything|everything)|in and out list|"
