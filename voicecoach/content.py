@@ -26,6 +26,17 @@ class HiddenFact:
 
 
 @dataclass(frozen=True)
+class KeyPoint:
+    """One point a strong answer makes on this case (its answer key): what it is, how it is spotted, how to say it."""
+
+    id: str  # kebab-case, unique within the case
+    dimension: str  # the rubric dimension it shows
+    point: str  # what a strong answer does here, in the case's own terms (one line, for feedback and reports)
+    anchors: tuple[tuple[str, ...], ...]  # groups of case terms: made when one sentence holds a term of every group
+    stronger: str  # a first-person sentence a candidate could say: "a stronger way to put it"
+
+
+@dataclass(frozen=True)
 class Case:
     """One interview case of a pack."""
 
@@ -37,6 +48,7 @@ class Case:
     probes: dict[str, tuple[str, ...]]  # dimension id -> follow-up phrasings for this case
     strong_answer: tuple[str, ...]  # what a strong answer covers
     no_data_answer: str = "We don't have that data; make an assumption, say it out loud, and go on."
+    answer_key: tuple[KeyPoint, ...] = ()  # the points a strong answer makes on this case
 
 
 @dataclass(frozen=True)

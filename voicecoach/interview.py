@@ -264,6 +264,7 @@ def _finish(parts: Parts, session: Session) -> None:
     session.interviewer = verdict.interviewer
     session.delivery = analyse_session(session.turns)
     session.feedback = verdict.feedback
+    session.fixes = list(verdict.fixes)
     _say(parts, session, "feedback", verdict.feedback)
     session.status = "completed"
     parts.store.save(session)

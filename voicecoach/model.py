@@ -28,7 +28,7 @@ TurnKind = Literal[
     "note",
 ]
 MoveKind = Literal["follow_up", "clarification_answer", "next_question", "wrap_up"]
-Status = Literal["in_progress", "completed", "aborted"]
+Status = Literal["in_progress", "completed", "aborted", "no_answer"]  # no_answer: nothing heard, not scored
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,18 @@ class Move:
 
 
 @dataclass(frozen=True)
+class Fix:
+    """One of "what to fix first": the quote it comes from, why it costs points, and a stronger version."""
+
+    dimension: str
+    why: str  # why it costs points, in one or two sentences
+    stronger: str  # a stronger version in the case's own terms (from the case's answer key where it has one)
+    quote: str = ""  # verbatim from the candidate's transcript, or "" when the fix is about something never said
+    turn: int | None = None  # index in Session.turns of the quote's turn
+    key_point: str = ""  # id of the answer-key point it comes from, if any
+
+
+@dataclass(frozen=True)
 class Verdict:
     """The end-of-interview judgement: scores per dimension and the spoken feedback."""
 
@@ -98,6 +110,7 @@ class Verdict:
     overall: float
     feedback: str
     interviewer: str = "offline"
+    fixes: tuple[Fix, ...] = ()  # what to fix first, most costly first, at most three
 
 
 @dataclass(frozen=True)
@@ -150,6 +163,9 @@ class Session:
     feedback: str = ""
     events: list[dict[str, Any]] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
+    fixes: list[Fix] = field(default_factory=list)  # what to fix first (from the verdict)
+    demo: bool = False  # made by `voicecoach demo`: kept out of sessions and progress unless asked for
+    retake_of: str | None = None  # id of the session whose case this one asks again
     schema_version: int = SCHEMA_VERSION
 
     def candidate_turns(self) -> list[tuple[int, Turn]]:
@@ -207,6 +223,9 @@ class Session:
             feedback=d.get("feedback", ""),
             events=list(d.get("events", [])),
             settings=dict(d.get("settings", {})),
+            fixes=[Fix(**f) for f in d.get("fixes", ())],
+            demo=bool(d.get("demo", False)),
+            retake_of=d.get("retake_of"),
         )
 
 
