@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+_NOT_WORD = re.compile(r"[^a-z0-9%$.]+|(?<![0-9])\.|\.(?![0-9])")
+
+
+def anchor_text(text: str) -> str:
+    """Text as anchors are matched: lower case, words between single spaces, decimals ("5.2") and % kept."""
+    return " " + " ".join(_NOT_WORD.sub(" ", text.lower().replace("\u2019", "'").replace("'", "")).split()) + " "
+
+
+def term_in(term: str, normalised: str) -> bool:
+    """Whether an anchor term occurs as whole words in anchor_text(...) output; "rollback*" matches a word prefix."""
+    if term.endswith("*"):
+        return anchor_text(term[:-1])[:-1] in normalised
+    return anchor_text(term) in normalised
 
 
 @dataclass(frozen=True)
@@ -34,6 +49,11 @@ class KeyPoint:
     point: str  # what a strong answer does here, in the case's own terms (one line, for feedback and reports)
     anchors: tuple[tuple[str, ...], ...]  # groups of case terms: made when one sentence holds a term of every group
     stronger: str  # a first-person sentence a candidate could say: "a stronger way to put it"
+
+    def made_in(self, text: str) -> bool:
+        """Whether this stretch of text (a sentence, or a short window of them) holds a term of every anchor group."""
+        norm = anchor_text(text)
+        return all(any(term_in(t, norm) for t in group) for group in self.anchors)
 
 
 @dataclass(frozen=True)
