@@ -267,7 +267,8 @@ def table(results: list[Result]) -> str:
     fails = [r for r in results if r.failures]
     if fails:
         lines += ["", "Failures:", ""]
-        lines += [f"- `{r.candidate.id}` ({r.candidate.case}): {'; '.join(r.failures)}" for r in fails]
+        lines += [f"- `{r.candidate.id}` ({r.candidate.case}): {'; '.join(r.failures)} [{_brief(r.outcome)}]"
+                  for r in fails]
     own = [r for r in results if r.own is not None]
     if own:
         lines += ["", "Strong answers moved to another case (same words on both):", ""]
@@ -277,6 +278,11 @@ def table(results: list[Result]) -> str:
             src = r.candidate.same_as
             lines.append(f"| {src} | {r.own_case} | {r.own.overall} | {r.candidate.case} | {r.outcome.overall} |")
     return "\n".join(lines)
+
+
+def _brief(o: Outcome) -> str:
+    """Scores in one short string, e.g. `clarify 2, metrics 5, ... follow_up 1`."""
+    return ", ".join(f"{k} {v}" for k, v in o.scores.items())
 
 
 def _commit() -> str:
