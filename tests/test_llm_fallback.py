@@ -81,7 +81,7 @@ def test_a_server_that_never_replies_costs_one_deadline_per_turn_for_two_turns(p
     assert asked == 2, "no retry may start once the turn's deadline is spent, and none after the switch"
     expected = f"The LLM did not reply within {DEADLINE_S:g} s; the offline interviewer took this turn."
     assert notes(session) == [expected, expected + " After 2 failures in a row, the offline interviewer runs the rest "
-                              "of the session."]
+                              "of the session. For a slower model, raise [llm] turn_deadline_s."]
     assert total < 2 * (DEADLINE_S + SLACK_S) + 5
 
 

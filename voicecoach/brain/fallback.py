@@ -72,6 +72,8 @@ class FallbackInterviewer:
         if self.failures >= MAX_CONSECUTIVE_FAILURES:
             self.primary_disabled = True
             note += f" After {self.failures} failures in a row, the offline interviewer runs the rest of the session."
+            if failure_reason(error) == "deadline":
+                note += " For a slower model, raise [llm] turn_deadline_s."
         log.info("%s (%s)", note, error)  # the loop shows the note itself; the detail goes to the log only
         self.events.append(note)
         self._untaken.append(note)
