@@ -20,9 +20,10 @@ import pytest
 
 from tests.fakes import FakeSpeaker
 from voicecoach.audio.scripted import TextAnswersListener
-from voicecoach.brain.evidence import locate
+from voicecoach.brain.evidence import locate, normalise
 from voicecoach.brain.fallback import FallbackInterviewer
 from voicecoach.brain.llm import LiteLLMInterviewer
+from voicecoach.brain.llm_preflight import preflight
 from voicecoach.brain.llm_stream import split_spoken
 from voicecoach.brain.rubric import OfflineInterviewer
 from voicecoach.config import LlmOptions
@@ -121,7 +122,13 @@ def pack() -> Pack:
 
 
 def options(server: Server) -> LlmOptions:
-    return LlmOptions(model="openai/smollm2-135m", base_url=server.base_url, timeout_s=TIMEOUT_S, retries=1)
+    return LlmOptions(model="openai/smollm2-135m", base_url=server.base_url, timeout_s=TIMEOUT_S, retries=1,
+                      turn_deadline_s=TIMEOUT_S)
+
+
+def fallback_brain(server: Server) -> FallbackInterviewer:
+    """The LLM with the offline interviewer under it, given the slow test model's deadlines."""
+    return FallbackInterviewer(LiteLLMInterviewer(options(server)), OfflineInterviewer(), TIMEOUT_S, TIMEOUT_S)
 
 
 def ctx_for(pack: Pack, *answers: str) -> Context:
@@ -154,6 +161,28 @@ def test_react_returns_a_valid_move_and_streams_sentences(server: Server, pack: 
     assert heard and " ".join(heard) == streamed.text, "on_sentence must receive the whole spoken text, in order"
     assert heard == split_spoken(streamed.text)
     assert 0 < brain.last_timings["time_to_first_sentence_s"] <= brain.last_timings["llm_s"]
+
+
+def test_the_preflight_passes_against_a_real_server(server: Server) -> None:
+    assert preflight(options(server)) is None
+
+
+OFF_TOPIC = ("Honestly I'd redesign the checkout flow of our grocery delivery service and reward repeat buyers "
+             "with loyalty points, because basket size is what pays the bills.")
+
+
+def off_topic_caps(ctx: Context) -> dict[str, int]:
+    """A small real check: no word of this case's own things in any answer caps every dimension at 1."""
+    case_words = {"photo", "photos", "upload", "uploads", "android", "ios", "release", "drop", "dropped", "app"}
+    said = {w for t in ctx.turns if t.role == "candidate" for w in normalise(t.text).split()}
+    return {} if case_words & said else {d: 1 for d in DIMENSIONS}
+
+
+def test_an_off_topic_answer_is_capped_and_quotes_stay_verbatim(server: Server, pack: Pack) -> None:
+    ctx = ctx_for(pack, OFF_TOPIC)
+    verdict = LiteLLMInterviewer(options(server), caps=off_topic_caps).assess(ctx)
+    assert_grounded(verdict, ctx)
+    assert all(s.score == 1 for s in verdict.scores), [(s.dimension, s.score) for s in verdict.scores]
 
 
 def test_assess_scores_seven_dimensions_with_located_evidence_only(server: Server, pack: Pack) -> None:
@@ -209,7 +238,7 @@ ANSWERS = [
 
 
 def test_full_text_session_through_run_session(server: Server, pack: Pack, tmp_path: Path) -> None:
-    brain = FallbackInterviewer(LiteLLMInterviewer(options(server)), OfflineInterviewer())
+    brain = fallback_brain(server)
     session = _session(tmp_path, pack, brain, list(ANSWERS), FakeSpeaker())
     assert session.status == "completed"
     turns = session.turns
@@ -227,8 +256,7 @@ def test_full_text_session_through_run_session(server: Server, pack: Pack, tmp_p
 def test_server_killed_mid_session_offline_finishes_and_the_switch_is_noted(pack: Pack, tmp_path: Path) -> None:
     own = start_server(tmp_path)
     try:
-        primary = LiteLLMInterviewer(options(own))
-        brain = FallbackInterviewer(primary, OfflineInterviewer())
+        brain = fallback_brain(own)
         session = _session(tmp_path, pack, brain, list(ANSWERS), FakeSpeaker(), KillingListener(list(ANSWERS), own))
     finally:
         own.stop()

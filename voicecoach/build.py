@@ -80,7 +80,8 @@ def build_interviewer(llm: LlmOptions) -> Interviewer:
     from voicecoach.brain.fallback import FallbackInterviewer
     from voicecoach.brain.llm import LiteLLMInterviewer
 
-    return FallbackInterviewer(LiteLLMInterviewer(llm), offline)
+    primary = LiteLLMInterviewer(llm)
+    return FallbackInterviewer(primary, offline, llm.turn_deadline_s, primary.scoring_deadline_s)
 
 
 def provider_notice(llm: LlmOptions) -> str | None:
@@ -90,6 +91,24 @@ def provider_notice(llm: LlmOptions) -> str | None:
     from voicecoach.brain.llm_client import provider_notice as notice
 
     return notice(llm)
+
+
+def check_llm(llm: LlmOptions) -> tuple[LlmOptions, str | None]:
+    """The LLM settings to run with, and the line to show first: who receives the answers, or what is wrong.
+
+    What can be checked before the first question is (the provider's key is set, a self-hosted server answers
+    within 2 s); when a check fails the session runs with the offline interviewer instead of failing every turn.
+    """
+    if not llm.model:
+        return llm, None
+    from dataclasses import replace
+
+    from voicecoach.brain.llm_preflight import preflight
+
+    problem = preflight(llm)
+    if problem:
+        return replace(llm, model=None, base_url=None), problem
+    return llm, provider_notice(llm)
 
 
 def build_listener(

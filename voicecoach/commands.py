@@ -99,9 +99,20 @@ def run_new(
     from voicecoach.interview import new_session
 
     store.check_writable()
+    cfg = _check_llm(cfg)  # before the session exists, so it records the interviewer that will really run
     settings = {"stt_model": cfg.stt.model, "llm": cfg.llm.model or "offline", "voice_out": cfg.tts.voice_out}
     session = new_session(store, pack, case, "offline" if not cfg.llm.model else f"llm:{cfg.llm.model}", settings)
-    return run_existing(cfg, store, pack, case, session, answers, answers_text, fast, exports)
+    return run_existing(cfg, store, pack, case, session, answers, answers_text, fast, exports, llm_checked=True)
+
+
+def _check_llm(cfg: Config) -> Config:
+    """cfg with the LLM settings that will run (offline when a check failed), after saying who gets the answers or why not."""
+    from voicecoach import build
+
+    llm, line = build.check_llm(cfg.llm)
+    if line:
+        out(line)
+    return replace(cfg, llm=llm)
 
 
 def run_existing(
@@ -114,6 +125,7 @@ def run_existing(
     answers_text: Path | None,
     fast: bool,
     exports: Sequence[str] = (),
+    llm_checked: bool = False,
 ) -> int:
     """Build the parts, run the session to its feedback, export, and print where it is."""
     from voicecoach import build
@@ -123,10 +135,9 @@ def run_existing(
     folder = store.dir(session.id)
     echo = PlaybackClock()
     speaker = build.build_speaker(cfg.tts, folder, echo)
+    if not llm_checked:
+        cfg = _check_llm(cfg)
     interviewer = build.build_interviewer(cfg.llm)
-    notice = build.provider_notice(cfg.llm)
-    if notice:
-        out(notice)
     transcriber = None if answers_text else build.build_transcriber(cfg.stt)
     if transcriber is not None:
         out("Loading the speech model in the background…")

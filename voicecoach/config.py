@@ -60,8 +60,9 @@ class LlmOptions:
 
     model: str | None = None
     base_url: str | None = None
-    timeout_s: float = 30.0
+    timeout_s: float = 30.0  # one call, and the final scoring in total
     retries: int = 1
+    turn_deadline_s: float = 8.0  # the longest wait for a reply to one answer, retries and streaming included
 
 
 @dataclass(frozen=True)

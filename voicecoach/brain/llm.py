@@ -11,7 +11,7 @@ from typing import Any
 from voicecoach.brain.analysis import split_sentences, strip_instructions
 from voicecoach.brain.clarify import matching_facts
 from voicecoach.brain.evidence import locate, locate_all, normalise
-from voicecoach.brain.llm_client import LLMCallError, LlmClient, provider_notice
+from voicecoach.brain.llm_client import Deadline, LLMCallError, LlmClient, provider_notice
 from voicecoach.brain.llm_schema import (
     ASSESS_SCHEMA,
     REACT_SCHEMA,
@@ -30,7 +30,10 @@ from voicecoach.errors import LLMError
 from voicecoach.model import DIMENSIONS, Evidence, Move, Score, Turn, Verdict
 from voicecoach.ports import Context
 
-__all__ = ["LiteLLMInterviewer", "provider_notice"]
+__all__ = ["Caps", "LiteLLMInterviewer", "provider_notice"]
+
+# Per dimension, the highest score the answers support (recitation, off-topic, meta turns); see brain/guards.py.
+Caps = Callable[[Context], dict[str, int]]
 
 _NUMBERISH = re.compile(
     r"^(?:\d[\d.,%]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
@@ -102,9 +105,12 @@ def revealed(text: str, fact: HiddenFact, allowed_text: str) -> bool:
 class LiteLLMInterviewer:
     """The interviewer brain backed by any litellm model; see docs/llm.md."""
 
-    def __init__(self, options: LlmOptions, max_tokens_react: int = 300, max_tokens_assess: int = 2000) -> None:
+    def __init__(
+        self, options: LlmOptions, max_tokens_react: int = 300, max_tokens_assess: int = 2000, caps: Caps | None = None
+    ) -> None:
         self.options = options
         self.client = LlmClient(options)
+        self.caps = caps
         self.name = f"llm:{options.model}"
         self.max_tokens_react = max_tokens_react
         self.max_tokens_assess = max_tokens_assess
@@ -183,24 +189,34 @@ class LiteLLMInterviewer:
             "strong_answer": "\n".join(f"- {s}" for s in ctx.case.strong_answer) or "(not given)",
             "dimensions": "\n".join(dims),
             "offline_reading": self._offline_reading(turns),
+            "score_caps": self._caps_text(ctx),
             "transcript": render_transcript(turns),
         }
         return [{"role": "system", "content": self._template(ctx, "llm_system")},
                 {"role": "user", "content": fill(self._template(ctx, "llm_assess"), values)}]
 
+    def _caps_text(self, ctx: Context) -> str:
+        """The offline checks' limits as prompt lines, so the model's rationale agrees with the post-check."""
+        limits = self._caps(ctx)
+        lines = [f"- {dim}: at most {limits[dim]}" for dim in DIMENSIONS if dim in limits and limits[dim] < 5]
+        return "\n".join(lines) or "(none)"
+
+    def _caps(self, ctx: Context) -> dict[str, int]:
+        return dict(self.caps(ctx)) if self.caps is not None else {}
+
     # ---- the calls ---------------------------------------------------------------------------
     def _ask(
         self, ctx: Context, messages: list[dict[str, str]], name: str, schema: dict[str, Any], max_tokens: int,
-        check: Callable[[dict[str, Any]], None], stream: SentenceStream | None = None,
+        check: Callable[[dict[str, Any]], None], deadline: Deadline, stream: SentenceStream | None = None,
     ) -> tuple[dict[str, Any], int]:
-        """A reply that parses and passes check, with one repair round; LLMCallError otherwise."""
+        """A reply that parses and passes check, with one repair round, all within deadline; LLMCallError otherwise."""
         sent = with_max_lengths(schema, SERVER_MAX_LENGTHS) if self.options.base_url else schema
         fmt = response_format(name, sent)
         for attempt in (1, 2):
             if stream is not None and attempt == 1:
-                content = self.client.stream(messages, fmt, stream.feed, max_tokens)
+                content = self.client.stream(messages, fmt, stream.feed, max_tokens, deadline)
             else:
-                content = self.client.complete(messages, fmt, max_tokens)
+                content = self.client.complete(messages, fmt, max_tokens, deadline)
             try:
                 data = parse_reply(content, schema)
                 check(data)
@@ -221,6 +237,7 @@ class LiteLLMInterviewer:
     def react_stream(self, ctx: Context, on_sentence: Callable[[str], None] | None) -> Move:
         """The next move; on_sentence gets each complete sentence of its text as soon as it has streamed in."""
         started = time.monotonic()
+        deadline = Deadline.after(self.options.turn_deadline_s)
         allowed = self._allowed_text(ctx)
         asked, _ = self._facts_state(ctx)
 
@@ -230,7 +247,7 @@ class LiteLLMInterviewer:
 
         stream = SentenceStream(on_sentence, safe, started) if on_sentence is not None else None
         data, attempts = self._ask(ctx, self.react_messages(ctx), "interviewer_move", REACT_SCHEMA,
-                                   self.max_tokens_react, lambda d: self.check_move(d, ctx), stream)
+                                   self.max_tokens_react, lambda d: self.check_move(d, ctx), deadline, stream)
         text = " ".join(str(data["text"]).split())
         if stream is not None:
             stream.finish(text)
@@ -245,18 +262,29 @@ class LiteLLMInterviewer:
     def assess(self, ctx: Context) -> Verdict:
         """Seven scores, each backed only by quotes found in the candidate's words."""
         started = time.monotonic()
+        deadline = Deadline.after(self.scoring_deadline_s)
         data, attempts = self._ask(ctx, self.assess_messages(ctx), "interview_scores", ASSESS_SCHEMA,
-                                   self.max_tokens_assess, lambda d: None)
+                                   self.max_tokens_assess, lambda d: None, deadline)
         clean = sanitised(ctx.turns)
-        scores = [self._guard(dim, data["scores"][dim], ctx.turns, clean) for dim in DIMENSIONS]
+        limits = self._caps(ctx)
+        scores = [cap_score(self._guard(dim, data["scores"][dim], ctx.turns, clean), limits.get(dim))
+                  for dim in DIMENSIONS]
         feedback = " ".join(str(data["feedback"]).split())
-        if any("[capped" in s.rationale for s in scores):
-            feedback += " Some scores were capped at 2 because no quote from your answers backed them."
+        if any(f"[capped at {NO_EVIDENCE_CAP}:" in s.rationale for s in scores):
+            feedback += f" Some scores were capped at {NO_EVIDENCE_CAP} because no quote from your answers backed them."
+        if any(LIMIT_NOTE in s.rationale for s in scores):
+            feedback += (" Some scores were lowered: listing techniques without applying them to this case, talking "
+                         "about something else, or asking for the question again does not earn credit.")
         if any(c.text != t.text for c, t in zip(clean, ctx.turns, strict=True)):
             feedback += " Instructions addressed to the grader in your answers were ignored."
         self.last_timings = {"llm_s": time.monotonic() - started, "attempts": float(attempts)}
         overall = round(sum(s.score for s in scores) / len(scores), 2)
         return Verdict(scores=tuple(scores), overall=overall, feedback=feedback.strip(), interviewer=self.name)
+
+    @property
+    def scoring_deadline_s(self) -> float:
+        """The longest wait for the final scores: a longer reply than a move, so timeout_s rather than a turn's."""
+        return max(self.options.timeout_s, self.options.turn_deadline_s)
 
     @staticmethod
     def _guard(dim: str, entry: dict[str, Any], turns: Sequence[Turn], clean: Sequence[Turn]) -> Score:
@@ -278,3 +306,14 @@ class LiteLLMInterviewer:
                          "in the transcript.]"
         return Score(dimension=dim, score=score, rationale=rationale, evidence=tuple(kept))
 
+
+LIMIT_NOTE = "by the checks for recitation, off-topic answers and meta turns"
+
+
+def cap_score(score: Score, limit: int | None) -> Score:
+    """score lowered to limit (the highest the answers support), the rationale saying so; unchanged otherwise."""
+    if limit is None or score.score <= limit:
+        return score
+    limit = max(1, limit)
+    note = f" [lowered from {score.score} to {limit} {LIMIT_NOTE}: the answers do not support more.]"
+    return replace(score, score=limit, rationale=score.rationale + note)

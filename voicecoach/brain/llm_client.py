@@ -6,6 +6,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlparse
@@ -49,6 +50,30 @@ class LLMCallError(LLMError):
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+MIN_ATTEMPT_S = 0.5  # a request with less time than this left is not started
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The monotonic time by which a reply must be complete, and the budget it came from (for messages)."""
+
+    at: float
+    budget_s: float
+
+    @classmethod
+    def after(cls, budget_s: float) -> Deadline:
+        """The deadline budget_s from now."""
+        return cls(time.monotonic() + budget_s, budget_s)
+
+    def remaining(self) -> float:
+        """Seconds left (negative once passed)."""
+        return self.at - time.monotonic()
+
+    def passed(self) -> bool:
+        """True once the deadline is past."""
+        return self.remaining() <= 0
 
 
 def import_litellm() -> ModuleType:
@@ -129,12 +154,14 @@ class LlmClient:
         self.options = options
         self.model = options.model
 
-    def _kwargs(self, messages: list[dict[str, str]], fmt: dict[str, Any], max_tokens: int) -> dict[str, Any]:
+    def _kwargs(
+        self, messages: list[dict[str, str]], fmt: dict[str, Any], max_tokens: int, timeout_s: float | None = None
+    ) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
             "model": self.model,
             "messages": messages,
             "response_format": fmt,
-            "timeout": self.options.timeout_s,
+            "timeout": self.options.timeout_s if timeout_s is None else timeout_s,
             "max_tokens": max_tokens,
             "temperature": 0,
             "seed": 7,
@@ -149,28 +176,31 @@ class LlmClient:
                 kwargs["api_key"] = LOCAL_NO_KEY
         return kwargs
 
-    def complete(self, messages: list[dict[str, str]], fmt: dict[str, Any], max_tokens: int = 600) -> str:
-        """The reply text of one completion."""
+    def complete(
+        self, messages: list[dict[str, str]], fmt: dict[str, Any], max_tokens: int = 600, deadline: Deadline | None = None
+    ) -> str:
+        """The reply text of one completion, within deadline (retries included)."""
         litellm = import_litellm()
-        kwargs = self._kwargs(messages, fmt, max_tokens)
 
-        def call() -> str:
-            response = litellm.completion(**kwargs)
+        def call(timeout_s: float) -> str:
+            response = litellm.completion(**self._kwargs(messages, fmt, max_tokens, timeout_s))
             content = response.choices[0].message.content
             return content if isinstance(content, str) else ""
 
-        return self._with_retry(call)
+        return self._with_retry(call, deadline)
 
     def stream(
-        self, messages: list[dict[str, str]], fmt: dict[str, Any], on_delta: Callable[[str], None], max_tokens: int = 600
+        self, messages: list[dict[str, str]], fmt: dict[str, Any], on_delta: Callable[[str], None], max_tokens: int = 600,
+        deadline: Deadline | None = None,
     ) -> str:
-        """The reply text, streamed: on_delta gets every new piece as it arrives."""
+        """The reply text, streamed: on_delta gets every new piece as it arrives; a stall past deadline ends it."""
         litellm = import_litellm()
-        kwargs = self._kwargs(messages, fmt, max_tokens)
         delivered: list[str] = []
 
-        def call() -> str:
-            for chunk in litellm.completion(stream=True, **kwargs):
+        def call(timeout_s: float) -> str:
+            for chunk in litellm.completion(stream=True, **self._kwargs(messages, fmt, max_tokens, timeout_s)):
+                if deadline is not None and deadline.passed():
+                    raise self.deadline_error(deadline)
                 piece = chunk.choices[0].delta.content if chunk.choices else None
                 if piece:
                     delivered.append(piece)
@@ -178,30 +208,49 @@ class LlmClient:
             return "".join(delivered)
 
         # A retry after pieces went out could not un-say them, so only a stream that never started is retried.
-        return self._with_retry(call, can_retry=lambda: not delivered)
+        return self._with_retry(call, deadline, can_retry=lambda: not delivered)
 
-    def _with_retry(self, call: Callable[[], str], can_retry: Callable[[], bool] = lambda: True) -> str:
+    def _with_retry(
+        self, call: Callable[[float], str], deadline: Deadline | None, can_retry: Callable[[], bool] = lambda: True
+    ) -> str:
         attempts = max(0, self.options.retries) + 1
         for attempt in range(1, attempts + 1):
+            timeout_s = self.options.timeout_s
+            if deadline is not None:
+                if deadline.remaining() < MIN_ATTEMPT_S:  # no time left for a useful request: do not start one
+                    raise self.deadline_error(deadline)
+                timeout_s = min(timeout_s, deadline.remaining())
             started = time.monotonic()
             try:
-                return call()
+                return call(timeout_s)
             except LLMError:
                 raise
             except Exception as e:  # litellm raises its own classes, httpx and openai ones leak through too
                 mapped = self.map_error(e)
-                log.warning("LLM call failed (%s) after %.1f s, attempt %d/%d", mapped.reason,
-                            time.monotonic() - started, attempt, attempts)
+                if mapped.reason == "timeout" and deadline is not None and deadline.remaining() < MIN_ATTEMPT_S:
+                    mapped = self.deadline_error(deadline)
+                log.info("LLM call failed (%s) after %.1f s, attempt %d/%d", mapped.reason,
+                         time.monotonic() - started, attempt, attempts)
                 if attempt >= attempts or mapped.reason in ("auth", "bad request", "not found") or not can_retry():
                     raise mapped from e
         raise AssertionError("unreachable")
+
+    def where(self) -> str:
+        """Who answers this client's calls, in words."""
+        url = self.options.base_url
+        return f"the server at {url}" if url else PROVIDER_NAMES.get(provider_of(self.model), provider_of(self.model))
+
+    def deadline_error(self, deadline: Deadline) -> LLMCallError:
+        """The error for a reply that did not come within its deadline."""
+        return LLMCallError(f"{self.where()} did not reply within {deadline.budget_s:g} s; raise [llm] turn_deadline_s, "
+                            "choose a faster model, or check that it is not overloaded.", "deadline")
 
     def map_error(self, e: Exception) -> LLMCallError:
         """An LLMCallError whose message says what to do about e (never containing a key)."""
         name = " ".join(type(c).__name__ for c in _chain(e))
         text = " ".join(str(c) for c in _chain(e)).lower()
         url = self.options.base_url
-        where = f"the server at {url}" if url else PROVIDER_NAMES.get(provider_of(self.model), provider_of(self.model))
+        where = self.where()
         if "Timeout" in name or isinstance(e, TimeoutError):
             return LLMCallError(
                 f"{where} did not answer within {self.options.timeout_s:g} s; "
@@ -219,6 +268,11 @@ class LlmClient:
             return LLMCallError(f"Could not reach {where}; check the network connection and try again.", "connection")
         if "NotFound" in name:
             return LLMCallError(f"{where} does not know the model {self.model!r}; check the --llm model name.", "not found")
+        codes = [getattr(c, "status_code", None) for c in _chain(e)]
+        status = next((c for c in codes if isinstance(c, int)), 0)
+        if "InternalServerError" in name or status >= 500:
+            return LLMCallError(f"{where} answered with a server error (HTTP {status or 500}); check its log, or use "
+                                "the offline interviewer.", "server error")
         if "RateLimit" in name:
             return LLMCallError(f"{where} is rate-limiting requests; wait a minute or use another model.", "rate limit")
         if "BadRequest" in name or "UnsupportedParams" in name:
