@@ -201,7 +201,9 @@ def test_fillers_and_hedges_are_marked_in_the_transcript(made: tuple[Session, Pa
         assert sorted(hedges) == sorted(h for h, n in turn.delivery.hedges.items() for _ in range(n))  # type: ignore[union-attr]
         for label, inner in fillers:  # the mark holds the filler's own words
             said = re.sub(r"<[^>]+>", "", inner).lower().strip(" ,.")
-            assert said in ("um", "uh", "umm", "hmm", "you know", "like", "er") and (label == said or label[0] == said[0])
+            assert said in ("um", "uh", "umm", "hmm", "you know", "like", "er") and (
+                label == said or label[0] == said[0]
+            )
     turn1 = html.split('id="turn-1"', 1)[1].split('<div class="turn', 1)[0]
     assert re.search(r'<mark class="filler" title="filler: you know"><span data-t="[\d.]+">you</span> <span', turn1)
     assert '<mark class="hedge" title="hedge: probably"><span data-t="5.22">probably</span></mark>' in html
@@ -230,8 +232,17 @@ def test_top_fixes_come_first_with_quote_why_and_stronger(
     session, folder, _ = made
     quote = session.scores["metrics"].evidence[0].quote
     fixes = [
-        Fix("metrics", "No baseline, so a 20% drop can't be judged.", "I'd compare with the same week last year.", quote, 1, "baseline"),
-        Fix("edge_cases", "Flaky networks were never mentioned.", "I'd make sure a retried upload isn't counted twice."),
+        Fix(
+            "metrics",
+            "No baseline, so a 20% drop can't be judged.",
+            "I'd compare with the same week last year.",
+            quote,
+            1,
+            "baseline",
+        ),
+        Fix(
+            "edge_cases", "Flaky networks were never mentioned.", "I'd make sure a retried upload isn't counted twice."
+        ),
         Fix("clarify", "Jumped to causes.", "I'd ask which platform first.", "This is the acoustic", 1),
         Fix("data", "A fourth fix is never shown.", "x"),
     ]

@@ -68,7 +68,9 @@ def test_without_an_answer_key_the_rubric_says_what_a_five_sounds_like(session: 
 
 
 def test_only_weak_dimensions_and_saved_fixes_win(session: Session) -> None:
-    strong = dataclasses.replace(session, scores={"clarify": Score("clarify", 4, "Good."), "data": Score("data", 5, "")})
+    strong = dataclasses.replace(
+        session, scores={"clarify": Score("clarify", 4, "Good."), "data": Score("data", 5, "")}
+    )
     assert derive_fixes(strong, None, None) == []
     saved = [Fix("data", "why", "stronger")] * 4
     assert top_fixes(dataclasses.replace(session, fixes=saved), None, None) == (saved[:3], False)
@@ -81,7 +83,9 @@ def test_the_report_shows_key_point_fixes_in_every_format(session: Session, tmp_
     top = html.split('<section id="top-fixes">', 1)[1].split("</section>", 1)[0]
     assert re.findall(r'data-key-point="([\w-]*)"', top) == ["platform-split", "retry-storm", "baseline"]
     assert "the answer key of this case" in top
-    assert "On a flaky connection the app retries, so I&#x27;d make sure a retried upload isn&#x27;t counted twice." in top
+    assert (
+        "On a flaky connection the app retries, so I&#x27;d make sure a retried upload isn&#x27;t counted twice." in top
+    )
     md = to_markdown(session, ctx)
     assert "1. **Clarify.** Clarify scored 2 of 5." in md and f"   Stronger: {UPLOADS_KEY[0].stronger}" in md
     data = to_json_dict(session, ctx)["summary"]
@@ -101,15 +105,21 @@ def test_fix_outcomes_fixed_by_key_point_by_score_or_not_yet(session: Session) -
     before = dataclasses.replace(session, scores={**session.scores, "data": Score("data", 3, "")})
     after = dataclasses.replace(
         session,
-        scores={"clarify": Score("clarify", 2, ""), "metrics": Score("metrics", 4, ""), "edge_cases": Score("edge_cases", 1, "")},
+        scores={
+            "clarify": Score("clarify", 2, ""),
+            "metrics": Score("metrics", 4, ""),
+            "edge_cases": Score("edge_cases", 1, ""),
+        },
     )
     got = [(o.fix.dimension, o.fixed, o.reason) for o in fix_outcomes(earlier, before, after, keyed)]
     assert got == [
         (
             "clarify",
             True,
-            "you made the point this time: \u201cAlright, so this is the sick corpus, uh, hopefully the recording "
-            "levels are okay.\u201d",
+            (
+                "you made the point this time: \u201cAlright, so this is the sick corpus, uh, hopefully the recording "
+                "levels are okay.\u201d"
+            ),
         ),
         ("metrics", True, "metrics rose from 3 to 4"),
         ("edge_cases", False, "edge cases fell from 2 to 1 and the point is still missing"),

@@ -24,10 +24,14 @@ from voicecoach.store import SessionStore
 pytestmark = pytest.mark.slow
 BEFORE_ID, AFTER_ID, THIRD_ID = "20261130-040000-aaaa", "20261201-090000-bbbb", "20261202-090000-cccc"
 ANSWERS = (
-    "Before guessing at causes, I would ask whether the drop shows up on Android, on iPhone, or on both, "
-    "and which app version it started with.",
-    "If the connection is weak, an upload can stop halfway. I would make it resume from where it stopped "
-    "instead of starting over.",
+    (
+        "Before guessing at causes, I would ask whether the drop shows up on Android, on iPhone, or on both, "
+        "and which app version it started with."
+    ),
+    (
+        "If the connection is weak, an upload can stop halfway. I would make it resume from where it stopped "
+        "instead of starting over."
+    ),
 )
 
 
@@ -41,14 +45,29 @@ def _retake(folder: Path, tts: Path) -> Session:
         tr = transcribe(wav, False)
         length = wav_seconds(wav)
         turns.append(
-            Turn("candidate", "answer", tr.text, audio=wav.name, end_s=length, segments=tr.segments,
-                 delivery=analyse_turn(tr.segments, length, main_answer=n == 0))
+            Turn(
+                "candidate",
+                "answer",
+                tr.text,
+                audio=wav.name,
+                end_s=length,
+                segments=tr.segments,
+                delivery=analyse_turn(tr.segments, length, main_answer=n == 0),
+            )
         )
         if n == 0:
             turns.append(Turn("interviewer", "follow_up", "What could go wrong while users upload?"))
     turns.append(Turn("interviewer", "feedback", "Thanks. Here is my feedback."))
-    session = Session(AFTER_ID, "pm-execution", "uploads-drop", turns[0].text, "completed",
-                      created_at="2026-12-01T09:00:00+00:00", turns=turns, retake_of=BEFORE_ID)
+    session = Session(
+        AFTER_ID,
+        "pm-execution",
+        "uploads-drop",
+        turns[0].text,
+        "completed",
+        created_at="2026-12-01T09:00:00+00:00",
+        turns=turns,
+        retake_of=BEFORE_ID,
+    )
     session = with_voice(session, folder, tts)
     first = session.turns[1].text.split()
     session.scores = {
@@ -108,7 +127,10 @@ def test_retake_report_compares_scores_delivery_and_fixes(store: SessionStore) -
     assert _row(section, "words_per_minute")[:2] == (f"{b.words_per_minute:.0f}", f"{a.words_per_minute:.0f}")
     assert b.filler_count > a.filler_count and _row(section, "filler_count")[2] == "better"  # espeak never says "um"
     # the real pack has no answer key yet, so fixes count as fixed when their dimension rose
-    outcomes = re.findall(r'<li class="(fixed|not-fixed)" data-dimension="(\w+)"><strong>[^<]*</strong> [^\u2014]*\u2014 ([^<]*)</li>', section)
+    outcomes = re.findall(
+        r'<li class="(fixed|not-fixed)" data-dimension="(\w+)"><strong>[^<]*</strong> [^\u2014]*\u2014 ([^<]*)</li>',
+        section,
+    )
     assert outcomes == [
         ("fixed", "clarify", "clarify rose from 2 to 4."),
         ("fixed", "edge_cases", "edge cases rose from 2 to 3."),
@@ -127,8 +149,11 @@ def test_with_the_answer_key_a_point_now_made_counts_as_fixed(store: SessionStor
     clarify = re.search(r'<li class="fixed" data-dimension="clarify">.*?</li>', section)
     assert clarify and "you made the point this time: \u201c" in clarify.group(0)
     assert "Android" in clarify.group(0) or "android" in clarify.group(0)
-    assert re.search(r'data-dimension="metrics"><strong>Not yet:</strong> Metrics \u2014 metrics still at 3 and the '
-                     r"point is still missing\.</li>", section)
+    assert re.search(
+        r'data-dimension="metrics"><strong>Not yet:</strong> Metrics \u2014 metrics still at 3 and the '
+        r"point is still missing\.</li>",
+        section,
+    )
     md = to_markdown(after, keyed)
     assert "## Compared with your last attempt" in md and "| Clarify | 2 | 4 | +2 |" in md
     assert "- Not yet: Metrics \u2014 metrics still at 3 and the point is still missing." in md
