@@ -82,6 +82,13 @@ class Progress:
                 out.append(Trend(dim, mean(before), mean(after)))
         return out
 
+    def overall_trend(self) -> Trend | None:
+        """The overall score's mean over the same two windows as trends()."""
+        k = self.window()
+        after = [p.overall for p in self.points[-k:] if p.overall is not None] if k else []
+        before = [p.overall for p in self.points[-2 * k : -k] if p.overall is not None] if k else []
+        return Trend("overall", mean(before), mean(after)) if after and before else None
+
     def spread(self) -> list[tuple[float, float] | None]:
         """The lowest and highest dimension score of each session."""
         return [(min(p.scores.values()), max(p.scores.values())) if p.scores else None for p in self.points]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from voicecoach.export.assets import BASE_CSP
@@ -11,7 +12,7 @@ from voicecoach.export.summary import dimension_label, nice_date
 
 SPARKS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
 NUMBERS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
-ARROWS = {1: "\u2191", -1: "\u2193", 0: "\u2192"}
+ARROWS = {1: "\u2191", -1: "\u2193", 0: "="}
 
 
 def _fmt(v: float) -> str:
@@ -65,14 +66,15 @@ def trends(prog: Progress) -> list[str]:
     if n == 1:
         out.append("One scored session so far; practise again to see a trend.")
     else:
-        clauses = [_clause(t) for t in prog.trends()]
+        overall = prog.overall_trend()
+        clauses = [_clause(t) for t in ([overall] if overall else []) + prog.trends()]
         if clauses:
             out.append(f"Comparing {window_phrase(prog.window())}: " + "; ".join(clauses) + ".")
     nxt = next_line(prog)
     return [*out, nxt] if nxt else out
 
 
-def sparkline(values: list[int | None], low: float = 1, high: float = 5) -> str:
+def sparkline(values: Sequence[float | None], low: float = 1, high: float = 5) -> str:
     """Unicode block sparkline; a dot where there is no value."""
     out = []
     for v in values:
@@ -96,9 +98,11 @@ def format_progress_terminal(prog: Progress, width: int = 30) -> str:
     rows: list[tuple[str, str, str, str]] = []
     overall = [p.overall for p in pts]
     if any(v is not None for v in overall):
-        spark = sparkline([round(v) if v is not None else None for v in overall])
+        spark = sparkline(overall)
         latest = next((f"{v:.1f}" for v in reversed(overall) if v is not None), "-")
-        rows.append(("Overall", spark, latest, ""))
+        t = prog.overall_trend()
+        change = f"{ARROWS[t.direction]} {_fmt(t.before)} \u2192 {_fmt(t.after)}" if t else ""
+        rows.append(("Overall", spark, latest, change))
     for dim in prog.dimensions:
         values = prog.series(dim)[-width:]
         known = [v for v in values if v is not None]
@@ -120,6 +124,7 @@ STYLE = (
     "body{font-family:system-ui,sans-serif;color:#111827;max-width:900px;margin:0 auto;padding:24px}"
     "table{border-collapse:collapse;margin-top:1em}th,td{border:1px solid #e5e7eb;padding:4px 8px}"
     ".multiples{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:8px}"
+    ".sessions td:nth-child(2){white-space:nowrap}"
     ".next{background:#ecfdf5;border-left:4px solid #10b981;padding:8px 12px}"
 )
 
@@ -131,7 +136,7 @@ def progress_html(prog: Progress) -> str:
     multiples = "".join(small_multiple_svg(d, created, prog.series(d)) for d in prog.dimensions)
     head = "".join(f"<th>{escape(dimension_label(d))}</th>" for d in prog.dimensions)
     rows = "".join(
-        f'<tr><td>{i}</td><td>{escape(nice_date(p.created_at))}</td><td title="{escape(p.case)}">'
+        f'<tr><td>{i}</td><td>{escape(nice_date(p.created_at).removesuffix(" UTC"))}</td><td title="{escape(p.case)}">'
         f"{escape(p.case_title or p.case)}</td>"
         + "".join(f"<td>{p.scores.get(d, '')}</td>" for d in prog.dimensions)
         + f"<td>{'' if p.overall is None else f'{p.overall:.1f}'}</td></tr>"
@@ -141,13 +146,14 @@ def progress_html(prog: Progress) -> str:
     said = trends(prog)
     nxt = next_line(prog)
     trend = "".join(
-        f'<p class="{"next" if t == nxt else "trend"}" id="{"next" if t == nxt else ""}">{escape(t)}</p>' for t in said
-    ).replace(' id=""', "")
+        f'<p class="next" id="next">{escape(t)}</p>' if t == nxt else f'<p class="trend">{escape(t)}</p>' for t in said
+    )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{BASE_CSP}">'
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body><h1>{escape(title)}</h1>"
         f'{trend}<h2>Overall</h2>{overall}<h2>Each dimension</h2><div class="multiples">{multiples}</div>'
-        f"<h2>Sessions</h2><table><tr><th>#</th><th>Date</th><th>Case</th>{head}<th>Overall</th></tr>{rows}</table>"
+        f'<h2>Sessions</h2><table class="sessions"><tr><th>#</th><th>Date</th><th>Case</th>{head}<th>Overall</th></tr>'
+        f"{rows}</table>"
         "</body></html>\n"
     )
