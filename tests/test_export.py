@@ -371,3 +371,37 @@ def test_unknown_pack_and_adhoc_case_still_export(tmp_path: Path) -> None:
         id="20261130-050000-0002", pack="pm-execution", case="adhoc", question="How would you launch dark mode?"
     )
     assert "Mock interview: Ad-hoc question: How would you launch dark mode?" in to_html(adhoc, tmp_path)
+
+
+def _doc_section(doc: str, heading: str) -> str:
+    return doc.split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
+
+
+def _table_keys(section: str) -> set[str]:
+    return {k for row in re.findall(r"^\| `([^`]+)`", section, re.M) for k in re.split(r"`, `", row)}
+
+
+def test_session_json_doc_names_every_key_the_exports_write(repo_root: Path, tmp_path: Path) -> None:
+    """docs/session-json.md and the JSON export agree: the session's fields, a fix's, and the summary's."""
+    import dataclasses as dc
+
+    from voicecoach.export.json_export import to_json_dict
+    from voicecoach.model import Turn
+
+    doc = (repo_root / "docs" / "session-json.md").read_text(encoding="utf-8")
+    session = Session(
+        "20261130-050000-0003",
+        "pm-execution",
+        "uploads-drop",
+        "Q?",
+        "completed",
+        turns=[Turn("candidate", "answer", "x")],
+    )
+    data = to_json_dict(session)
+    assert _table_keys(_doc_section(doc, "Session (top level)")) == set(data) - {"summary"}
+    assert _table_keys(_doc_section(doc, "Turn")) == set(data["turns"][0])
+    assert _table_keys(_doc_section(doc, "Fix")) == {f.name for f in dc.fields(Fix)}
+    summary_doc = _doc_section(doc, "The JSON export's `summary`")
+    named = set(re.findall(r"`([a-z_]+)`", summary_doc.split("| Key | Meaning |")[0])) - {"summary"}
+    named |= _table_keys(summary_doc)
+    assert named == set(data["summary"])
