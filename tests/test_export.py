@@ -378,7 +378,7 @@ def _doc_section(doc: str, heading: str) -> str:
 
 
 def _table_keys(section: str) -> set[str]:
-    return {k for row in re.findall(r"^\| `([^`]+)`", section, re.M) for k in re.split(r"`, `", row)}
+    return {k for row in re.findall(r"^\| `([^`]+)`", section, re.MULTILINE) for k in re.split(r"`, `", row)}
 
 
 def test_session_json_doc_names_every_key_the_exports_write(repo_root: Path, tmp_path: Path) -> None:

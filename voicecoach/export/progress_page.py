@@ -152,7 +152,8 @@ def progress_html(prog: Progress) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{BASE_CSP}">'
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body><h1>{escape(title)}</h1>"
-        f'{trend}<h2>Overall</h2>{overall}<h2>Each dimension</h2><div class="multiples">{multiples}</div>'
+        f'{trend}<div id="progress-chart"><h2>Overall</h2>{overall}<h2>Each dimension</h2>'
+        f'<div class="multiples">{multiples}</div></div>'
         f'<h2>Sessions</h2><table class="sessions"><tr><th>#</th><th>Date</th><th>Case</th>{head}<th>Overall</th></tr>'
         f"{rows}</table>"
         "</body></html>\n"

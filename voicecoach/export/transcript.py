@@ -10,6 +10,7 @@ from voicecoach.fillers import _SOUNDS, filler_events, hedge_events
 from voicecoach.model import Turn, Word
 
 _TOKEN = re.compile(r"[a-z0-9']+")
+ALIGN_SLACK = 40  # characters a word may sit past the previous one (punctuation, an edited gap)
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,8 @@ def _align(text: str, words: list[Word]) -> list[tuple[int, int] | None]:
     cursor = 0
     for w in words:
         needle = w.text.strip()
-        at = text.find(needle, cursor) if needle else -1
+        # look just ahead: the text is the words joined, so a word far away is another occurrence, not this one
+        at = text.find(needle, cursor, cursor + len(needle) + ALIGN_SLACK) if needle else -1
         if at < 0:
             spans.append(None)
             continue
