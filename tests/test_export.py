@@ -147,6 +147,8 @@ def test_html_replays_every_turn_with_small_opus_audio(made: tuple[Session, Path
         kind, seconds = _decode(audio["src"] or "")
         assert kind == "audio/ogg/opus"
         assert seconds == pytest.approx(wav_seconds(folder / str(turn.audio)), abs=0.08)
+    embedded = sum(len((a["src"] or "").split(",", 1)[1]) for a in doc.find("audio"))
+    assert f"The audio of 7 turns is inside this file ({embedded / 1048576:.1f} MB)." in html
     wav_html = to_html(session, folder, codec="wav")
     assert len(html) < 0.2 * len(wav_html)  # Opus at 24 kb/s against 16-22 kHz PCM
 

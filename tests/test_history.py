@@ -143,7 +143,7 @@ def test_trends_compare_the_same_window_the_text_names(store: SessionStore) -> N
     assert text[1] == (
         "Work on next: edge cases (2 of 5 on average over your last five sessions). Next: referral-credits works "
         "edge cases (\u201cLaunching referral credits without being gamed\u201d: 3 points of its answer key are "
-        "about edge cases; practised 0 times)."
+        "about edge cases; practised 0 times). Run `voicecoach practice --case referral-credits`."
     )
     assert prog.next_case is not None and prog.next_case.case == "referral-credits"
     assert trends(progress(SessionStore(Path("/nonexistent")))) == [
@@ -156,7 +156,8 @@ def test_without_answer_keys_the_least_practised_case_is_named(store: SessionSto
     nc = prog.next_case
     assert nc is not None and nc.dimension == "edge_cases" and nc.practised == 0 and nc.case != "uploads-drop"
     assert trends(prog)[1].endswith(
-        f"Next: {nc.case} (\u201c{nc.title}\u201d, practised 0 times), with edge cases in mind."
+        f"Next: {nc.case} (\u201c{nc.title}\u201d, practised 0 times), with edge cases in mind. "
+        f"Run `voicecoach practice --case {nc.case}`."
     )
 
 

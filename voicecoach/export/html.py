@@ -24,8 +24,8 @@ __all__ = ["BASE_CSP", "CSP", "EMBED_LIMIT_BYTES", "to_html"]
 EMBED_LIMIT_BYTES = 20 * 1024 * 1024  # audio larger than this once encoded is linked relatively instead of embedded
 
 
-def _audio(turn: Turn, session_dir: Path, out_path: Path, limit: int, codec: str) -> str:
-    """An <audio> player: the turn's audio encoded and embedded as a data: URI, or linked relatively when too big."""
+def _audio(turn: Turn, session_dir: Path, out_path: Path, limit: int, codec: str, sizes: list[int]) -> str:
+    """An <audio> player: the turn's audio encoded and embedded as a data: URI (its size added to sizes), or linked."""
     assert turn.audio is not None
     wav = session_dir / turn.audio
     if not wav.is_file():
@@ -35,6 +35,7 @@ def _audio(turn: Turn, session_dir: Path, out_path: Path, limit: int, codec: str
         embedded = encode(wav, codec)
         if len(embedded.data) <= limit:
             data = base64.b64encode(embedded.data).decode("ascii")
+            sizes.append(len(data))
             return f'<audio controls preload="auto" src="data:{embedded.mime};base64,{data}"></audio>'
     rel = os.path.relpath(wav.resolve(), out_path.resolve().parent)
     return (
@@ -63,7 +64,9 @@ def _delivery_table(d: Delivery) -> str:
     return f'<table class="delivery">{rows}</table>' + (f"<ul>{notes}</ul>" if notes else "")
 
 
-def _turn(session: Session, i: int, turn: Turn, session_dir: Path, out_path: Path, limit: int, codec: str) -> str:
+def _turn(
+    session: Session, i: int, turn: Turn, session_dir: Path, out_path: Path, limit: int, codec: str, sizes: list[int]
+) -> str:
     """One conversation turn with its audio, its transcript (fillers and hedges marked), figures and timeline."""
     kind = (
         ""
@@ -79,7 +82,7 @@ def _turn(session: Session, i: int, turn: Turn, session_dir: Path, out_path: Pat
         )
     ]
     if turn.audio:
-        parts.append(_audio(turn, session_dir, out_path, limit, codec))
+        parts.append(_audio(turn, session_dir, out_path, limit, codec, sizes))
     parts.append(f'<p class="text">{transcript_html(turn)}</p>')
     if turn.role == "candidate":
         d = turn.delivery
@@ -142,6 +145,21 @@ def _top_fixes(session: Session, ctx: ReportContext) -> str:
     return f'<section id="top-fixes"><h2>What to fix first</h2>{body}</section>'
 
 
+def _legend(sizes: list[int], has_audio: bool) -> str:
+    """The transcript's marks, how to play from a moment, and how much of the file the audio takes."""
+    parts = ['<p class="legend"><mark class="filler">filler</mark> <mark class="hedge">hedge</mark>']
+    if has_audio:
+        parts.append(
+            'Click a word or a quote\'s link to play from that moment. <button id="replay">Replay the conversation</button>'
+        )
+    if sizes:
+        parts.append(
+            f'<span class="audio-size">The audio of {len(sizes)} turn{"s" if len(sizes) != 1 else ""} is inside this '
+            f"file ({sum(sizes) / 1048576:.1f} MB).</span>"
+        )
+    return " ".join(parts) + "</p>"
+
+
 def to_html(
     session: Session,
     session_dir: Path,
@@ -169,7 +187,8 @@ def to_html(
         compare = compare_html(ctx.previous, session, ctx.attempt, ctx.case, ctx.pack)
     elif ctx.previous_note:
         compare = f'<section id="compare"><h2>Compared with your last attempt</h2><p>{escape(ctx.previous_note)}</p></section>'
-    has_audio = any(t.audio for t in session.turns)
+    sizes: list[int] = []
+    turns = [_turn(session, i, t, session_dir, out_path, limit, codec, sizes) for i, t in enumerate(session.turns)]
     body = [
         f"<h1>{escape(title)}</h1>",
         '<ul class="meta">' + "".join(f"<li>{escape(m)}</li>" for m in meta) + "</ul>",
@@ -186,15 +205,8 @@ def to_html(
         _delivery_table(session_delivery(session)),
         '<p class="note">Fillers are counted from the transcript; Whisper drops some, so the count is a floor.</p>',
         "<h2>Conversation</h2>",
-        '<p class="legend"><mark class="filler">filler</mark> <mark class="hedge">hedge</mark> '
-        + (
-            'Click a word or a quote\'s link to play from that moment. <button id="replay">Replay the conversation'
-            "</button>"
-            if has_audio
-            else ""
-        )
-        + "</p>",
-        *(_turn(session, i, t, session_dir, out_path, limit, codec) for i, t in enumerate(session.turns)),
+        _legend(sizes, any(t.audio for t in session.turns)),
+        *turns,
     ]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

@@ -45,7 +45,8 @@ def _fixes(session: Session, ctx: ReportContext) -> list[str]:
     for n, f in enumerate(fixes, 1):
         out.append(f"{n}. **{dimension_label(f.dimension)}.** {_safe(f.why)}")
         if f.quote:
-            out.append(f"   You said \u201c{_safe(f.quote)}\u201d ({_at(session, f.turn, f.quote)}).")
+            at = _at(session, f.turn, f.quote)
+            out.append(f"   You said \u201c{_safe(f.quote)}\u201d" + (f" ({at})." if at else "."))
         if f.stronger:
             out.append(f"   Stronger: {_safe(f.stronger)}")
     return [*out, ""]

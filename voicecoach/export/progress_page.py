@@ -51,10 +51,11 @@ def next_line(prog: Progress) -> str | None:
     if nc is None or nc.dimension != dim:
         return line
     times = f"practised {nc.practised} time{'s' if nc.practised != 1 else ''}"
+    run = f" Run `voicecoach practice --case {nc.case}`."
     if nc.key_points:
         why = f"{nc.key_points} point{'s' if nc.key_points != 1 else ''} of its answer key are about {label}; {times}"
-        return f"{line} Next: {nc.case} works {label} (\u201c{nc.title}\u201d: {why})."
-    return f"{line} Next: {nc.case} (\u201c{nc.title}\u201d, {times}), with {label} in mind."
+        return f"{line} Next: {nc.case} works {label} (\u201c{nc.title}\u201d: {why}).{run}"
+    return f"{line} Next: {nc.case} (\u201c{nc.title}\u201d, {times}), with {label} in mind.{run}"
 
 
 def trends(prog: Progress) -> list[str]:
