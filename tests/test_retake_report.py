@@ -125,7 +125,10 @@ def test_retake_report_compares_scores_delivery_and_fixes(store: SessionStore) -
     b, a = session_delivery(before), session_delivery(after)
     assert _row(section, "filler_count")[:2] == (str(b.filler_count), str(a.filler_count))
     assert _row(section, "words_per_minute")[:2] == (f"{b.words_per_minute:.0f}", f"{a.words_per_minute:.0f}")
-    assert b.filler_count > a.filler_count and _row(section, "filler_count")[2] == "better"  # espeak never says "um"
+    assert b.filler_count > a.filler_count  # espeak never says "um"
+    fillers = _row(section, "filler_count")
+    assert fillers[2] == "better" and fillers[3] == f"\u25bc {a.filler_count - b.filler_count:+d}"  # fewer: down, green
+    assert _row(section, "word_count")[2] == "same"  # a longer answer is not by itself a better one
     # the real pack has no answer key yet, so fixes count as fixed when their dimension rose
     outcomes = re.findall(
         r'<li class="(fixed|not-fixed)" data-dimension="(\w+)"><strong>[^<]*</strong> [^\u2014]*\u2014 ([^<]*)</li>',
@@ -148,6 +151,7 @@ def test_with_the_answer_key_a_point_now_made_counts_as_fixed(store: SessionStor
     section = _section(to_html(after, store.dir(AFTER_ID), context=keyed))
     clarify = re.search(r'<li class="fixed" data-dimension="clarify">.*?</li>', section)
     assert clarify and "you made the point this time: \u201c" in clarify.group(0)
+    assert re.search(r"\w[.?!]\u201d</li>$", clarify.group(0))  # the quote ends the sentence: no second stop
     assert "Android" in clarify.group(0) or "android" in clarify.group(0)
     assert re.search(
         r'data-dimension="metrics"><strong>Not yet:</strong> Metrics \u2014 metrics still at 3 and the '

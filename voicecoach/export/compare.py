@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from html import escape
 
@@ -85,7 +86,9 @@ def delivery_compare(before: Session, after: Session) -> list[Row]:
         _row("hedges", "Hedges", sum(b.hedges.values()), sum(a.hedges.values()), 0, False),
         _row("long_pauses", "Pauses over 3 s", b.long_pauses, a.long_pauses, 0, False),
         Row("speaking_s", "Speaking time", mmss(b.speaking_s), mmss(a.speaking_s), "", 0),
-        _row("word_count", "Words", b.word_count, a.word_count, 0, True),
+        dataclasses.replace(
+            _row("word_count", "Words", b.word_count, a.word_count, 0, True), better=0
+        ),  # more is not better
     ]
 
 
@@ -95,13 +98,19 @@ def outcomes(before: Session, after: Session, case: Case | None, pack: Pack | No
     return fix_outcomes(earlier, before, after, case)
 
 
-_ARROW = {1: ("better", "\u25b2"), -1: ("worse", "\u25bc"), 0: ("same", "")}
+_CLASS = {1: "better", -1: "worse", 0: "same"}
+
+
+def sentence(reason: str) -> str:
+    """A reason closed with a full stop, unless a quote already ends it ("... started with.\u201d")."""
+    return reason if reason.endswith((".", ".\u201d", "?\u201d", "!\u201d")) else reason + "."
 
 
 def _table(rows: list[Row], head: str) -> str:
     cells = []
     for r in rows:
-        cls, arrow = _ARROW[r.better]
+        cls = _CLASS[r.better]  # the colour says better or worse; the arrow says which way the figure moved
+        arrow = "\u25b2" if r.change.startswith("+") else "\u25bc" if r.change.startswith("-") else ""
         cells.append(
             f'<tr data-key="{escape(r.key)}"><th>{escape(r.label)}</th><td class="before">{escape(r.before)}</td>'
             f'<td class="after">{escape(r.after)}</td><td class="change {cls}">{arrow} {escape(r.change)}</td></tr>'
@@ -119,7 +128,7 @@ def compare_html(before: Session, after: Session, attempt: int, case: Case | Non
     items = "".join(
         f'<li class="{"fixed" if o.fixed else "not-fixed"}" data-dimension="{escape(o.fix.dimension)}">'
         f"<strong>{'Fixed' if o.fixed else 'Not yet'}:</strong> {escape(dimension_label(o.fix.dimension))}"
-        f" \u2014 {escape(o.reason)}.</li>"
+        f" \u2014 {escape(sentence(o.reason))}</li>"
         for o in done
     )
     fixed = sum(o.fixed for o in done)

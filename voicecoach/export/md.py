@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voicecoach.export.compare import delivery_compare, outcomes, score_rows
+from voicecoach.export.compare import delivery_compare, outcomes, score_rows, sentence
 from voicecoach.export.context import ReportContext, case_title, find_case
 from voicecoach.export.fixes import top_fixes
 from voicecoach.export.moments import answer_numbers, moment
@@ -65,7 +65,7 @@ def _compare(session: Session, ctx: ReportContext) -> list[str]:
     ]
     for o in outcomes(before, session, ctx.case, ctx.pack):
         out.append(
-            f"- {'Fixed' if o.fixed else 'Not yet'}: {dimension_label(o.fix.dimension)} \u2014 {_safe(o.reason)}."
+            f"- {'Fixed' if o.fixed else 'Not yet'}: {dimension_label(o.fix.dimension)} \u2014 {_safe(sentence(o.reason))}"
         )
     out += ["", "| Measure | Before | After | Change |", "|---|---|---|---|"]
     out += [f"| {r.label} | {r.before} | {r.after} | {r.change} |" for r in score_rows(before, session)]
