@@ -2,10 +2,10 @@
 
 Runs `voicecoach demo` (recorded answers, real Whisper, the offline interviewer, real TTS written to WAVs),
 gives each interviewer turn its spoken WAV as the flow will (Turn.audio), and renders the report three ways:
-the previous report (git main's export/html.py: only the answers' WAVs embedded), the new report with every
-turn's WAV embedded, and the new report with every turn as Opus (the default).
+the previous report (export/html.py at git ref b6c32b5, before this work: only the answers' WAVs embedded),
+the new report with every turn's WAV embedded, and the new report with every turn as Opus (the default).
 
-    .venv/bin/python bench/report_size.py [--ref main]
+    .venv/bin/python bench/report_size.py [--ref b6c32b5]
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = str(Path(sys.executable).with_name("voicecoach"))
+PREVIOUS = "b6c32b5"  # the last commit whose report embedded only the answers' WAVs
 
 
 def _seconds(wav: Path) -> float:
@@ -46,7 +47,7 @@ def _old_html(ref: str, tmp: Path) -> object:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--ref", default="main", help="git ref of the previous report (default main)")
+    ap.add_argument("--ref", default=PREVIOUS, help=f"git ref of the previous report (default {PREVIOUS})")
     args = ap.parse_args()
     from voicecoach.export.html import to_html
     from voicecoach.store import SessionStore
