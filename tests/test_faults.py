@@ -136,7 +136,7 @@ def test_offline_demo_attempts_no_connection(tmp_path: Path) -> None:
     names = {p.suffix for p in (tmp_path / "exports").iterdir()}
     assert names >= {".md", ".json", ".html", ".srt", ".vtt"}
     html = next((tmp_path / "exports").glob("*.html")).read_text()
-    assert "score-chart" in html and "data:audio/wav;base64," in html
+    assert "score-chart" in html and "data:audio/ogg;base64," in html
     prog = subprocess.run(
         [BIN, "progress", "--html", str(tmp_path / "progress.html")],
         env=env, capture_output=True, check=False, text=True, timeout=120,

@@ -1,16 +1,21 @@
-"""Sessions table, progress over time (terminal sparklines, plain-language trends, HTML), and deleting a session."""
+"""Sessions table (retakes as attempts), progress over time (terminal, trends, next case, HTML), deleting a session."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
 from corpus_sessions import build_session
+from report_sessions import keyed_pack
 
+from voicecoach.content import KeyPoint, Pack
 from voicecoach.errors import VoicecoachError
 from voicecoach.export import export_session
+from voicecoach.export.context import find_case
+from voicecoach.export.progress_charts import MIN_LABEL_GAP_PX, date_labels
 from voicecoach.history import (
     format_progress_terminal,
     format_sessions_table,
@@ -23,107 +28,203 @@ from voicecoach.history import (
 from voicecoach.model import Score, Session, Turn
 from voicecoach.store import SessionStore
 
-# metrics 2 -> 4, edge cases stuck at 2, clarify 4 -> 3, over five sessions
-HISTORY = [
-    {"clarify": 4, "metrics": 2, "edge_cases": 2},
-    {"clarify": 4, "metrics": 2, "edge_cases": 2},
-    {"clarify": 3, "metrics": 3, "edge_cases": 2},
-    {"clarify": 3, "metrics": 3, "edge_cases": 2},
-    {"clarify": 3, "metrics": 4, "edge_cases": 2},
+# sessions 1-5 (the five before) then 6-10 (the last five); 5-10 all on one day
+EARLIER = [(4, 2, 2), (4, 2, 2), (4, 2, 2), (4, 3, 2), (4, 3, 2)]
+RECENT = [(3, 3, 2), (3, 4, 2), (3, 4, 2), (3, 3, 2), (4, 4, 2)]
+DATES = ["2026-11-01T09", "2026-11-02T09", "2026-11-03T09", "2026-11-04T09"] + [
+    f"2026-11-05T{h:02d}" for h in range(8, 14)
 ]
 
 
-def _session(i: int, scores: dict[str, int], pack: str = "pm-execution") -> Session:
+def _session(i: int, scores: dict[str, int], when: str, case: str = "uploads-drop", **extra: object) -> Session:
     turns = [
         Turn("interviewer", "question", "How would you investigate?", start_s=0, end_s=4),
         Turn("candidate", "answer", "I would segment by platform.", start_s=4.5, end_s=4.5 + 60 + i * 10),
     ]
-    return Session(
-        id=f"2026110{i}-090000-00{i}{i}",
-        pack=pack,
-        case=f"case-{i}",
+    session = Session(
+        id=f"{when[:10].replace('-', '')}-{when[11:13]}0000-{i:04d}",
+        pack="pm-execution",
+        case=case,
         question="How would you investigate?",
         status="completed",
-        created_at=f"2026-11-0{i}T09:00:00+00:00",
+        created_at=f"{when}:00:00+00:00",
         turns=turns,
         scores={k: Score(k, v, "r") for k, v in scores.items()},
-        overall=sum(scores.values()) / len(scores),
+        overall=round(sum(scores.values()) / len(scores), 1) if scores else None,
     )
+    return dataclasses.replace(session, **extra)
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> SessionStore:
     st = SessionStore(tmp_path / "sessions")
-    for i, scores in enumerate(HISTORY, 1):
-        st.create(_session(i, scores))
-    st.create(_session(6, {"clarify": 1}, pack="other-pack"))
-    aborted = Session(
-        id="20261107-090000-0077",
-        pack="pm-execution",
-        case="c",
-        question="q",
-        status="aborted",
-        created_at="2026-11-07T09:00:00+00:00",
-    )
-    st.create(aborted)
+    for i, (c, m, e) in enumerate(EARLIER + RECENT, 1):
+        st.create(_session(i, {"clarify": c, "metrics": m, "edge_cases": e}, DATES[i - 1]))
+    st.create(_session(20, {"clarify": 1, "metrics": 1, "edge_cases": 1}, "2026-11-06T09", demo=True))
+    st.create(_session(21, {}, "2026-11-06T10", status="no_answer"))
     return st
 
 
-def test_session_rows_and_table(store: SessionStore) -> None:
-    rows = session_rows(store)
-    assert [r["id"] for r in rows][:2] == ["20261107-090000-0077", "20261106-090000-0066"]  # newest first
-    first = next(r for r in rows if r["id"] == "20261101-090000-0011")
-    assert (
-        first["date"] == "2026-11-01 09:00 UTC"
-        and first["length"] == "01:14"
-        and first["overall"] == pytest.approx(8 / 3)
-    )
-    assert first["pack"] == "pm-execution" and first["case"] == "case-1" and first["status"] == "completed"
-    table = format_sessions_table(rows).splitlines()
-    assert table[0].split() == ["ID", "DATE", "PACK", "CASE", "STATUS", "SCORE", "LENGTH"]
-    assert len(table) == 1 + 7
-    aborted_line = next(line for line in table if "0077" in line)
-    assert "aborted" in aborted_line and " - " in aborted_line
-    assert any("2.7" in line and "01:14" in line for line in table)
-    assert format_sessions_table([]) == "No sessions yet."
+def test_demo_and_no_answer_sessions_only_when_asked(store: SessionStore) -> None:
+    assert len(session_rows(store)) == 10 and len(progress(store, "pm-execution").points) == 10
+    everything = session_rows(store, include_all=True)
+    assert len(everything) == 12 and {r["id"][-4:] for r in everything[:2]} == {"0020", "0021"}
+    table = format_sessions_table(everything)
+    assert "uploads-drop (demo)" in table and "no answer" in table
+    assert len(progress(store, "pm-execution", include_all=True).points) == 11  # the no-answer one has no scores
+
+
+def test_retakes_show_as_attempts_of_one_case(tmp_path: Path) -> None:
+    st = SessionStore(tmp_path / "s")
+    first = _session(1, {"clarify": 2}, "2026-11-01T09")
+    second = _session(2, {"clarify": 3}, "2026-11-02T09", retake_of=first.id)
+    third = _session(3, {"clarify": 4}, "2026-11-03T09", retake_of=second.id)
+    orphan = _session(4, {"clarify": 3}, "2026-11-04T09", case="referral-credits", retake_of="20261001-000000-gone")
+    other = _session(5, {"clarify": 3}, "2026-11-05T09", case="search-latency")
+    for s in (first, second, third, orphan, other):
+        st.create(s)
+    rows = session_rows(st)
+    assert [(r["case"], r["attempt"], r["attempts"]) for r in rows] == [
+        ("search-latency", 1, 1),
+        ("referral-credits", 2, 2),
+        ("uploads-drop", 3, 3),
+        ("uploads-drop", 2, 3),
+        ("uploads-drop", 1, 3),
+    ]
+    assert rows[2]["case_title"] == "Weekly photo uploads dropped twelve percent"
+    cells = [line.split("  ")[3:] for line in format_sessions_table(rows).splitlines()[1:]]
+    case_col = [next(c for c in line if c.strip()).strip() for line in cells]
+    assert case_col == [
+        "search-latency",
+        "attempt 2 of referral-credits",
+        "attempt 3 of uploads-drop",
+        "attempt 2 of uploads-drop",
+        "attempt 1 of uploads-drop",
+    ]
 
 
 def test_progress_series_and_pack_filter(store: SessionStore) -> None:
+    store.create(_other_pack())
     prog = progress(store, "pm-execution")
-    assert len(prog.points) == 5  # the unscored aborted one and the other pack are left out
+    assert len(prog.points) == 10
     assert prog.dimensions == ("clarify", "metrics", "edge_cases")  # rubric order
-    assert prog.series("metrics") == [2, 2, 3, 3, 4]
+    assert prog.series("metrics") == [2, 2, 2, 3, 3, 3, 4, 4, 3, 4]
+    assert prog.points[0].case_title == "Weekly photo uploads dropped twelve percent"
     everything = progress(store)
-    assert len(everything.points) == 6 and everything.series("metrics")[-1] is None
+    assert len(everything.points) == 11 and everything.series("metrics")[-1] is None
 
 
-def test_plain_language_trends(store: SessionStore) -> None:
-    text = trends(progress(store, "pm-execution"))
-    assert (
-        text[0]
-        == "Over your last five sessions: clarify fell from 4 to 3; metrics rose from 2 to 4; edge cases still at 2."
+def _other_pack() -> Session:
+    return dataclasses.replace(_session(30, {"clarify": 1}, "2026-11-07T09"), pack="other-pack")
+
+
+KEYS = {
+    "referral-credits": tuple(KeyPoint(f"e{i}", "edge_cases", "p", (("x",),), "s") for i in range(3)),
+    "uploads-drop": tuple(KeyPoint(f"e{i}", "edge_cases", "p", (("x",),), "s") for i in range(3)),
+    "friend-payments": (KeyPoint("e", "edge_cases", "p", (("x",),), "s"),),
+}
+
+
+def _keyed_pack() -> Pack:
+    pack, _ = find_case("pm-execution", "")
+    assert pack is not None
+    return keyed_pack(pack, KEYS)
+
+
+def test_trends_compare_the_same_window_the_text_names(store: SessionStore) -> None:
+    prog = progress(store, "pm-execution", content=_keyed_pack())
+    text = trends(prog)
+    assert text[0] == (
+        "Comparing your last five sessions against the five before: overall steady at 2.9; "
+        "clarify fell from 4 to 3.2; metrics rose from 2.4 to 3.6; edge cases still at 2."
     )
-    assert text[1] == "Work on next: edge cases (2 of 5 last time)."
+    # the weakest dimension, linked to the case with most answer-key points on it that was practised least:
+    # uploads-drop has as many edge-case points but was practised ten times
+    assert text[1] == (
+        "Work on next: edge cases (2 of 5 on average over your last five sessions). Next: referral-credits works "
+        "edge cases (\u201cLaunching referral credits without being gamed\u201d: 3 points of its answer key are "
+        "about edge cases; practised 0 times). Run `voicecoach practice --case referral-credits`."
+    )
+    assert prog.next_case is not None and prog.next_case.case == "referral-credits"
     assert trends(progress(SessionStore(Path("/nonexistent")))) == [
         "No scored sessions yet; finish an interview to start tracking progress."
     ]
 
 
-def test_terminal_chart(store: SessionStore) -> None:
+def test_without_answer_keys_the_least_practised_case_is_named(store: SessionStore) -> None:
+    prog = progress(store, "pm-execution")  # the installed pack: no keys yet on this branch
+    nc = prog.next_case
+    assert nc is not None and nc.dimension == "edge_cases" and nc.practised == 0 and nc.case != "uploads-drop"
+    assert trends(prog)[1].endswith(
+        f"Next: {nc.case} (\u201c{nc.title}\u201d, practised 0 times), with edge cases in mind. "
+        f"Run `voicecoach practice --case {nc.case}`."
+    )
+
+
+def test_short_history_compares_halves(store: SessionStore, tmp_path: Path) -> None:
+    st = SessionStore(tmp_path / "three")
+    for i, m in enumerate((2, 3, 4), 1):
+        st.create(_session(i, {"metrics": m}, DATES[i - 1]))
+    text = trends(progress(st))
+    assert (
+        text[0]
+        == "Comparing your last session against the one before: overall rose from 3 to 4; metrics rose from 3 to 4."
+    )
+    assert text[1].startswith("Work on next: metrics (4 of 5 last time).")
+
+
+def test_terminal_arrows_agree_with_the_text(store: SessionStore) -> None:
     out = format_progress_terminal(progress(store, "pm-execution"))
     lines = out.splitlines()
-    assert lines[0] == "Progress (pm-execution): 5 scored sessions, 2026-11-01 09:00 UTC to 2026-11-05 09:00 UTC"
+    assert lines[0] == "Progress (pm-execution): 10 scored sessions, 2026-11-01 09:00 UTC to 2026-11-05 13:00 UTC"
+    assert lines[2] == "Arrows compare your last five sessions against the five before (mean scores)."
     metrics = next(line for line in lines if line.strip().startswith("Metrics"))
-    assert sparkline([2, 2, 3, 3, 4]) in metrics and metrics.endswith("4  \u2191 from 2")
+    assert sparkline([2, 2, 2, 3, 3, 3, 4, 4, 3, 4]) in metrics and metrics.endswith("4  \u2191 2.4 \u2192 3.6")
+    said = out.split("Comparing", 1)[1]
+    for line in lines:
+        arrow = re.search(r"([\u2191\u2193=]) ([\d.]+) \u2192 ([\d.]+)$", line)
+        if arrow:
+            name = line.strip().split("  ")[0].lower()
+            verb = {"\u2191": "rose from", "\u2193": "fell from", "=": ""}[arrow.group(1)]
+            if verb:
+                assert f"{name} {verb} {arrow.group(2)} to {arrow.group(3)}" in said
+            else:
+                assert re.search(rf"{name} (still|steady) at {arrow.group(3)}", said)
+    assert next(line for line in lines if line.strip().startswith("Overall"))
     assert sparkline([1, 5, None]) == "\u2581\u2588\u00b7"
-    assert "metrics rose from 2 to 4" in out
 
 
-def test_progress_html(store: SessionStore) -> None:
-    html = progress_html(progress(store, "pm-execution"))
-    assert 'id="progress-chart"' in html and "<script" not in html
-    assert html.count('class="line"') == 3 and html.count('class="point"') == 15
-    assert "metrics rose from 2 to 4" in html
+def test_progress_html_overall_band_and_small_multiples(store: SessionStore) -> None:
+    html = progress_html(progress(store, "pm-execution", content=_keyed_pack()))  # type: ignore[arg-type]
+    assert "<script" not in html and 'id="overall-chart"' in html
+    overall = html.split('id="overall-chart"', 1)[1].split("</svg>", 1)[0]
+    assert overall.count('class="overall-line"') == 1 and overall.count('class="overall-point"') == 10
+    band = re.search(r'<polygon class="band" points="([^"]+)"', overall)
+    assert band and len(band.group(1).split()) == 20  # the highest scores forward, the lowest back
+    ys = [float(p.split(",")[1]) for p in band.group(1).split()]
+    assert ys[0] < ys[-1]  # top edge (highest score 4) above bottom edge (lowest score 2) for session 1
+    for dim in ("clarify", "metrics", "edge_cases"):
+        small = html.split(f'id="dim-{dim}"', 1)[1].split("</svg>", 1)[0]
+        assert small.count('class="line"') == 1 and small.count('class="point"') == 10
+    assert html.count('class="chart small-multiple"') == 3
+    # dates only where a day starts: the six sessions of 5 Nov share one label
+    labels = re.findall(r'class="date-label" data-index="(\d+)" x="([\d.]+)"[^>]*>([^<]+)<', overall)
+    assert [(int(i), d) for i, _, d in labels] == [(0, "1 Nov"), (1, "2 Nov"), (2, "3 Nov"), (3, "4 Nov"), (4, "5 Nov")]
+    assert '<p class="next" id="next">' in html and "Next: referral-credits works edge cases" in html
+    assert "<td>Weekly photo uploads dropped twelve percent</td>" not in html  # (titles carry the slug as a tooltip)
+    assert 'title="uploads-drop">Weekly photo uploads dropped twelve percent</td>' in html
+
+
+@pytest.mark.parametrize("n, days", [(3, 1), (40, 3), (120, 30), (200, 200)])
+def test_date_labels_never_crowd(n: int, days: int) -> None:
+    created = [f"2026-{1 + (i * days // n) // 28:02d}-{1 + (i * days // n) % 28:02d}T{i % 24:02d}" for i in range(n)]
+    xs = [36 + 628 * i / max(1, n - 1) for i in range(n)]
+    shown = date_labels(created, xs)
+    assert shown[0] == 0
+    assert all(b - a >= MIN_LABEL_GAP_PX - 1e-9 for a, b in zip([xs[i] for i in shown], [xs[i] for i in shown[1:]]))
+    assert all(i == 0 or created[i][:10] != created[i - 1][:10] for i in shown)  # each at the first session of a day
+    if days <= 3:
+        assert len(shown) == days  # room for every day
 
 
 @pytest.mark.slow

@@ -1,20 +1,24 @@
-"""The HTML reports in real headless Chromium: no console errors, charts present, audio decodes, screenshot."""
+"""The HTML reports in real headless Chromium: no console errors, every turn's audio loads, a quote seeks its moment."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import struct
 import subprocess
 import zlib
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from corpus_sessions import HOSTILE, build_session, wav_seconds
+from report_sessions import with_voice
 
 from voicecoach.export import export_session
-from voicecoach.export.html import CSP
+from voicecoach.export.assets import BASE_CSP, CSP, SCRIPT, script_hash
+from voicecoach.export.moments import quote_audio_s
 from voicecoach.fillers import filler_events
 from voicecoach.history import Progress, ProgressPoint, progress_html
 from voicecoach.model import Session
@@ -32,6 +36,8 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--enable-logging=stderr",
+    "--mute-audio",
+    "--autoplay-policy=no-user-gesture-required",  # a probe's synthetic click counts as no gesture
     "--v=0",
     f"--window-size={WINDOW[0]},{WINDOW[1]}",
 ]
@@ -112,15 +118,34 @@ def png_check(path: Path, min_bytes: int = 50_000) -> None:
 
 @pytest.fixture(scope="module")
 def report(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Session, Path]:
-    """The HTML report of a session of real transcribed answers, with hostile text in it."""
+    """The HTML report of real transcribed answers and real TTS interviewer lines, with hostile text in it."""
     folder = tmp_path_factory.mktemp("session")
-    session = build_session(corpus_dir, folder, hostile=True)
+    session = with_voice(build_session(corpus_dir, folder, hostile=True), folder, tmp_path_factory.mktemp("tts"))
     (html,) = export_session(session, folder, "html", None)
     return session, html
 
 
+def with_probe(page: Path, probe: str, policy: str) -> Path:
+    """A copy of the page with a probe script appended, its hash added to the page's own policy (nothing else)."""
+    text = page.read_text(encoding="utf-8")
+    allowed = (
+        f"{policy} {script_hash(probe)}" if "script-src" in policy else f"{policy}; script-src {script_hash(probe)}"
+    )
+    assert f'content="{policy}"' in text
+    text = text.replace(f'content="{policy}"', f'content="{allowed}"', 1)
+    out = page.with_name(f"probe-{page.name}")
+    out.write_text(text.replace("</body>", f"<script>{probe}</script></body>"), encoding="utf-8")
+    return out
+
+
+def probe_result(dom_text: str) -> dict:  # type: ignore[type-arg]
+    found = re.search(r'data-probe="([^"]*)"', dom_text)
+    assert found, "the probe never finished"
+    return json.loads(unescape(found.group(1)))  # type: ignore[no-any-return]
+
+
 def test_detector_sees_console_errors_and_blocked_loads(chromium: str, tmp_path: Path) -> None:
-    """Control: the console scan below would catch a script error and a blocked network load."""
+    """Control: the console scan below would catch a script error, a blocked load and a script the policy does not list."""
     page = tmp_path / "broken.html"
     page.write_text(
         f'<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="{CSP}"></head><body>'
@@ -131,74 +156,134 @@ def test_detector_sees_console_errors_and_blocked_loads(chromium: str, tmp_path:
     page.write_text("<!DOCTYPE html><p>x</p><script>throw new Error('boom')</script>")
     _, console = run(chromium, page, tmp_path, "--dump-dom")
     assert any("Uncaught Error: boom" in line for line in console), console
+    # the report's own script with one character changed no longer matches the hash and is refused
+    page.write_text(
+        f'<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="{CSP}"></head><body>'
+        f"<script>{SCRIPT.replace('chain = false', 'chain = true', 1)}</script></body></html>"
+    )
+    _, console = run(chromium, page, tmp_path, "--dump-dom")
+    assert any("inline script violates" in line and "Content Security Policy" in line for line in console), console
 
 
 def test_report_renders_without_errors_with_charts(chromium: str, report: tuple[Session, Path], tmp_path: Path) -> None:
     session, html = report
     dom_text, console = run(chromium, html, tmp_path, "--dump-dom")
-    assert console == []
+    assert console == []  # the page's own script ran under the policy: a refused script would be logged here
     dom = Dom(dom_text)
-    assert dom.all("script") == []  # the candidate's <script> stayed text
+    assert len(dom.all("script")) == 1  # its own; the candidate's <script> stayed text
     assert any(HOSTILE in t for t in dom.text)
     bars = dom.all("rect", class_="bar")
     assert len(bars) == len(session.scores) == 3
     widths = {b["data-dimension"]: float(b["width"] or 0) for b in bars}
     assert widths["metrics"] > widths["clarify"] == widths["edge_cases"] > 0
-    assert dom.all("svg", id="score-chart")
+    assert dom.all("svg", id="score-chart") and dom.all("section", id="top-fixes")
     for i, turn in session.candidate_turns():
         assert dom.all("svg", id=f"timeline-{i}")
         assert dom.inside("svg", f"timeline-{i}", "polyline", "pace") == 1
         assert dom.inside("svg", f"timeline-{i}", "path", "filler") == len(filler_events(turn.segments))
+    assert len([m for m in dom.all("mark", class_="filler") if m.get("title")]) == sum(
+        len(filler_events(t.segments)) for _, t in session.candidate_turns()
+    )
     shot = tmp_path / "report.png"
     _, console = run(chromium, html, tmp_path, f"--screenshot={shot}")
     assert console == []
     png_check(shot)
 
 
-def test_embedded_audio_decodes_in_the_browser(chromium: str, report: tuple[Session, Path], tmp_path: Path) -> None:
-    """Each data: URI WAV loads under the report's own media policy and has the recording's length."""
+PLAYER_PROBE = """
+(async () => {
+  const audios = [...document.querySelectorAll(".turn audio")];
+  const ready = a => new Promise(r => {
+    if (a.readyState >= 1) r(); else { a.addEventListener("loadedmetadata", r, {once: true});
+      a.addEventListener("error", r, {once: true}); } });
+  await Promise.all(audios.map(ready));
+  const out = {players: audios.map(a => ({turn: a.closest(".turn").id, ready: a.readyState, duration: a.duration,
+    error: a.error ? a.error.code : null})), seeks: []};
+  const click = async (el, audio) => {
+    const seeked = new Promise(r => audio.addEventListener("seeked", r, {once: true}));
+    el.click();
+    await Promise.race([seeked, new Promise(r => setTimeout(r, 3000))]);
+    out.seeks.push({kind: el.tagName, turn: audio.closest(".turn").id, t: parseFloat(el.dataset.t),
+      at: audio.currentTime, playing: !audio.paused, others: audios.filter(a => a !== audio && !a.paused).length});
+    audio.pause();
+  };
+  for (const link of document.querySelectorAll("a.moment")) {
+    await click(link, document.getElementById("turn-" + link.dataset.turn).querySelector("audio"));
+  }
+  const word = document.querySelectorAll("#turn-5 .text [data-t]")[10];
+  await click(word, document.querySelector("#turn-5 audio"));
+  document.getElementById("replay").click();
+  await new Promise(r => setTimeout(r, 200));
+  out.replay = audios.map(a => !a.paused);
+  document.body.dataset.probe = JSON.stringify(out);
+})();
+"""
+
+
+def test_audio_players_load_and_a_click_on_a_quote_seeks(
+    chromium: str, report: tuple[Session, Path], tmp_path: Path
+) -> None:
+    """Every turn's Opus loads with the recording's length; quote links and words seek their own moment and play."""
     session, html = report
-    text = html.read_text(encoding="utf-8")
-    probe_csp = CSP.replace("default-src 'none';", "default-src 'none'; script-src 'unsafe-inline';")
-    text = text.replace(f'content="{CSP}"', f'content="{probe_csp}"', 1)
-    text = text.replace(
-        "</body>",
-        """<script>
-const a = [...document.querySelectorAll("audio")], out = []; let n = 0;
-const done = () => { if (++n === a.length) document.body.dataset.durations = out.join(","); };
-a.forEach((el, i) => { el.onloadedmetadata = () => { out[i] = el.duration.toFixed(2); done(); };
-  el.onerror = () => { out[i] = "error"; done(); }; el.load(); });
-</script></body>""",
+    dom_text, console = run(
+        chromium, with_probe(html, PLAYER_PROBE, CSP), tmp_path, "--virtual-time-budget=30000", "--dump-dom"
     )
-    probe = html.with_name("probe.html")
-    probe.write_text(text, encoding="utf-8")
-    dom_text, console = run(chromium, probe, tmp_path, "--virtual-time-budget=15000", "--dump-dom")
     assert console == []
-    found = re.search(r'data-durations="([^"]*)"', dom_text)
-    assert found, "the audio elements never loaded"
-    durations = [float(x) for x in found.group(1).split(",")]
-    wavs = [wav_seconds(html.parent / str(t.audio)) for _, t in session.candidate_turns()]
-    assert durations == pytest.approx(wavs, abs=0.05)
+    got = probe_result(dom_text)
+    assert [p["turn"] for p in got["players"]] == [f"turn-{i}" for i in range(len(session.turns))]
+    for p, turn in zip(got["players"], session.turns, strict=True):
+        assert p["error"] is None and p["ready"] >= 1
+        assert p["duration"] == pytest.approx(wav_seconds(html.parent / str(turn.audio)), abs=0.08)
+    quotes = [
+        (f"turn-{e.turn}", quote_audio_s(session.turns[e.turn], e.quote))
+        for s in session.scores.values()
+        for e in s.evidence
+    ]
+    links = [s for s in got["seeks"] if s["kind"] == "A"]
+    assert len(links) >= len(quotes) >= 2  # the scores' evidence, and the fixes' quotes
+    for turn_id, t in quotes:
+        seek = next(s for s in links if s["turn"] == turn_id and s["t"] == pytest.approx(t, abs=0.006))
+        assert seek["at"] == pytest.approx(t, abs=0.05) and seek["at"] > 0.5  # the moment, not the turn's start
+        assert seek["playing"] and seek["others"] == 0
+    (word,) = [s for s in got["seeks"] if s["kind"] == "SPAN"]
+    assert word["turn"] == "turn-5" and word["at"] == pytest.approx(word["t"], abs=0.05) and word["t"] > 1
+    assert got["replay"] == [True] + [False] * (len(session.turns) - 1)  # the replay starts at the first question
 
 
-def test_progress_page_renders(chromium: str, tmp_path: Path) -> None:
+def test_progress_page_renders_labels_apart(chromium: str, tmp_path: Path) -> None:
+    """Forty sessions, twelve of them on one day: no session number or date touches another in the real layout."""
+    days = ["2026-11-01"] * 12 + [f"2026-11-{d:02d}" for d in range(2, 30)]
     points = tuple(
         ProgressPoint(
             f"s{i}",
-            f"2026-11-0{i}T09:00:00+00:00",
+            f"{day}T{8 + i % 12:02d}:00:00+00:00",
             "uploads-drop",
-            None,
-            {"clarify": 2 + i % 3, "metrics": min(5, 1 + i), "edge_cases": 2},
+            round((2 + i % 3 + min(5, 1 + i // 8) + 2) / 3, 1),
+            {"clarify": 2 + i % 3, "metrics": min(5, 1 + i // 8), "edge_cases": 2},
         )
-        for i in range(1, 6)
+        for i, day in enumerate(days)
     )
     page = tmp_path / "progress.html"
     page.write_text(progress_html(Progress("pm-execution", points, ("clarify", "metrics", "edge_cases"))))
-    dom_text, console = run(chromium, page, tmp_path, "--dump-dom")
+    probe = """
+const boxes = sel => [...document.querySelectorAll(sel)].map(t => t.getBoundingClientRect())
+  .map(r => [r.left, r.right, r.top, r.bottom]);
+const overlaps = b => b.some((x, i) => b.some((y, j) => i < j && x[0] < y[1] && y[0] < x[1] && x[2] < y[3] && y[2] < x[3]));
+document.body.dataset.probe = JSON.stringify({
+  dates: boxes("#overall-chart .date-label").length, numbers: boxes("#overall-chart .session-number").length,
+  overlap: overlaps([...boxes("#overall-chart .date-label"), ...boxes("#overall-chart .session-number")]),
+  smallOverlap: [...document.querySelectorAll(".small-multiple")].some(s =>
+    overlaps([...s.querySelectorAll(".session-number")].map(t => t.getBoundingClientRect()).map(r => [r.left, r.right, r.top, r.bottom]))),
+  multiples: document.querySelectorAll(".small-multiple").length});
+"""
+    dom_text, console = run(chromium, with_probe(page, probe, BASE_CSP), tmp_path, "--dump-dom")
     assert console == []
-    dom = Dom(dom_text)
-    assert dom.all("svg", id="progress-chart")
-    assert len(dom.all("polyline", class_="line")) == 3 and len(dom.all("circle", class_="point")) == 15
+    got = probe_result(dom_text)
+    assert got["multiples"] == 3 and not got["overlap"] and not got["smallOverlap"]
+    assert 5 <= got["dates"] < 29 and got["numbers"] >= 10  # sparse, yet every label that is drawn is readable
+    dom = Dom(run(chromium, page, tmp_path, "--dump-dom")[0])
+    assert len(dom.all("polyline", class_="overall-line")) == 1 and len(dom.all("polygon", class_="band")) == 1
+    assert len(dom.all("polyline", class_="line")) == 3 and len(dom.all("circle", class_="point")) == 120
     shot = tmp_path / "progress.png"
     run(chromium, page, tmp_path, f"--screenshot={shot}")
     png_check(shot, 15_000)

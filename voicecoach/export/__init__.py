@@ -15,16 +15,18 @@ FORMATS: tuple[str, ...] = ("md", "json", "html", "srt", "vtt")
 def render(session: Session, session_dir: Path, fmt: str, out_path: Path | None = None) -> str:
     """The text of one export format."""
     from voicecoach.export import html, json_export, md, subtitles
+    from voicecoach.export.context import load_context
 
+    if fmt not in FORMATS:
+        raise ConfigError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)} or all.")
+    ctx = load_context(session, session_dir) if fmt in ("md", "json", "html") else None
     renderers: dict[str, Callable[[], str]] = {
-        "md": lambda: md.to_markdown(session),
-        "json": lambda: json_export.to_json(session),
-        "html": lambda: html.to_html(session, session_dir, out_path),
+        "md": lambda: md.to_markdown(session, ctx),
+        "json": lambda: json_export.to_json(session, ctx),
+        "html": lambda: html.to_html(session, session_dir, out_path, context=ctx),
         "srt": lambda: subtitles.to_srt(session),
         "vtt": lambda: subtitles.to_vtt(session),
     }
-    if fmt not in renderers:
-        raise ConfigError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)} or all.")
     return renderers[fmt]()
 
 

@@ -1,4 +1,4 @@
-"""Inline SVG charts (no scripts, no fonts, no images): rubric bars, answer timeline, progress lines."""
+"""Inline SVG charts of one session (no scripts, no fonts, no images): rubric bars and the answer timeline."""
 
 from __future__ import annotations
 
@@ -124,63 +124,5 @@ def timeline_svg(segments: Sequence[Segment], duration_s: float, chart_id: str) 
         f'<rect x="{left + 305}" y="{legend_y - 9}" width="12" height="10" fill="#dcfce7"/>'
         f'<text x="{left + 321}" y="{legend_y}" fill="#374151">130-160 wpm</text>'
     )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def progress_chart_svg(
-    labels: Sequence[str], series: Mapping[str, Sequence[float | None]], chart_id: str = "progress-chart"
-) -> str:
-    """One line per dimension across sessions, scores 1..5; a gap where a session lacks the score."""
-    width, height, left, right, top, bottom = 680, 260, 36, 150, 14, 36
-    plot_w, plot_h = width - left - right, height - top - bottom
-    n = max(1, len(labels))
-
-    def x(i: int) -> float:
-        return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
-
-    def y(score: float) -> float:
-        return top + plot_h * (5 - score) / 4
-
-    parts = [
-        (
-            f'<svg id="{escape(chart_id)}" class="chart progress-chart" role="img" aria-label="Scores over time" '
-            f'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-            f'style="max-width:{width}px" {FONT} font-size="11">'
-        )
-    ]
-    for s in range(1, 6):
-        parts.append(f'<line x1="{left}" y1="{y(s):.1f}" x2="{left + plot_w}" y2="{y(s):.1f}" stroke="#e5e7eb"/>')
-        parts.append(f'<text x="{left - 8}" y="{y(s) + 4:.1f}" text-anchor="end" fill="#6b7280">{s}</text>')
-    every = max(1, len(labels) // 8)
-    for i, label in enumerate(labels):
-        if i % every == 0 or i == len(labels) - 1:
-            parts.append(
-                f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#6b7280">'
-                f"{escape(label)}</text>"
-            )
-    for k, (dim, values) in enumerate(series.items()):
-        colour = PALETTE[k % len(PALETTE)]
-        runs: list[list[str]] = [[]]
-        for i, v in enumerate(values):
-            if v is None:
-                runs.append([])
-                continue
-            runs[-1].append(f"{x(i):.1f},{y(v):.1f}")
-            parts.append(
-                f'<circle class="point" data-dimension="{escape(dim)}" cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" '
-                f'fill="{colour}"><title>{escape(dimension_label(dim))}: {v:g}</title></circle>'
-            )
-        for run in runs:
-            if len(run) > 1:
-                parts.append(
-                    f'<polyline class="line" data-dimension="{escape(dim)}" points="{" ".join(run)}" '
-                    f'fill="none" stroke="{colour}" stroke-width="2"/>'
-                )
-        ly = top + 6 + k * 18
-        parts.append(
-            f'<rect x="{left + plot_w + 14}" y="{ly - 8}" width="12" height="10" fill="{colour}"/>'
-            f'<text x="{left + plot_w + 30}" y="{ly + 1}" fill="#111827">{escape(dimension_label(dim))}</text>'
-        )
     parts.append("</svg>")
     return "".join(parts)

@@ -23,7 +23,8 @@ class Cue:
     start_s: float
     end_s: float
     speaker: str
-    lines: tuple[str, ...]
+    lines: tuple[str, ...]  # "Speaker: text" wrapped, as SRT shows it (SRT has no voice tags)
+    text: str = ""  # the words alone, for WebVTT's <v Speaker> voice span
 
 
 def _timed_words(turn: Turn) -> list[tuple[float, float, str]]:
@@ -68,11 +69,12 @@ def _turn_cues(turn: Turn) -> list[Cue]:
 
     def close() -> None:
         if group:
-            text = f"{speaker}: " + " ".join(w for _, _, w in group)
+            said = " ".join(w for _, _, w in group)
             end = min(group[-1][1], group[0][0] + MAX_CUE_S)
             if turn.end_s > turn.start_s:
                 end = min(end, turn.end_s)
-            cues.append(Cue(group[0][0], max(end, group[0][0] + MIN_CUE_S), speaker, tuple(_wrap(text))))
+            lines = tuple(_wrap(f"{speaker}: {said}"))
+            cues.append(Cue(group[0][0], max(end, group[0][0] + MIN_CUE_S), speaker, lines, said))
             group.clear()
 
     for word in words:
@@ -95,7 +97,7 @@ def cues(session: Session) -> list[Cue]:
     for c in sorted(raw, key=lambda c: c.start_s):
         start = max(c.start_s, prev_end)
         end = min(max(c.end_s, start + MIN_CUE_S), start + MAX_CUE_S)
-        out.append(Cue(round(start, 3), round(end, 3), c.speaker, c.lines))
+        out.append(Cue(round(start, 3), round(end, 3), c.speaker, c.lines, c.text))
         prev_end = round(end, 3)
     return out
 
@@ -124,9 +126,9 @@ def _vtt_escape(text: str) -> str:
 
 
 def to_vtt(session: Session) -> str:
-    """WebVTT: a header, numbered cues with HH:MM:SS.mmm times and a <v Speaker> voice span."""
+    """WebVTT: the same cues and times as the SRT; the speaker is the <v Speaker> voice span, not repeated in the text."""
     blocks = ["WEBVTT"]
     for i, c in enumerate(cues(session), 1):
-        body = "\n".join(_vtt_escape(line) for line in c.lines)
+        body = "\n".join(_vtt_escape(line) for line in _wrap(c.text))
         blocks.append(f"{i}\n{_clock(c.start_s, '.')} --> {_clock(c.end_s, '.')}\n<v {c.speaker}>{body}")
     return "\n\n".join(blocks) + "\n"
