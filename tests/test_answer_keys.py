@@ -1,0 +1,107 @@
+"""The shipped answer keys: each point is made by plain case talk, by its own stronger sentence, and by nothing else."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from voicecoach.content import KeyPoint, Pack
+from voicecoach.pack_keys import KEY_DIMENSIONS, generic_term
+from voicecoach.packs import load_pack
+
+# Candidates in plain, varied words (not the rubric's): each sentence must make the named point of its case.
+PLAIN: dict[str, list[tuple[str, str]]] = {
+    "uploads-drop": [
+        ("drop-is-real", "I'd first confirm uploads actually fell and it isn't just a tracking bug in analytics."),
+        ("android-only", "First thing, I'd see whether iPhone and web are flat and it's just Android."),
+        ("android-only", "Is this happening on Android phones only, and did it start with the new update?"),
+        ("release-errors", "If the new Android build is failing way more uploads than the old one, that's our answer."),
+        ("background-service", "The background uploader might be getting killed by the phone to save battery."),
+        ("rollback-or-hotfix", "I'd go back to the old build on Android while the team writes a proper patch."),
+        ("recovery-measure", "I'd know we're fine when uploads per user look like they did before the release."),
+        ("stuck-and-duplicates", "Some photos may be sitting stuck on people's phones, and they shouldn't get posted twice."),
+        ("staged-fix", "Ship the repaired Android version to a small group first and keep an eye on failures."),
+    ],
+}
+
+# Rubric words strung together with nothing of any case in them: they must make no point anywhere.
+BUZZWORDS = [
+    "I'd segment by cohort, set a guardrail metric and do a staged rollout with an A/B test.",
+    "Segment by platform, version and cohort, define a north star metric, guardrail on crash rate, run an A/B test.",
+    "Think about fraud, abuse, a kill switch, retries, a staged rollout, and speed versus quality.",
+    "I'd align stakeholders, prioritise with a framework, and track engagement and retention on a dashboard.",
+    "We need to consider edge cases, failure states, scale constraints and API rate limits.",
+    "Define success metrics, counter metrics, leading and lagging indicators, and monitor them closely.",
+    "I'd do a root cause analysis and check seasonality, external factors and internal changes.",
+    "Then a phased rollout behind feature flags, a canary release, monitoring and alerts, and a rollback plan.",
+    "I would look at the data, form a hypothesis, run an experiment and iterate on the MVP.",
+    "The trade-off is user value versus engineering cost versus business priorities, so I'd pick the highest impact.",
+]
+
+
+@pytest.fixture(scope="module")
+def pack() -> Pack:
+    """The shipped pack, loaded (and so validated) once."""
+    return load_pack("pm-execution")
+
+
+def keyed(pack: Pack) -> list[tuple[str, KeyPoint]]:
+    """(case id, point) for every key point of every case."""
+    return [(c.id, p) for c in pack.cases for p in c.answer_key]
+
+
+def made_elsewhere(pack: Pack, case_id: str, sentence: str) -> list[str]:
+    """The points of other cases that this sentence makes."""
+    return [f"{cid}/{p.id}" for cid, p in keyed(pack) if cid != case_id and p.made_in(sentence)]
+
+
+def test_every_shipped_case_has_a_key_over_four_dimensions(pack: Pack) -> None:
+    keyed_cases = [c for c in pack.cases if c.answer_key]
+    assert {c.id for c in keyed_cases} >= set(PLAIN)
+    for case in keyed_cases:
+        assert 6 <= len(case.answer_key) <= 9, case.id
+        dims = {p.dimension for p in case.answer_key}
+        assert len(dims) >= 4 and dims <= set(KEY_DIMENSIONS), (case.id, dims)
+
+
+def test_each_point_has_a_group_of_case_terms_only(pack: Pack) -> None:
+    for cid, p in keyed(pack):
+        assert 1 <= len(p.anchors) <= 3, (cid, p.id)
+        assert any(not any(generic_term(t) for t in g) for g in p.anchors), (cid, p.id)
+
+
+def test_stronger_is_a_spoken_first_person_sentence_that_makes_its_point(pack: Pack) -> None:
+    for cid, p in keyed(pack):
+        words = p.stronger.split()
+        assert 15 <= len(words) <= 35, (cid, p.id, len(words))
+        assert re.search(r"\b(I|I'd|I'll|I'm|we|we'd|we'll|my|our)\b", p.stronger), (cid, p.id)
+        assert not re.search(r"[;:()/•]|\be\.g\.|\bvs\b", p.stronger), (cid, p.id, "not plain spoken English")
+        assert p.made_in(p.stronger), (cid, p.id)
+
+
+def test_no_stronger_sentence_makes_another_cases_point(pack: Pack) -> None:
+    wrong = {f"{cid}/{p.id}": made_elsewhere(pack, cid, p.stronger) for cid, p in keyed(pack)}
+    assert not {k: v for k, v in wrong.items() if v}
+
+
+def test_plain_sentences_make_their_point_and_no_other_cases(pack: Pack) -> None:
+    for cid, sentences in PLAIN.items():
+        points = {p.id: p for p in pack.case(cid).answer_key}
+        assert set(points) == {pid for pid, _ in sentences}, (cid, "every point needs a plain sentence")
+        for pid, sentence in sentences:
+            assert points[pid].made_in(sentence), (cid, pid, sentence)
+            assert not made_elsewhere(pack, cid, sentence), (cid, sentence, made_elsewhere(pack, cid, sentence))
+
+
+def test_strong_answer_lines_make_no_other_cases_point(pack: Pack) -> None:
+    for case in pack.cases:
+        for line in case.strong_answer:
+            assert not made_elsewhere(pack, case.id, line), (case.id, line, made_elsewhere(pack, case.id, line))
+
+
+@pytest.mark.parametrize("sentence", BUZZWORDS)
+def test_buzzwords_make_no_point_on_any_case(pack: Pack, sentence: str) -> None:
+    made = [f"{cid}/{p.id}" for cid, p in keyed(pack) if p.made_in(sentence)]
+    assert not made, made
+    assert not any(p.made_in(" ".join(BUZZWORDS)) for _, p in keyed(pack))
