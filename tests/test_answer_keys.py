@@ -23,6 +23,34 @@ PLAIN: dict[str, list[tuple[str, str]]] = {
         ("stuck-and-duplicates", "Some photos may be sitting stuck on people's phones, and they shouldn't get posted twice."),
         ("staged-fix", "Ship the repaired Android version to a small group first and keep an eye on failures."),
     ],
+    "group-video-launch": [
+        ("goal-first", "What problem are we solving here, is it that friend groups are moving their calls to some other app?"),
+        ("groups-calling-weekly", "The number I care about is how many groups get on a call together again the following week."),
+        ("one-to-one-baseline", "Fifteen percent already do one-on-one video, so group calls should grow on top of that."),
+        ("bandwidth-budget", "Groups burn so much more bandwidth that I'd keep daily call minutes inside what was budgeted."),
+        ("frozen-video", "On cheap phones with a bad connection the call should fall back to voice, not a frozen picture."),
+        ("week-one-versus-month", "Early on I'd see if calls even connect; by the end of the month, whether groups keep using it."),
+        ("pause-or-expand", "If groups stop using it after a couple of weeks, I'd hold off on more countries until we know why."),
+    ],
+    "shared-lists-deadline": [
+        ("partner-needs", "Why can't the date move, and what does the partner really need to have working on that day?"),
+        ("core-job", "From the interviews, people mostly want the whole house adding to one list and seeing what's been bought."),
+        ("cut-the-extras", "Comments and recipe import can wait until after launch."),
+        ("simpler-sync", "We don't need true real time, the list can just reload when someone opens it."),
+        ("keep-the-test-week", "I'd leave the final week for QA and the security check no matter what."),
+        ("judge-the-launch", "I'd call it working if in most households more than one person adds to the list every week."),
+        ("clashing-edits", "If my partner and I both add items at once and one phone has no signal, nothing should vanish."),
+        ("tell-the-partner", "I'd be upfront with the partner about what ships on day one and what comes after."),
+    ],
+    "search-latency": [
+        ("slowest-not-average", "The average hides it, so I'd look at the tail, the worst searches, which went to two and a half."),
+        ("filtered-searches", "Are the slow ones mostly searches where people stack a bunch of filters like color and size?"),
+        ("two-changes", "I'd want to know whether it's the new index or the extra personalization step that adds the time."),
+        ("flag-off-first", "Since the personalization piece has a toggle, I'd turn it off and see if things speed up."),
+        ("keep-the-old-cluster", "I wouldn't let them shut down the old servers on Friday while we still don't know the cause."),
+        ("target-and-conversion", "I'd watch how many search visits end in a purchase, and page someone when the slow ones cross a line."),
+        ("load-test-filters", "Next time we should replay real shopper queries with lots of filters against the new backend first."),
+    ],
 }
 
 # Rubric words strung together with nothing of any case in them: they must make no point anywhere.
