@@ -203,7 +203,9 @@ def test_rubric_needs_exactly_the_seven_ids(copy: Path) -> None:
 
 def test_case_needs_probes_for_all_seven_dimensions(copy: Path) -> None:
     text = (copy / "cases" / "uploads-drop.toml").read_text(encoding="utf-8")
-    (copy / "cases" / "uploads-drop.toml").write_text(text[: text.index("follow_up = [")], encoding="utf-8")
+    start = text.index("follow_up = [")
+    end = text.index("]\n", start) + 2
+    (copy / "cases" / "uploads-drop.toml").write_text(text[:start] + text[end:], encoding="utf-8")
     msg = error_of(copy)
     assert "uploads-drop.toml" in msg and "[probes]" in msg and "missing required key 'follow_up'" in msg
 
