@@ -205,50 +205,119 @@ PLAIN: dict[str, list[tuple[str, str]]] = {
     ],
     "referral-credits": [
         ("goal-and-cost-per-rider", "What's the goal behind the referral push?"),
-        ("goal-and-cost-per-rider", "What does a rider normally cost us through ads, and is forty bucks per referral cheaper?"),
-        ("last-promo-abuse", "The old promo code blowup, people making fake accounts on burner numbers, is what I'd guard against."),
+        (
+            "goal-and-cost-per-rider",
+            "What does a rider normally cost us through ads, and is forty bucks per referral cheaper?",
+        ),
+        (
+            "last-promo-abuse",
+            "The old promo code blowup, people making fake accounts on burner numbers, is what I'd guard against.",
+        ),
         ("pay-after-a-real-trip", "Nobody gets the credits until the friend actually takes a ride."),
         ("fake-account-signals", "If ten new accounts all sign up from the same phone, that's a ring."),
-        ("incremental-riders", "What matters is extra riders we wouldn't have gotten anyway, and whether they're still riding in a month."),
-        ("drivers-at-peak", "If we flood Friday night with new people, waits get even worse, since drivers are already maxed out."),
+        (
+            "incremental-riders",
+            "What matters is extra riders we wouldn't have gotten anyway, and whether they're still riding in a month.",
+        ),
+        (
+            "drivers-at-peak",
+            "If we flood Friday night with new people, waits get even worse, since drivers are already maxed out.",
+        ),
         ("budget-pace-and-stop", "I'd watch how fast the referral money goes and shut it off if fake sign-ups spike."),
     ],
     "cleaner-marketplace": [
         ("size-the-gap", "How bad is it, what share of Saturday and Sunday jobs never get a cleaner?"),
-        ("separate-local-markets", "The places with spare cleaners are too far away to help, so shipping people across the country is out."),
-        ("why-not-weekends", "I'd talk to cleaners about what keeps them from working Saturdays, like family or another job."),
-        ("weekend-premium", "Cleaners could earn extra on Sundays, and we'd figure out whether customers or we cover it."),
-        ("nudge-to-weekdays", "People with flexible schedules could get a little discount for booking midweek instead."),
-        ("protect-first-bookings", "A new customer stood up on their first booking is gone for good, so those get filled before anyone else."),
-        ("weekend-fill-rate", "I'd track how many weekend jobs actually get filled, and whether cleaners' take-home stays healthy."),
+        (
+            "separate-local-markets",
+            "The places with spare cleaners are too far away to help, so shipping people across the country is out.",
+        ),
+        (
+            "why-not-weekends",
+            "I'd talk to cleaners about what keeps them from working Saturdays, like family or another job.",
+        ),
+        (
+            "weekend-premium",
+            "Cleaners could earn extra on Sundays, and we'd figure out whether customers or we cover it.",
+        ),
+        (
+            "nudge-to-weekdays",
+            "People with flexible schedules could get a little discount for booking midweek instead.",
+        ),
+        (
+            "protect-first-bookings",
+            "A new customer stood up on their first booking is gone for good, so those get filled before anyone else.",
+        ),
+        (
+            "weekend-fill-rate",
+            "I'd track how many weekend jobs actually get filled, and whether cleaners' take-home stays healthy.",
+        ),
         ("one-city-test", "Try the Saturday bonus in just one city and see if it moves the needle before doing both."),
     ],
     "feed-ranking": [
-        ("offline-is-a-hypothesis", "Looking good offline doesn't mean people will watch more, so the model has to prove itself live."),
-        ("beyond-watch-time", "More minutes watched can just mean more clickbait, so I'd rather see whether people come back."),
-        ("serving-cost", "Triple the compute is a real bill, and 80 extra milliseconds on the feed is something people feel."),
+        (
+            "offline-is-a-hypothesis",
+            "Looking good offline doesn't mean people will watch more, so the model has to prove itself live.",
+        ),
+        (
+            "beyond-watch-time",
+            "More minutes watched can just mean more clickbait, so I'd rather see whether people come back.",
+        ),
+        (
+            "serving-cost",
+            "Triple the compute is a real bill, and 80 extra milliseconds on the feed is something people feel.",
+        ),
         ("stale-batch-feature", "If the overnight job that builds watch history fails, the recommendations go stale."),
-        ("fallback-ranking", "If the new model times out, we should quietly serve the old ordering instead of a blank feed."),
+        (
+            "fallback-ranking",
+            "If the new model times out, we should quietly serve the old ordering instead of a blank feed.",
+        ),
         ("new-creators", "I'm worried small creators get buried while the big channels soak up everything."),
         ("what-kills-it", "I'd agree up front what result means we scrap the model."),
-        ("room-in-the-traffic", "With two other feed tests live and a tenth of traffic to play with, I'd make sure they don't overlap."),
+        (
+            "room-in-the-traffic",
+            "With two other feed tests live and a tenth of traffic to play with, I'd make sure they don't overlap.",
+        ),
     ],
     "japan-launch": [
         ("why-japan-and-who", "Who is the customer in Japan, young professionals or families?"),
-        ("bank-coverage-first", "If most people's banks aren't supported yet, the app can't do its main job, so bank coverage is job one."),
+        (
+            "bank-coverage-first",
+            "If most people's banks aren't supported yet, the app can't do its main job, so bank coverage is job one.",
+        ),
         ("local-formats", "Japanese users write the family name first and dates year first, and yen has no decimals."),
-        ("price-against-free-apps", "The local players charge nothing and run ads, so eight bucks a month is a hard sell."),
-        ("data-stays-in-japan", "Financial records have to be stored in Japan, so engineering needs a separate database there."),
-        ("support-in-japanese", "We'd need people who can answer support tickets in Japanese, or users will get stuck."),
-        ("linked-banks-that-return", "The real win is people who connect their bank and keep opening the app every week."),
-        ("checkpoint-to-narrow", "If Japan looks weak after the first quarter, we pull back instead of pouring more money in."),
+        (
+            "price-against-free-apps",
+            "The local players charge nothing and run ads, so eight bucks a month is a hard sell.",
+        ),
+        (
+            "data-stays-in-japan",
+            "Financial records have to be stored in Japan, so engineering needs a separate database there.",
+        ),
+        (
+            "support-in-japanese",
+            "We'd need people who can answer support tickets in Japanese, or users will get stuck.",
+        ),
+        (
+            "linked-banks-that-return",
+            "The real win is people who connect their bank and keep opening the app every week.",
+        ),
+        (
+            "checkpoint-to-narrow",
+            "If Japan looks weak after the first quarter, we pull back instead of pouring more money in.",
+        ),
     ],
     "checkout-fees": [
-        ("gradual-means-slow-cause", "Because the checkout decline has been slow and steady, it's probably pricing or a rival, not a bug."),
+        (
+            "gradual-means-slow-cause",
+            "Because the checkout decline has been slow and steady, it's probably pricing or a rival, not a bug.",
+        ),
         ("existing-users-big-cities", "Is it mostly our regulars in the big cities?"),
         ("fees-on-the-last-screen", "People add food, hit the last screen, see the total with fees and bail."),
         ("fees-and-competitor-timing", "When exactly did the slide start, and does it match when fees went up?"),
-        ("fee-revenue-against-orders", "Fees bring in money, but if they cost us more orders than they earn, they're not worth it."),
+        (
+            "fee-revenue-against-orders",
+            "Fees bring in money, but if they cost us more orders than they earn, they're not worth it.",
+        ),
         ("test-fee-changes", "I'd try putting the fees right on the menu so nobody is surprised at the end."),
         ("rule-out-breakage", "First I'd check nothing's broken, like payment errors on some phones."),
         ("orders-and-margin", "I'd want people ordering as often as before, without losing money on each order."),
