@@ -339,6 +339,33 @@ BUZZWORDS = [
 ]
 
 
+# What a reciter knows from the question alone: each case's subject, dropped into the rubric lists below.
+SUBJECTS = {
+    "uploads-drop": "photo uploads",
+    "group-video-launch": "group video calls",
+    "shared-lists-deadline": "shared shopping lists",
+    "search-latency": "search on the shopping site",
+    "friend-payments": "sending money to friends",
+    "stakeholder-roadmap": "single sign-on, the support complaints and the free plan",
+    "onboarding-experiment": "the new onboarding flow",
+    "notification-volume": "push notifications",
+    "referral-credits": "the twenty dollar referral",
+    "cleaner-marketplace": "cleaners on weekends",
+    "feed-ranking": "the new ranking model for the feed",
+    "japan-launch": "the Japan launch",
+    "checkout-fees": "checkout conversion",
+}
+NAMED_LISTS = [
+    "For {s}, I'd segment by platform, version and cohort, set a north star metric with a guardrail on crash rate.",
+    "For {s}, think about fraud, abuse, a kill switch, retries, a staged rollout, and speed versus quality.",
+    "For {s}, I'd align stakeholders, prioritise, track engagement and retention on a dashboard, monitor and alert.",
+    "With {s}, define success metrics and counter metrics, do a root cause analysis, and check seasonality.",
+    "On {s}: edge cases, failure states, scale constraints, API rate limits, a feature flag and a rollback plan.",
+    "About {s}, it's user value versus engineering cost versus business priorities, so build an MVP and iterate.",
+    "So for {s} I'd look at the funnel, form a hypothesis, run an A/B test with a holdout, check significance.",
+]
+
+
 @pytest.fixture(scope="module")
 def pack() -> Pack:
     """The shipped pack, loaded (and so validated) once."""
@@ -427,3 +454,16 @@ def test_buzzwords_make_no_point_on_any_case(pack: Pack, sentence: str) -> None:
     made = [f"{cid}/{p.id}" for cid, p in keyed(pack) if p.made_in(sentence)]
     assert not made, made
     assert not any(p.made_in(" ".join(BUZZWORDS)) for _, p in keyed(pack))
+
+
+def test_a_rubric_list_that_names_the_case_makes_no_point(pack: Pack) -> None:
+    """Naming the case's subject does not turn a recited list into applied points: the move must be said too."""
+    assert set(SUBJECTS) == {c.id for c in pack.cases}
+    made = [
+        (c.id, p.id, line.format(s=SUBJECTS[c.id]))
+        for c in pack.cases
+        for line in NAMED_LISTS
+        for p in c.answer_key
+        if p.made_in(line.format(s=SUBJECTS[c.id]))
+    ]
+    assert not made
