@@ -368,6 +368,10 @@ NAMED_LISTS = [
 ]
 
 
+# What a speech engine could misread, as in the case's other spoken text: points and stronger sentences are spoken too.
+MANGLED = re.compile(r"%|&|\be\.g\.|\bi\.e\.|\bvs\b|\bPM\b|\bKPI|\bp9\d|\d+(\.\d+)+|[•*#]")
+
+
 @pytest.fixture(scope="module")
 def pack() -> Pack:
     """The shipped pack, loaded (and so validated) once."""
@@ -408,6 +412,9 @@ def test_stronger_is_a_spoken_first_person_sentence_that_makes_its_point(pack: P
             bad.append((cid, p.id, "not first person"))
         if re.search(r"[;:()/•]|\be\.g\.|\bvs\b", p.stronger):
             bad.append((cid, p.id, "not plain spoken English"))
+        bad += [
+            (cid, p.id, f"{field} would be misread aloud") for field in (p.point, p.stronger) if MANGLED.search(field)
+        ]
         if not p.made_in(p.stronger):
             bad.append((cid, p.id, "does not make its own point"))
     assert not bad

@@ -519,7 +519,7 @@ def test_answer_key_point_needs_a_group_of_case_terms(copy: Path) -> None:
 
 def test_answer_key_stronger_must_make_its_own_point(copy: Path) -> None:
     path = copy / UPLOADS
-    sentence = "I'd split uploads by platform and app version, and if it's only Android from the day 5.2 shipped"
+    sentence = "I'd split uploads by platform and app version, and if it's only Android from the day five point two"
     edit(path, sentence, "I'd split uploads by device and look at what changed")
     msg = error_of(copy)
     assert f":{line_no(path, 'by device and look')}:" in msg and "#2 (android-only)" in msg
