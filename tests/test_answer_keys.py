@@ -64,7 +64,7 @@ PLAIN: dict[str, list[tuple[str, str]]] = {
         ("partner-needs", "Is the six weeks fixed, or could it slip?"),
         (
             "partner-needs",
-            "Why can't the date move, and what does the partner really need to have working on that day?",
+            "Why can't the deadline move, and what does the partner really need to have working on that day?",
         ),
         (
             "core-job",
