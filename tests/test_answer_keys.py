@@ -17,6 +17,11 @@ PLAIN: dict[str, list[tuple[str, str]]] = {
     "uploads-drop": [
         ("drop-is-real", "Did anything change in how we log an upload last week?"),
         ("drop-is-real", "I'd first confirm uploads actually fell and it isn't just a tracking bug in analytics."),
+        (
+            "when-it-started",
+            "I'd find the day uploads turned and see what went out then, a release, a server deploy, or a campaign ending.",
+        ),
+        ("when-it-started", "When exactly did uploads start falling, and did anything ship that day?"),
         ("android-only", "First thing, I'd see whether iPhone and web are flat and it's just Android."),
         ("android-only", "Is this happening on Android phones only, and did it start with the new update?"),
         ("release-errors", "If the new Android build is failing way more uploads than the old one, that's our answer."),
@@ -256,6 +261,7 @@ PLAIN: dict[str, list[tuple[str, str]]] = {
         ("one-city-test", "Try the Saturday bonus in just one city and see if it moves the needle before doing both."),
     ],
     "feed-ranking": [
+        ("what-offline-measured", "Better at what, exactly? What was it scored on offline, and which month of data?"),
         (
             "offline-is-a-hypothesis",
             "Looking good offline doesn't mean people will watch more, so the model has to prove itself live.",

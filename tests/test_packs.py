@@ -428,16 +428,16 @@ def test_answer_key_unknown_missing_and_wrongly_typed_keys(copy: Path) -> None:
     path = copy / UPLOADS
     edit(path, 'id = "android-only"', 'id = "android-only"\nweight = 2')
     msg = error_of(copy)
-    assert f"uploads-drop.toml:{line_no(path, 'weight = 2')}:" in msg and "[[answer_key]] #2 (android-only)" in msg
+    assert f"uploads-drop.toml:{line_no(path, 'weight = 2')}:" in msg and "[[answer_key]] #3 (android-only)" in msg
     assert "'weight'" in msg and "valid keys: id, dimension, point, anchors, stronger" in msg
     edit(path, "weight = 2\n", "")
     edit(path, "stronger = \"I'd split uploads", "said = \"I'd split uploads")
     msg = error_of(copy)
-    assert "#2 (android-only)" in msg and "'said'" in msg
+    assert "#3 (android-only)" in msg and "'said'" in msg
     edit(path, "said = \"I'd split uploads", "stronger = \"I'd split uploads")
     edit(path, 'dimension = "data"\npoint = "Splits', 'point = "Splits')
     msg = error_of(copy)
-    assert "#2 (android-only)" in msg and "missing required key 'dimension'" in msg
+    assert "#3 (android-only)" in msg and "missing required key 'dimension'" in msg
     header = line_no(path, 'id = "android-only"') - 1  # the [[answer_key]] line above the id
     assert f"uploads-drop.toml:{header}:" in msg
     edit(path, 'point = "Splits', 'dimension = "data"\npoint = "Splits')
@@ -467,7 +467,7 @@ def test_answer_key_dimension_must_be_a_rubric_one_other_than_follow_up(copy: Pa
     edit(path, 'dimension = "technical"', 'dimension = "follow_up"')
     msg = error_of(copy)
     at = line_no(path, 'dimension = "follow_up')
-    assert f":{at}:" in msg and "#4 (background-service)" in msg
+    assert f":{at}:" in msg and "#5 (background-service)" in msg
     assert "'follow_up' is not one a key point can show" in msg
     assert "clarify, metrics, technical, edge_cases, tradeoffs, data" in msg
     edit(path, 'dimension = "follow_up"', 'dimension = "charisma"')
@@ -498,7 +498,7 @@ def test_answer_key_anchors_shape(copy: Path, anchors: str, problem: str) -> Non
     path.write_text(text[:start] + f"anchors = {anchors}" + text[end:], encoding="utf-8")
     msg = error_of(copy)
     assert f"uploads-drop.toml:{line_no(path, f'anchors = {anchors}')}:" in msg, msg
-    assert "[[answer_key]] #2 (android-only)" in msg and problem in msg, msg
+    assert "[[answer_key]] #3 (android-only)" in msg and problem in msg, msg
 
 
 def test_answer_key_point_needs_a_group_of_case_terms(copy: Path) -> None:
@@ -509,12 +509,13 @@ def test_answer_key_point_needs_a_group_of_case_terms(copy: Path) -> None:
     generic = 'anchors = [["platform", "segment*"], ["staged rollout", "guardrail"]]'
     path.write_text(text[:start] + generic + text[end:], encoding="utf-8")
     msg = error_of(copy)
-    assert f":{line_no(path, generic)}:" in msg and "#2 (android-only)" in msg
+    assert f":{line_no(path, generic)}:" in msg and "#3 (android-only)" in msg
     assert "every anchor group holds a generic rubric word" in msg and "this case's own things" in msg
     # one group free of rubric words is enough, even beside a generic one
     path.write_text(text[:start] + 'anchors = [["android"], ["platform*", "segment*"]]' + text[end:], encoding="utf-8")
     edit(path, "I'd split uploads by platform and app version", "I'd split uploads by platform")
-    assert load_pack(str(copy)).case("uploads-drop").answer_key[1].anchors[1] == ("platform*", "segment*")
+    points = {p.id: p for p in load_pack(str(copy)).case("uploads-drop").answer_key}
+    assert points["android-only"].anchors[1] == ("platform*", "segment*")
 
 
 def test_answer_key_stronger_must_make_its_own_point(copy: Path) -> None:
@@ -522,7 +523,7 @@ def test_answer_key_stronger_must_make_its_own_point(copy: Path) -> None:
     sentence = "I'd split uploads by platform and app version, and if it's only Android from the day five point two"
     edit(path, sentence, "I'd split uploads by device and look at what changed")
     msg = error_of(copy)
-    assert f":{line_no(path, 'by device and look')}:" in msg and "#2 (android-only)" in msg
+    assert f":{line_no(path, 'by device and look')}:" in msg and "#3 (android-only)" in msg
     assert "'stronger' does not make its own point" in msg and "['android']" in msg
 
 
@@ -532,7 +533,7 @@ def test_answer_key_needs_five_to_ten_points_over_four_dimensions(copy: Path) ->
     path.write_text(head + "".join("[[answer_key]]\n" + t for t in tables[:4]), encoding="utf-8")
     msg = error_of(copy)
     assert "uploads-drop.toml" in msg and "the answer key has 4 points; it needs 5 to 10" in msg
-    extra = [t.replace('id = "', f'id = "copy{n}-', 1) for n, t in enumerate(tables[:3])]
+    extra = [t.replace('id = "', f'id = "copy{n}-', 1) for n, t in enumerate(tables[:2])]
     path.write_text(head + "".join("[[answer_key]]\n" + t for t in tables + extra), encoding="utf-8")
     assert "the answer key has 11 points" in error_of(copy)
     one_dim = re.sub(r'dimension = "\w+"', 'dimension = "data"', "".join("[[answer_key]]\n" + t for t in tables))
