@@ -17,13 +17,12 @@ PLAIN: dict[str, list[tuple[str, str]]] = {
     "uploads-drop": [
         ("drop-is-real", "Did anything change in how we log an upload last week?"),
         ("drop-is-real", "I'd first confirm uploads actually fell and it isn't just a tracking bug in analytics."),
-        (
-            "when-it-started",
-            "I'd find the day uploads turned and see what went out then, a release, a server deploy, or a campaign ending.",
-        ),
-        ("when-it-started", "When exactly did uploads start falling, and did anything ship that day?"),
         ("android-only", "First thing, I'd see whether iPhone and web are flat and it's just Android."),
         ("android-only", "Is this happening on Android phones only, and did it start with the new update?"),
+        (
+            "upload-steps",
+            "Do people still open the photo picker and then the upload dies, or do they just stop trying?",
+        ),
         ("release-errors", "If the new Android build is failing way more uploads than the old one, that's our answer."),
         ("background-service", "The background uploader might be getting killed by the phone to save battery."),
         ("rollback-or-hotfix", "I'd go back to the old build on Android while the team writes a proper patch."),

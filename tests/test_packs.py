@@ -428,16 +428,16 @@ def test_answer_key_unknown_missing_and_wrongly_typed_keys(copy: Path) -> None:
     path = copy / UPLOADS
     edit(path, 'id = "android-only"', 'id = "android-only"\nweight = 2')
     msg = error_of(copy)
-    assert f"uploads-drop.toml:{line_no(path, 'weight = 2')}:" in msg and "[[answer_key]] #3 (android-only)" in msg
+    assert f"uploads-drop.toml:{line_no(path, 'weight = 2')}:" in msg and "[[answer_key]] #2 (android-only)" in msg
     assert "'weight'" in msg and "valid keys: id, dimension, point, anchors, stronger" in msg
     edit(path, "weight = 2\n", "")
     edit(path, "stronger = \"I'd split uploads", "said = \"I'd split uploads")
     msg = error_of(copy)
-    assert "#3 (android-only)" in msg and "'said'" in msg
+    assert "#2 (android-only)" in msg and "'said'" in msg
     edit(path, "said = \"I'd split uploads", "stronger = \"I'd split uploads")
     edit(path, 'dimension = "data"\npoint = "Splits', 'point = "Splits')
     msg = error_of(copy)
-    assert "#3 (android-only)" in msg and "missing required key 'dimension'" in msg
+    assert "#2 (android-only)" in msg and "missing required key 'dimension'" in msg
     header = line_no(path, 'id = "android-only"') - 1  # the [[answer_key]] line above the id
     assert f"uploads-drop.toml:{header}:" in msg
     edit(path, 'point = "Splits', 'dimension = "data"\npoint = "Splits')
@@ -498,7 +498,7 @@ def test_answer_key_anchors_shape(copy: Path, anchors: str, problem: str) -> Non
     path.write_text(text[:start] + f"anchors = {anchors}" + text[end:], encoding="utf-8")
     msg = error_of(copy)
     assert f"uploads-drop.toml:{line_no(path, f'anchors = {anchors}')}:" in msg, msg
-    assert "[[answer_key]] #3 (android-only)" in msg and problem in msg, msg
+    assert "[[answer_key]] #2 (android-only)" in msg and problem in msg, msg
 
 
 def test_answer_key_point_needs_a_group_of_case_terms(copy: Path) -> None:
@@ -509,7 +509,7 @@ def test_answer_key_point_needs_a_group_of_case_terms(copy: Path) -> None:
     generic = 'anchors = [["platform", "segment*"], ["staged rollout", "guardrail"]]'
     path.write_text(text[:start] + generic + text[end:], encoding="utf-8")
     msg = error_of(copy)
-    assert f":{line_no(path, generic)}:" in msg and "#3 (android-only)" in msg
+    assert f":{line_no(path, generic)}:" in msg and "#2 (android-only)" in msg
     assert "every anchor group holds a generic rubric word" in msg and "this case's own things" in msg
     # one group free of rubric words is enough, even beside a generic one
     path.write_text(text[:start] + 'anchors = [["android"], ["platform*", "segment*"]]' + text[end:], encoding="utf-8")
@@ -523,7 +523,7 @@ def test_answer_key_stronger_must_make_its_own_point(copy: Path) -> None:
     sentence = "I'd split uploads by platform and app version, and if it's only Android from the day five point two"
     edit(path, sentence, "I'd split uploads by device and look at what changed")
     msg = error_of(copy)
-    assert f":{line_no(path, 'by device and look')}:" in msg and "#3 (android-only)" in msg
+    assert f":{line_no(path, 'by device and look')}:" in msg and "#2 (android-only)" in msg
     assert "'stronger' does not make its own point" in msg and "['android']" in msg
 
 
