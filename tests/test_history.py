@@ -152,7 +152,10 @@ def test_trends_compare_the_same_window_the_text_names(store: SessionStore) -> N
 
 
 def test_without_answer_keys_the_least_practised_case_is_named(store: SessionStore) -> None:
-    prog = progress(store, "pm-execution")  # the installed pack: no keys yet on this branch
+    pack, _ = find_case("pm-execution", "")
+    assert pack is not None
+    keyless = dataclasses.replace(pack, cases=tuple(dataclasses.replace(c, answer_key=()) for c in pack.cases))
+    prog = progress(store, "pm-execution", content=keyless)
     nc = prog.next_case
     assert nc is not None and nc.dimension == "edge_cases" and nc.practised == 0 and nc.case != "uploads-drop"
     assert trends(prog)[1].endswith(
@@ -255,3 +258,13 @@ def test_rows_read_real_session_length(corpus_dir: Path, tmp_path: Path) -> None
     store.save(dataclasses.replace(session))
     (row,) = session_rows(store)
     assert row["answers"] == 3 and row["length_s"] == pytest.approx(session.elapsed_s(), abs=0.01)
+
+
+def test_the_installed_pack_names_a_case_whose_key_trains_the_weakest_dimension(store: SessionStore) -> None:
+    prog = progress(store, "pm-execution")  # the shipped pack, answer keys and all
+    nc = prog.next_case
+    pack, _ = find_case("pm-execution", "")
+    assert pack is not None and nc is not None and nc.dimension == "edge_cases"
+    most = max(sum(k.dimension == "edge_cases" for k in c.answer_key) for c in pack.cases)
+    assert sum(k.dimension == "edge_cases" for k in pack.case(nc.case).answer_key) == most
+    assert f"Next: {nc.case} works edge cases" in trends(prog)[1]
