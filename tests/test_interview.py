@@ -130,9 +130,12 @@ def test_spoken_commands_repeat_pause_resume_and_stop(tmp_path: Path) -> None:
     lines = parts.speaker.lines  # type: ignore[attr-defined]
     assert lines[1] == session.question  # repeated verbatim
     assert "Paused" in lines[2] and session.question in lines[3]
-    assert [e["command"] for e in session.events] == ["repeat", "pause", "resume", "stop"]
+    assert [e["command"] for e in session.events if e["type"] == "command"] == ["repeat", "pause", "resume", "stop"]
     assert all("someone else" not in t.text for t in session.turns)  # speech while paused is not an answer
-    assert session.status == "completed" and session.turns[-1].kind == "feedback"
+    # stopped before any answer: nothing to grade, and the candidate is told so rather than scored 1/5
+    assert session.status == "no_answer" and not session.scores and session.overall is None
+    assert session.turns[-1].kind == "note" and "not scored" in session.turns[-1].text
+    assert brain.calls == 0  # the brain was never asked to judge silence
 
 
 class _StreamingInterviewer(ScriptedInterviewer):
