@@ -11,7 +11,7 @@ from typing import Protocol
 from voicecoach.audio.echo import PlaybackClock
 from voicecoach.audio.refine import GroupRefiner
 from voicecoach.config import Config, LlmOptions, SttOptions, TtsOptions
-from voicecoach.errors import ConfigError, VoicecoachError
+from voicecoach.errors import ConfigError, DeviceError, VoicecoachError
 from voicecoach.ports import Answer, Interviewer, Listener, Speaker, Transcriber
 
 
@@ -126,7 +126,10 @@ def build_listener(
     from voicecoach.audio.sources import EnterKey, open_source
 
     source = open_source(cfg.input_device, cfg.turn, fast=fast, echo=echo)
-    source.start()  # open the microphone (or decode the file) now: a missing one is an error before the question
+    try:
+        source.start()  # open the microphone (or decode the file) now: a missing one is an error before the question
+    except DeviceError as e:
+        raise DeviceError(f"{e}; or type your answers as the interview goes: `voicecoach practice --type`") from e
     greedy = getattr(transcriber, "greedy", None)  # first pass at temperature 0: the wait must stay short
     first_pass: Transcriber = greedy() if callable(greedy) else transcriber
     try:

@@ -104,6 +104,8 @@ def cmd_demo(args: argparse.Namespace, cfg: Config) -> int:
     pack = load_pack("pm-execution")
     fixtures = fixtures_dir()
     answers = [fixtures / name for name in DEMO_ANSWERS]
+    out("Demo: recorded answers play the candidate. It is marked as a demo and kept out of `voicecoach sessions` "
+        "and `progress` (add --all to see it).")
     return run_new(cfg, store_for(cfg, args.out), pack, pack.case(DEMO_CASE), Inputs(answers=answers), demo=True)
 
 

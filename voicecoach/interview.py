@@ -301,10 +301,11 @@ def no_answer_line(input_mode: str, stopped: bool) -> str:
     """What the interviewer says when no answer was heard: the checks that fit how the answers came in."""
     if stopped:
         return "We stopped before you answered, so this session is not scored. Start again whenever you're ready."
-    if input_mode == "answers":
-        check = "Check that your answer files hold your spoken answer and are not silent."
-    elif input_mode.startswith("file:"):
-        check = "Check that the audio file given to --input-device holds your spoken answer."
+    if input_mode == "answers" or input_mode.startswith("file:"):
+        check = (
+            "Your audio holds no speech. If you recorded it on this computer, check that the microphone was not "
+            "muted and that the right input device was chosen: `voicecoach devices` lists them."
+        )
     else:
         check = (
             "Check that your microphone is not muted and that the right input device is chosen: "

@@ -52,8 +52,6 @@ def check_answer_files(files: Sequence[Path]) -> None:
         blocks = iter_audio_blocks(f, block_s=MIN_FILE_S)
         try:  # decoding the first moments proves the file is audio; the rest is decoded when its turn comes
             first = next(blocks)
-        except AudioError as e:
-            raise AudioError(f"{e} (an --answers file; nothing was recorded yet)") from e
         finally:
             close = getattr(blocks, "close", None)  # a generator: closing it closes the file now
             if callable(close):
