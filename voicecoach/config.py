@@ -126,7 +126,8 @@ def _coerce(value: Any, current: Any, key: str, where: str) -> Any:
         else:
             return value
     except (TypeError, ValueError) as e:
-        raise ConfigError(f"{where}: {key} = {value!r} is not a {type(current).__name__}; fix the value") from e
+        kind = "whole number" if isinstance(current, int) else "number"
+        raise ConfigError(f"{where}: {key} = {value!r} is not a {kind}; fix the value (the default is {current!r})") from e
     if not math.isfinite(number) or number < 0 or (number == 0 and key in _POSITIVE):
         least = "above 0" if key in _POSITIVE else "0 or more"
         raise ConfigError(
