@@ -130,7 +130,7 @@ def test_bad_environment_values_name_the_variable(tmp_path: Path) -> None:
         assert r.returncode == 2 and says in r.stderr, r.stderr
     raw = {k.encode(): v.encode() for k, v in env.items()}
     raw[b"VOICECOACH_TTS_VOICE"] = b"fran\xe7ais"  # Latin-1 bytes in a UTF-8 locale
-    r = subprocess.run([BIN, "packs"], capture_output=True, text=True, env=raw, check=False)  # type: ignore[arg-type]
+    r = subprocess.run([BIN, "packs"], capture_output=True, text=True, env=raw, check=False)
     assert r.returncode == 2 and "VOICECOACH_TTS_VOICE is not UTF-8 text" in r.stderr, r.stderr
 
 

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,12 +27,12 @@ def run(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _saved(stdout: str) -> dict[str, object]:
-    data: dict[str, object] = json.loads((Path(stdout.strip().splitlines()[-1]) / "session.json").read_text())
+def _saved(stdout: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((Path(stdout.strip().splitlines()[-1]) / "session.json").read_text())
     return data
 
 
-def _commands(data: dict[str, object]) -> list[str]:
+def _commands(data: dict[str, Any]) -> list[str]:
     events = data["events"]
     assert isinstance(events, list)
     return [e["command"] for e in events if e["type"] == "command"]
@@ -65,7 +66,7 @@ def test_commands_in_answer_files_and_unused_files_reported(tmp_path: Path, spok
     answers = [t["text"] for t in turns if t["role"] == "candidate"]
     assert len(answers) == 1 and "kill switch" in answers[0].lower()  # the commands are not answers
     assert "2 of your scripted answers were not used" in r.stdout
-    assert {"type": "unused_answers", "count": 2, "at_turn": 4} in data["events"]  # type: ignore[operator]
+    assert {"type": "unused_answers", "count": 2, "at_turn": 4} in data["events"]
     assert data["status"] == "completed"
 
 
@@ -85,7 +86,7 @@ def test_commands_in_typed_answers(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     data = _saved(r.stdout)
     assert _commands(data) == ["pause", "resume", "skip"]
-    texts = [t["text"] for t in data["turns"] if t["role"] == "candidate"]  # type: ignore[union-attr]
+    texts = [t["text"] for t in data["turns"] if t["role"] == "candidate"]
     assert texts == ["I'd compare upload success by app version and roll back whatever release broke it."]
     assert "1 of your scripted answers was not used" in r.stdout
     assert "Paused" in r.stdout and "Welcome back" in r.stdout
