@@ -142,3 +142,26 @@ def test_with_a_speaker_there_is_no_fallback(tmp_path: Path) -> None:
     r = run(["practice", "--case", "uploads-drop", "--answers-text", str(answers)], tmp_path, home=home)
     assert r.returncode == 0, r.stderr
     assert "No speaker found" not in r.stdout
+
+
+def test_a_resumed_session_keeps_the_first_runs_interviewer_wavs(tmp_path: Path) -> None:
+    from voicecoach.model import Session, Turn
+    from voicecoach.store import SessionStore
+
+    home = alsa_home(tmp_path, NO_CARD)
+    store = SessionStore(tmp_path / "sessions")
+    question = "Weekly uploads dropped twelve percent. What would you do?"
+    session = Session(id=store.new_id(), pack="pm-execution", case="uploads-drop", question=question,
+                      status="aborted", turns=[Turn(role="interviewer", kind="question", text=question,
+                                                    audio="interviewer-voice/001-interviewer.wav")])
+    folder = store.create(session)
+    first = folder / "interviewer-voice" / "001-interviewer.wav"
+    first.parent.mkdir()
+    first.write_bytes(b"the first run's recording")
+    answers = write_answers(tmp_path / "a.txt", ["I'd compare the Android releases."])
+    r = run(["resume", "last", "--answers-text", str(answers)], tmp_path, home=home)
+    assert r.returncode == 0, r.stderr
+    assert first.read_bytes() == b"the first run's recording"
+    data = json.loads((folder / "session.json").read_text())
+    later = [t["audio"] for t in data["turns"][1:] if t["role"] == "interviewer"]
+    assert later and all(a.startswith("interviewer-voice-2/") and (folder / a).exists() for a in later)

@@ -142,7 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        print("\nStopped. The session was saved as aborted; `voicecoach resume ID` continues it.", file=sys.stderr)
+        print(
+            "\nStopped. A session that had started is saved as aborted; `voicecoach resume last` continues it.",
+            file=sys.stderr,
+        )
         return 130
 
 

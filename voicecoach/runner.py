@@ -125,6 +125,10 @@ def _voice_fallback(cfg: Config, folder: Path) -> tuple[Config, str]:
     if cfg.tts.voice_out != "speaker" or has_output_device():
         return cfg, ""
     voice = folder / VOICE_FOLDER
+    n = 1
+    while voice.exists():  # a resumed session: keep the first run's lines, which its turns point at
+        n += 1
+        voice = folder / f"{VOICE_FOLDER}-{n}"
     note = f"No speaker found: the interviewer's lines are printed here and written as WAVs to {voice}"
     return replace(cfg, tts=replace(cfg.tts, voice_out=str(voice))), note
 
