@@ -192,3 +192,16 @@ def test_typed_turns_end_at_an_empty_line(typed: str, turns: list[str], tmp_path
         got.append(answer.transcript.text)
     assert got == turns
     assert "an empty line sends it" in shown.getvalue()
+
+
+def test_typed_interview_ended_before_any_answer_is_not_graded(tmp_path: Path) -> None:
+    r = subprocess.run(
+        [BIN, "practice", "--type", "--voice-out", "none", "--case", "uploads-drop"],
+        input="\n\n",  # Ctrl-D before typing anything
+        env={**os.environ, "VOICECOACH_HOME": str(tmp_path)}, capture_output=True, text=True, timeout=300,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    data = _session(tmp_path)
+    assert data["status"] == "no_answer" and data["scores"] == {}
+    assert "We stopped before you answered" in r.stdout and "microphone" not in r.stdout

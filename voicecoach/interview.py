@@ -290,16 +290,17 @@ def _finish(parts: Parts, session: Session) -> None:
 
 def _no_answer(parts: Parts, session: Session) -> None:
     """End without a grade: nothing was said, so scoring would only grade the silence."""
-    stopped = any(e.get("type") == "command" for e in session.events)
-    _say(parts, session, "note", no_answer_line(str(session.settings.get("input", "")), stopped))
+    _say(parts, session, "note", no_answer_line(str(session.settings.get("input", "")), session.events))
     session.events.append({"type": "no_answer", "at_turn": len(session.turns)})
     session.status = "no_answer"
     parts.store.save(session)
 
 
-def no_answer_line(input_mode: str, stopped: bool) -> str:
+def no_answer_line(input_mode: str, events: list[dict[str, Any]]) -> str:
     """What the interviewer says when no answer was heard: the checks that fit how the answers came in."""
-    if stopped:
+    silent = any(e.get("type") == "no_speech" for e in events)
+    stopped = any(e.get("type") == "command" and e.get("command") in ("stop", "skip") for e in events)
+    if not silent and (stopped or input_mode in ("typed", "answers-text")):
         return "We stopped before you answered, so this session is not scored. Start again whenever you're ready."
     if input_mode == "answers" or input_mode.startswith("file:"):
         check = (
