@@ -165,3 +165,22 @@ def test_a_resumed_session_keeps_the_first_runs_interviewer_wavs(tmp_path: Path)
     data = json.loads((folder / "session.json").read_text())
     later = [t["audio"] for t in data["turns"][1:] if t["role"] == "interviewer"]
     assert later and all(a.startswith("interviewer-voice-2/") and (folder / a).exists() for a in later)
+
+
+def test_a_folder_of_answers_is_read_in_name_order(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not an answer")
+    r = run(["practice", "--answers", str(empty), "--voice-out", "none"], tmp_path)
+    assert_refused_before_the_question(r, tmp_path, 2, "holds no audio files")
+
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    (folder / "2-answer.wav").write_bytes((REPO / "audio_fixtures" / "demo-03-strong.wav").read_bytes())
+    (folder / "1-clarify.wav").write_bytes(CLARIFY_WAV.read_bytes())
+    (folder / "readme.txt").write_text("skipped: not audio")
+    r = run(["practice", "--case", "uploads-drop", "--answers", str(folder), "--voice-out", "none"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    data = json.loads((Path(r.stdout.strip().splitlines()[-1]) / "session.json").read_text())
+    kinds = [t["kind"] for t in data["turns"] if t["role"] == "candidate"]
+    assert kinds[:2] == ["clarification", "answer"]  # 1-clarify.wav first, then 2-answer.wav
