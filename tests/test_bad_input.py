@@ -96,3 +96,46 @@ def test_two_hour_file_is_streamed_in_bounded_memory(tmp_path: Path) -> None:
     assert out["dur"] > 7200
     assert "platforms" in out["text"].lower()  # the answer at the very end is still heard
     assert out["rss_mb"] < 600, out  # a whole 2-hour file as float32 alone would be 460 MB
+
+
+def test_config_that_is_not_utf8_names_the_file_line_and_fix(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_bytes(b'[tts]\nrate_wpm = 150\nvoice = "fran\xe7ais"\n')  # Latin-1
+    r = run(["packs"], tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "config.toml: line 3 is not UTF-8" in r.stderr and "save the file as UTF-8" in r.stderr
+
+
+def test_negative_or_zero_config_values_name_the_key_and_the_range(tmp_path: Path) -> None:
+    for body, says in (
+        ("[turn]\nend_silence_s = -1.5\n", "end_silence_s = -1.5 is out of range; it must be above 0"),
+        ("[tts]\nrate_wpm = 0\n", "rate_wpm = 0 is out of range; it must be above 0"),
+        ("[interview]\nmax_follow_ups = -2\n", "max_follow_ups = -2 is out of range; it must be 0 or more"),
+        ("[llm]\ntimeout_s = nan\n", "timeout_s = nan is out of range"),
+    ):
+        (tmp_path / "config.toml").write_text(body)
+        r = run(["packs"], tmp_path)
+        assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+        assert says in r.stderr and "config.toml" in r.stderr and "the default is" in r.stderr
+    (tmp_path / "config.toml").write_text("[interview]\nmax_follow_ups = 0\n[stt]\nsecond_pass_s = 0\n")
+    assert run(["packs"], tmp_path).returncode == 0  # zero is a meaningful setting for these
+
+
+def test_bad_environment_values_name_the_variable(tmp_path: Path) -> None:
+    env = {**os.environ, "VOICECOACH_HOME": str(tmp_path)}
+    for name, value, says in (
+        ("VOICECOACH_TURN_MAX_ANSWER_S", "-30", "VOICECOACH_TURN_MAX_ANSWER_S: max_answer_s = '-30' is out of range"),
+        ("VOICECOACH_TTS_RATE_WPM", "fast", "VOICECOACH_TTS_RATE_WPM: rate_wpm = 'fast' is not a whole number"),
+    ):
+        r = subprocess.run([BIN, "packs"], capture_output=True, text=True, env={**env, name: value}, check=False)
+        assert r.returncode == 2 and says in r.stderr, r.stderr
+    raw = {k.encode(): v.encode() for k, v in env.items()}
+    raw[b"VOICECOACH_TTS_VOICE"] = b"fran\xe7ais"  # Latin-1 bytes in a UTF-8 locale
+    r = subprocess.run([BIN, "packs"], capture_output=True, text=True, env=raw, check=False)
+    assert r.returncode == 2 and "VOICECOACH_TTS_VOICE is not UTF-8 text" in r.stderr, r.stderr
+
+
+def test_negative_flags_are_usage_errors(tmp_path: Path) -> None:
+    for flag, value in (("--rate-wpm", "-120"), ("--max-follow-ups", "-1"), ("--rate-wpm", "0")):
+        r = run(["practice", flag, value, "--voice-out", "none", "--type"], tmp_path)
+        assert r.returncode == 2 and "too small" in r.stderr and flag in r.stderr, r.stderr
+        assert not (tmp_path / "sessions").exists()

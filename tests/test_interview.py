@@ -134,9 +134,12 @@ def test_spoken_commands_repeat_pause_resume_and_stop(tmp_path: Path) -> None:
     lines = parts.speaker.lines  # type: ignore[attr-defined]
     assert lines[1] == session.question  # repeated verbatim
     assert "Paused" in lines[2] and session.question in lines[3]
-    assert [e["command"] for e in session.events] == ["repeat", "pause", "resume", "stop"]
+    assert [e["command"] for e in session.events if e["type"] == "command"] == ["repeat", "pause", "resume", "stop"]
     assert all("someone else" not in t.text for t in session.turns)  # speech while paused is not an answer
-    assert session.status == "completed" and session.turns[-1].kind == "feedback"
+    # stopped before any answer: nothing to grade, and the candidate is told so rather than scored 1/5
+    assert session.status == "no_answer" and not session.scores and session.overall is None
+    assert session.turns[-1].kind == "note" and "not scored" in session.turns[-1].text
+    assert brain.calls == 0  # the brain was never asked to judge silence
 
 
 class _StreamingInterviewer(ScriptedInterviewer):
@@ -230,3 +233,40 @@ def test_the_second_pass_replaces_an_answer_text_after_the_reply_and_before_grad
     on_disk = _on_disk(parts, session)["turns"]
     assert isinstance(on_disk, list)
     assert [t["text"] for t in on_disk if t["role"] == "candidate"] == [t.text for t in answers]
+
+
+def test_interviewer_lines_keep_their_audio_in_the_session_folder(tmp_path: Path) -> None:
+    """Each interviewer turn points at its WAV (relative to the session folder); a streamed reply is one WAV."""
+    import wave
+
+    from voicecoach.config import TtsOptions
+    from voicecoach.speech.tts import WavDirSpeaker
+
+    parts, session = _parts(tmp_path, ["I'd segment by platform.", "Upload success rate."], _StreamingInterviewer())
+    folder = parts.store.dir(session.id)
+    parts.speaker = WavDirSpeaker(TtsOptions(voice_out=str(folder / "voice")), folder / "voice")
+    run_session(parts, session)
+    lines = [t for t in session.turns if t.role == "interviewer"]
+    assert all(t.audio for t in lines), [(t.kind, t.audio) for t in lines]
+    follow = session.turns[2]
+    assert follow.kind == "follow_up" and follow.audio == "voice/002-interviewer-all.wav"
+    frames, rate = [], 0
+    for name in ("002-interviewer.wav", "003-interviewer.wav", "002-interviewer-all.wav"):
+        with wave.open(str(folder / "voice" / name)) as w:
+            frames.append(w.getnframes())
+            rate = w.getframerate()
+    assert frames[2] == frames[0] + frames[1]  # both sentences, one after the other
+    assert abs((follow.end_s - follow.start_s) - frames[2] / rate) < 0.01  # the turn lasts as long as its audio
+    saved = _on_disk(parts, session)["turns"]
+    assert isinstance(saved, list) and saved[0]["audio"] == "voice/001-interviewer.wav"
+
+
+def test_interviewer_audio_outside_the_session_folder_is_not_recorded(tmp_path: Path) -> None:
+    from voicecoach.config import TtsOptions
+    from voicecoach.speech.tts import WavDirSpeaker
+
+    parts, session = _parts(tmp_path, ["I'd segment by platform."], ScriptedInterviewer([]))
+    parts.speaker = WavDirSpeaker(TtsOptions(), tmp_path / "elsewhere")  # --voice-out DIR of the user's choosing
+    run_session(parts, session)
+    assert all(t.audio is None for t in session.turns if t.role == "interviewer")
+    assert (tmp_path / "elsewhere" / "001-interviewer.wav").exists()

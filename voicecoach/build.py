@@ -11,7 +11,7 @@ from typing import Protocol
 from voicecoach.audio.echo import PlaybackClock
 from voicecoach.audio.refine import GroupRefiner
 from voicecoach.config import Config, LlmOptions, SttOptions, TtsOptions
-from voicecoach.errors import ConfigError, VoicecoachError
+from voicecoach.errors import ConfigError, DeviceError, VoicecoachError
 from voicecoach.ports import Answer, Interviewer, Listener, Speaker, Transcriber
 
 
@@ -119,14 +119,22 @@ def build_listener(
     nudge: Callable[[str], None] | None = None,
     fast: bool = False,
     echo: PlaybackClock | None = None,
+    typed: bool = False,
 ) -> Listener:
-    """Scripted files, typed answers, an audio file as microphone, or the live microphone."""
+    """Scripted files, typed answers (from a file or the keyboard), an audio file as microphone, or the microphone.
+
+    Everything that can be checked is checked here (files decoded, the device opened), before any session exists.
+    """
     from voicecoach.audio.scripted import AudioFilesListener, TextAnswersListener
 
     if answers and answers_text:
         raise ConfigError("Give either --answers or --answers-text, not both.")
     if answers_text is not None:
         return TextAnswersListener.from_file(answers_text)
+    if typed:
+        from voicecoach.audio.typed import TypedListener
+
+        return TypedListener()
     if transcriber is None:
         raise ConfigError("Listening to speech needs a speech model; none was built.")
     if answers:
@@ -137,9 +145,18 @@ def build_listener(
     from voicecoach.audio.sources import EnterKey, open_source
 
     source = open_source(cfg.input_device, cfg.turn, fast=fast, echo=echo)
+    try:
+        source.start()  # open the microphone (or decode the file) now: a missing one is an error before the question
+    except DeviceError as e:
+        raise DeviceError(f"{e}; or type your answers as the interview goes: `voicecoach practice --type`") from e
     greedy = getattr(transcriber, "greedy", None)  # first pass at temperature 0: the wait must stay short
     first_pass: Transcriber = greedy() if callable(greedy) else transcriber
-    live = LiveListener(source, first_pass, cfg.turn, nudge=nudge, refiner=build_refiner(cfg.stt))
+    try:
+        refiner = build_refiner(cfg.stt)
+    except BaseException:
+        source.close()
+        raise
+    live = LiveListener(source, first_pass, cfg.turn, nudge=nudge, refiner=refiner)
     if sys.stdin is None or not sys.stdin.isatty():
         return live
     return _EnterClearing(live, EnterKey().start())

@@ -5,23 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from voicecoach.config import Config
 from voicecoach.content import Case, Pack, adhoc_case
 from voicecoach.errors import ConfigError
 from voicecoach.model import Session
+from voicecoach.runner import Inputs, out, run_existing, run_new
 from voicecoach.store import SessionStore
 
 DEMO_CASE = "uploads-drop"
 DEMO_ANSWERS = ("demo-01-clarify.wav", "demo-02-weak.wav", "demo-03-strong.wav")
-
-
-def out(text: str = "") -> None:
-    """Print a line to stdout at once (the conversation shows as it happens)."""
-    print(text, flush=True)
 
 
 def dispatch(args: argparse.Namespace, cfg: Config) -> int:
@@ -47,7 +41,7 @@ def store_for(cfg: Config, out_dir: Path | None = None) -> SessionStore:
 
 
 def choose_case(pack: Pack, cfg: Config, store: SessionStore) -> Case:
-    """--question, --case, or the case practised least recently."""
+    """--question, --case, or the case practised least (demo and unanswered sessions do not count)."""
     if cfg.interview.question:
         return adhoc_case(cfg.interview.question)
     if cfg.interview.case:
@@ -55,142 +49,64 @@ def choose_case(pack: Pack, cfg: Config, store: SessionStore) -> Case:
             return pack.case(cfg.interview.case)
         except KeyError as e:
             raise ConfigError(f"{e.args[0]}. Run `voicecoach packs` to see them.") from e
-    done = [s.case for s in store.list() if s.pack == pack.id]
+    done = [s.case for s in store.list() if s.pack == pack.id and not s.demo and s.status != "no_answer"]
     return min(pack.cases, key=lambda c: done.count(c.id))  # the least practised; ties in pack order
 
 
+def _inputs(args: argparse.Namespace) -> Inputs:
+    return Inputs(
+        answers=args.answers or (), answers_text=args.answers_text, typed=getattr(args, "type", False),
+        fast=args.fast,
+    )
+
+
 def cmd_practice(args: argparse.Namespace, cfg: Config) -> int:
-    """A spoken interview."""
+    """A spoken (or typed) interview; --retake asks an earlier session's case again."""
     from voicecoach.packs import load_pack
 
-    pack = load_pack(cfg.interview.pack)
     store = store_for(cfg, args.out)
-    case = choose_case(pack, cfg, store)
-    return run_new(cfg, store, pack, case, args.answers or (), args.answers_text, args.fast)
+    _inputs(args).check()
+    if args.retake:
+        pack, case, earlier = retake_case(args, cfg, store)
+        return run_new(cfg, store, pack, case, _inputs(args), retake_of=earlier.id)
+    pack = load_pack(cfg.interview.pack)
+    return run_new(cfg, store, pack, choose_case(pack, cfg, store), _inputs(args))
+
+
+def retake_case(args: argparse.Namespace, cfg: Config, store: SessionStore) -> tuple[Pack, Case, Session]:
+    """The pack, case and session that --retake ID|last names: the same case (or ad-hoc question) again."""
+    from voicecoach.packs import load_pack
+
+    clash = [flag for flag, given in (("--case", args.case), ("--question", args.question), ("--pack", args.pack))
+             if given]  # fmt: skip
+    if clash:
+        raise ConfigError(f"--retake asks the earlier session's case again; leave out {', '.join(clash)}.")
+    earlier = load_session(store, args.retake)
+    pack = load_pack(earlier.pack)
+    if earlier.case == "adhoc":
+        return pack, adhoc_case(earlier.question, earlier.case), earlier
+    try:
+        return pack, pack.case(earlier.case), earlier
+    except KeyError as e:
+        raise ConfigError(f"Session {earlier.id}'s case {earlier.case!r} is no longer in pack {pack.id}.") from e
+
+
+def load_session(store: SessionStore, session_id: str) -> Session:
+    """A session by id, id prefix, folder or `last`, from this store or else the default one."""
+    folder = store.resolve(session_id)
+    return SessionStore(folder.parent).load(folder.name)
 
 
 def cmd_demo(args: argparse.Namespace, cfg: Config) -> int:
-    """A complete interview on the demo case with the recorded answers."""
+    """A complete interview on the demo case with the recorded answers; marked as a demo."""
     from voicecoach.packs import load_pack
 
     pack = load_pack("pm-execution")
     fixtures = fixtures_dir()
     answers = [fixtures / name for name in DEMO_ANSWERS]
-    store = store_for(cfg, args.out)
-    if cfg.tts.voice_out == "speaker" and not _has_output_device():
-        folder = store.root / "interviewer-voice"
-        out(f"No speaker found: the interviewer's lines are written as WAVs to {folder}")
-        cfg = replace(cfg, tts=replace(cfg.tts, voice_out=str(folder)))
-    code = run_new(cfg, store, pack, pack.case(DEMO_CASE), answers, None, False, exports=("md", "json"))
-    return code
-
-
-def run_new(
-    cfg: Config,
-    store: SessionStore,
-    pack: Pack,
-    case: Case,
-    answers: Sequence[Path],
-    answers_text: Path | None,
-    fast: bool,
-    exports: Sequence[str] = (),
-) -> int:
-    """Create a session and run it."""
-    from voicecoach.interview import new_session
-
-    store.check_writable()
-    cfg = _check_llm(cfg)  # before the session exists, so it records the interviewer that will really run
-    settings = {"stt_model": cfg.stt.model, "llm": cfg.llm.model or "offline", "voice_out": cfg.tts.voice_out}
-    session = new_session(store, pack, case, "offline" if not cfg.llm.model else f"llm:{cfg.llm.model}", settings)
-    return run_existing(cfg, store, pack, case, session, answers, answers_text, fast, exports, llm_checked=True)
-
-
-def _check_llm(cfg: Config) -> Config:
-    """cfg with the LLM settings that will run (offline when a check failed), after saying who gets the answers or why not."""
-    from voicecoach import build
-
-    llm, line = build.check_llm(cfg.llm)
-    if line:
-        out(line)
-    return replace(cfg, llm=llm)
-
-
-def run_existing(
-    cfg: Config,
-    store: SessionStore,
-    pack: Pack,
-    case: Case,
-    session: Session,
-    answers: Sequence[Path],
-    answers_text: Path | None,
-    fast: bool,
-    exports: Sequence[str] = (),
-    llm_checked: bool = False,
-) -> int:
-    """Build the parts, run the session to its feedback, export, and print where it is."""
-    from voicecoach import build
-    from voicecoach.audio.echo import PlaybackClock
-    from voicecoach.interview import Parts, run_session
-
-    folder = store.dir(session.id)
-    echo = PlaybackClock()
-    speaker = build.build_speaker(cfg.tts, folder, echo)
-    if not llm_checked:
-        cfg = _check_llm(cfg)
-    interviewer = build.build_interviewer(cfg.llm)
-    transcriber = None if answers_text else build.build_transcriber(cfg.stt)
-    if transcriber is not None:
-        out("Loading the speech model in the background…")
-        build.Preload(transcriber, on_ready=lambda s: out(f"[speech model ready in {s:.1f} s]"))
-    def nudge(line: str) -> None:
-        if not session.is_paused():
-            _echo("interviewer", line)
-            speaker.say(line)
-
-    listener = build.build_listener(cfg, transcriber, answers, answers_text, nudge=nudge, fast=fast, echo=echo)
-    parts = Parts(
-        speaker=speaker, listener=listener, interviewer=interviewer, store=store, pack=pack, case=case,
-        max_follow_ups=cfg.interview.max_follow_ups, echo=_echo,
-    )
-    out(f"Session {session.id}: {pack.title} — {case.title}")
-    try:
-        run_session(parts, session)
-    finally:
-        close = getattr(listener, "close", None)  # the microphone and the transcription threads
-        if callable(close):
-            close()
-    _summary(session)
-    if exports:
-        from voicecoach.export import export_session
-
-        for fmt in exports:
-            for path in export_session(session, folder, fmt, None):
-                out(f"Exported {path}")
-    out(str(folder))
-    return 0
-
-
-def _echo(who: str, text: str) -> None:
-    label = {"interviewer": "Interviewer", "candidate": "You", "note": "Note"}.get(who, who)
-    out(f"\n{label}: {text}")
-
-
-def _summary(session: Session) -> None:
-    out("\nScores")
-    for dim, score in session.scores.items():
-        out(f"  {dim:<11} {score.score}/5  {score.rationale}")
-    if session.overall is not None:
-        out(f"  overall     {session.overall:.1f}/5")
-
-
-def _has_output_device() -> bool:
-    try:
-        import sounddevice as sd
-
-        sd.query_devices(kind="output")
-        return True
-    except Exception:  # noqa: BLE001 - any failure means no usable output device
-        return False
+    out("Demo: recorded answers play the candidate. It is marked as a demo and kept out of `voicecoach sessions` "
+        "and `progress` (add --all to see it).")
+    return run_new(cfg, store_for(cfg, args.out), pack, pack.case(DEMO_CASE), Inputs(answers=answers), demo=True)
 
 
 def fixtures_dir() -> Path:
@@ -210,11 +126,14 @@ def cmd_resume(args: argparse.Namespace, cfg: Config) -> int:
     folder = store.resolve(args.id)
     store = SessionStore(folder.parent)
     session = store.load(folder.name)
-    if session.status == "completed":
-        raise ConfigError(f"Session {session.id} is already completed; start a new one with `voicecoach practice`.")
+    if session.status in ("completed", "no_answer"):
+        raise ConfigError(
+            f"Session {session.id} has ended ({session.status}); ask its case again with "
+            f"`voicecoach practice --retake {session.id}`."
+        )
     pack = load_pack(session.pack)
     case = adhoc_case(session.question, session.case) if session.case == "adhoc" else pack.case(session.case)
-    return run_existing(cfg, store, pack, case, session, args.answers or (), args.answers_text, args.fast)
+    return run_existing(cfg, store, pack, case, session, _inputs(args))
 
 
 def cmd_transcribe(args: argparse.Namespace, cfg: Config) -> int:
@@ -241,8 +160,7 @@ def cmd_export(args: argparse.Namespace, cfg: Config) -> int:
     """Write a session as md, json, html, srt, vtt or all of them."""
     from voicecoach.export import export_session
 
-    store = store_for(cfg)
-    folder = store.resolve(args.id)
+    folder = store_for(cfg).resolve(args.id)
     session = SessionStore(folder.parent).load(folder.name)
     for path in export_session(session, folder, args.format, args.output):
         out(str(path))
@@ -257,7 +175,7 @@ def cmd_sessions(args: argparse.Namespace, cfg: Config) -> int:
     if args.delete:
         out(f"Deleted {store.delete(args.delete)}")
         return 0
-    rows = session_rows(store)
+    rows = session_rows(store, include_all=args.all)
     out(format_sessions_table(rows) if rows else f"No sessions yet in {store.root}. Try `voicecoach demo`.")
     return 0
 
@@ -266,7 +184,7 @@ def cmd_progress(args: argparse.Namespace, cfg: Config) -> int:
     """Each dimension's score over time, with trends."""
     from voicecoach.history import format_progress_terminal, progress, progress_html
 
-    prog = progress(store_for(cfg), args.pack)
+    prog = progress(store_for(cfg), args.pack, include_all=args.all)
     out(format_progress_terminal(prog))
     if args.html:
         args.html.write_text(progress_html(prog), encoding="utf-8")
@@ -289,9 +207,13 @@ def cmd_devices(args: argparse.Namespace, cfg: Config) -> int:
     """List audio devices."""
     from voicecoach.audio.mic import list_devices
 
-    devices = list_devices()
+    devices = list_devices()  # a missing PortAudio is a DeviceError that names libportaudio2
     if not devices:
-        out("No audio devices found. On Debian/Ubuntu install libportaudio2; without a microphone use --answers.")
+        out(
+            "No sound card found (PortAudio is installed and sees no audio device). Plug in a headset or "
+            "microphone, or practise without one: `voicecoach practice --type`, `--answers FILE…` or "
+            "`--answers-text FILE`; `--voice-out none` prints the interviewer's lines."
+        )
     for d in devices:
         out(f"  [{d['index']}] {d['name']}  in:{d.get('max_input_channels', 0)} out:{d.get('max_output_channels', 0)}")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -106,19 +107,34 @@ def default_home() -> Path:
 _GROUPS = {"turn": TurnOptions, "stt": SttOptions, "tts": TtsOptions, "llm": LlmOptions, "interview": InterviewOptions}
 
 
-def _coerce(value: Any, current: Any, where: str) -> Any:
+# Numbers that must be above zero; every other number may be zero (0 threads = all cores, 0 = off) but not below.
+_POSITIVE = frozenset({
+    "end_silence_s", "max_end_silence_s", "max_utterance_s", "nudge_after_s", "max_answer_s",
+    "no_speech_factor", "long_utterance_s", "beam_size", "rate_wpm", "timeout_s",
+})  # fmt: skip
+
+
+def _coerce(value: Any, current: Any, key: str, where: str) -> Any:
     if current is None or isinstance(current, str):
         return str(value)
     try:
         if isinstance(current, bool):
             return str(value).lower() in ("1", "true", "yes", "on") if isinstance(value, str) else bool(value)
         if isinstance(current, int):
-            return int(value)
-        if isinstance(current, float):
-            return float(value)
+            number: float = int(value)
+        elif isinstance(current, float):
+            number = float(value)
+        else:
+            return value
     except (TypeError, ValueError) as e:
-        raise ConfigError(f"{where}: {value!r} is not a {type(current).__name__}; fix the value") from e
-    return value
+        kind = "whole number" if isinstance(current, int) else "number"
+        raise ConfigError(f"{where}: {key} = {value!r} is not a {kind}; fix the value (the default is {current!r})") from e
+    if not math.isfinite(number) or number < 0 or (number == 0 and key in _POSITIVE):
+        least = "above 0" if key in _POSITIVE else "0 or more"
+        raise ConfigError(
+            f"{where}: {key} = {value!r} is out of range; it must be {least} (the default is {current!r})"
+        )
+    return number
 
 
 def _apply(cfg: Config, group: str, key: str, value: Any, where: str) -> Config:
@@ -133,7 +149,7 @@ def _apply(cfg: Config, group: str, key: str, value: Any, where: str) -> Config:
     if key not in names:
         raise ConfigError(f"{where}: unknown key {key!r} in [{group}]; valid keys: {', '.join(sorted(names))}")
     obj = getattr(cfg, group)
-    new = replace(obj, **{key: _coerce(value, getattr(obj, key), where)})
+    new = replace(obj, **{key: _coerce(value, getattr(obj, key), key, where)})
     return replace(cfg, **{group: new})
 
 
@@ -145,8 +161,13 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     if path.exists():
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as e:
+            line = path.read_bytes()[: e.start].count(b"\n") + 1
+            raise ConfigError(f"{path}: line {line} is not UTF-8 text; save the file as UTF-8") from e
         except tomllib.TOMLDecodeError as e:
             raise ConfigError(f"{path}: malformed TOML ({e}); fix that line") from e
+        except OSError as e:
+            raise ConfigError(f"{path}: cannot be read ({e.strerror or e}); fix its permissions") from e
         for group, body in data.items():
             if isinstance(body, dict):
                 for key, value in body.items():
@@ -158,8 +179,17 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
             continue
         parts = name[len("VOICECOACH_") :].lower().split("_", 1)
         if len(parts) == 2 and parts[0] in _GROUPS:
+            _check_text(value, name)
             cfg = _apply(cfg, parts[0], parts[1], value, name)
     return cfg
+
+
+def _check_text(value: str, name: str) -> None:
+    """An environment value with bytes that are not UTF-8 (Python keeps them as surrogates) is an error."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise ConfigError(f"{name} is not UTF-8 text; set it again in UTF-8 (or unset it)") from e
 
 
 def override(cfg: Config, group: str, **values: Any) -> Config:

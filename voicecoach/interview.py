@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from voicecoach.audio.lines import line_audio
 from voicecoach.audio.turn import INTERRUPTION_LINE
 from voicecoach.content import Case, Pack
 from voicecoach.delivery import analyse_session, analyse_turn
@@ -80,8 +81,22 @@ def _run(parts: Parts, session: Session) -> None:
         _improve(parts, session, pending, 0.0)  # whatever finished while the reply was spoken
         if move.kind == "wrap_up":
             break
+    _report_unused(parts, session)
     _improve(parts, session, pending, FINAL_PASS_WAIT_S)  # the grade reads the better text
     _finish(parts, session)
+
+
+def _report_unused(parts: Parts, session: Session) -> None:
+    """Say how many scripted answers (--answers, --answers-text) the interview ended before."""
+    remaining = getattr(parts.listener, "remaining", None)
+    left = remaining() if callable(remaining) else 0
+    if left <= 0:
+        return
+    were = "was" if left == 1 else "were"
+    note = f"{left} of your scripted answers {were} not used: the interview ended before {'it' if left == 1 else 'them'}."
+    session.events.append({"type": "unused_answers", "count": left, "at_turn": len(session.turns)})
+    parts.echo("note", note)
+    parts.store.save(session)
 
 
 def _improve(parts: Parts, session: Session, pending: list[tuple[int, Answer]], wait_s: float) -> None:
@@ -164,8 +179,7 @@ def _react(parts: Parts, session: Session, answer: Answer) -> Move:
     if rest:  # nothing streamed (an offline brain), the stream's last words, or the fallback's own move
         parts.echo("interviewer", rest)
         voiced.append(_voice(parts, rest))
-    duration = sum(sp.duration_s for sp, _ in voiced)
-    _record(parts, session, _MOVE_KIND[move.kind], move.text, duration, move.targets)
+    _record(parts, session, _MOVE_KIND[move.kind], move.text, [sp for sp, _ in voiced], move.targets)
     first_sample = voiced[0][1]
     timings = {"brain_s": round(brain_s, 3), "tts_first_sample_s": round(voiced[0][0].first_sample_latency_s, 3)}
     timings.update({k: round(v, 3) for k, v in getattr(parts.interviewer, "last_timings", {}).items()})
@@ -200,14 +214,15 @@ def _voice(parts: Parts, text: str) -> tuple[Spoken, float]:
 
 
 def _record(
-    parts: Parts, session: Session, kind: TurnKind, text: str, duration_s: float, targets: tuple[str, ...] = ()
+    parts: Parts, session: Session, kind: TurnKind, text: str, spoken: list[Spoken], targets: tuple[str, ...] = ()
 ) -> None:
-    """Add an interviewer line to the session on its clock, and save."""
+    """Add an interviewer line to the session on its clock, with its audio when it is in the session folder, and save."""
     start = session.elapsed_s()
+    duration_s = sum(sp.duration_s for sp in spoken)
     session.turns.append(
         Turn(
             role="interviewer", kind=kind, text=text, targets=targets, start_s=start, end_s=start + duration_s,
-            interviewer=parts.interviewer.name,
+            interviewer=parts.interviewer.name, audio=line_audio(parts.store.dir(session.id), spoken),
         )
     )
     parts.store.save(session)
@@ -217,7 +232,7 @@ def _say(parts: Parts, session: Session, kind: TurnKind, text: str) -> None:
     """Voice one interviewer line and record it."""
     parts.echo("interviewer", text)
     spoken, _ = _voice(parts, text)
-    _record(parts, session, kind, text, spoken.duration_s)
+    _record(parts, session, kind, text, [spoken])
 
 
 def _handle_command(parts: Parts, session: Session, answer: Answer) -> bool:
@@ -256,7 +271,10 @@ def _paused(parts: Parts, session: Session) -> bool:
 
 
 def _finish(parts: Parts, session: Session) -> None:
-    """Judge, speak the feedback, and mark the session completed."""
+    """Judge, speak the feedback, and mark the session completed; with nothing heard, say what to check."""
+    if not any(t.text.strip() for _, t in session.candidate_turns()):
+        _no_answer(parts, session)
+        return
     verdict = parts.interviewer.assess(_context(parts, session))
     _note_brain_switch(parts, session)
     session.scores = {s.dimension: s for s in verdict.scores}
@@ -268,6 +286,33 @@ def _finish(parts: Parts, session: Session) -> None:
     _say(parts, session, "feedback", verdict.feedback)
     session.status = "completed"
     parts.store.save(session)
+
+
+def _no_answer(parts: Parts, session: Session) -> None:
+    """End without a grade: nothing was said, so scoring would only grade the silence."""
+    _say(parts, session, "note", no_answer_line(str(session.settings.get("input", "")), session.events))
+    session.events.append({"type": "no_answer", "at_turn": len(session.turns)})
+    session.status = "no_answer"
+    parts.store.save(session)
+
+
+def no_answer_line(input_mode: str, events: list[dict[str, Any]]) -> str:
+    """What the interviewer says when no answer was heard: the checks that fit how the answers came in."""
+    silent = any(e.get("type") == "no_speech" for e in events)
+    stopped = any(e.get("type") == "command" and e.get("command") in ("stop", "skip") for e in events)
+    if not silent and (stopped or input_mode in ("typed", "answers-text")):
+        return "We stopped before you answered, so this session is not scored. Start again whenever you're ready."
+    if input_mode == "answers" or input_mode.startswith("file:"):
+        check = (
+            "Your audio holds no speech. If you recorded it on this computer, check that the microphone was not "
+            "muted and that the right input device was chosen: `voicecoach devices` lists them."
+        )
+    else:
+        check = (
+            "Check that your microphone is not muted and that the right input device is chosen: "
+            "`voicecoach devices` lists them, and --input-device picks one."
+        )
+    return f"I didn't hear an answer, so this session is not scored. {check}"
 
 
 def _context(parts: Parts, session: Session) -> Context:
@@ -303,12 +348,20 @@ def _transcript_of(turn: Turn) -> Transcript:
     return Transcript(text=turn.text, segments=turn.segments)
 
 
+def make_session(
+    store: SessionStore, pack: Pack, case: Case, interviewer: str, settings: Mapping[str, Any],
+    demo: bool = False, retake_of: str | None = None,
+) -> Session:
+    """A fresh session record, in memory only: store.create() writes it once every check has passed."""
+    return Session(
+        id=store.new_id(), pack=pack.id, case=case.id, question=case.question, interviewer=interviewer,
+        settings=dict(settings), demo=demo, retake_of=retake_of,
+    )
+
+
 def new_session(store: SessionStore, pack: Pack, case: Case, interviewer: str, settings: Mapping[str, Any]) -> Session:
     """A fresh session record, created on disk before the first question."""
-    session = Session(
-        id=store.new_id(), pack=pack.id, case=case.id, question=case.question, interviewer=interviewer,
-        settings=dict(settings),
-    )
+    session = make_session(store, pack, case, interviewer, settings)
     store.create(session)
     return session
 

@@ -14,6 +14,7 @@ from voicecoach.errors import StorageError, VoicecoachError
 from voicecoach.model import Session
 
 SESSION_FILE = "session.json"
+LAST = "last"  # stands for the newest session wherever an id is expected
 
 
 class SessionStore:
@@ -23,8 +24,9 @@ class SessionStore:
         self.root = root
 
     def new_id(self) -> str:
-        """A sortable, unique session id: UTC time plus a short random tail."""
-        return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+        """A unique session id that sorts by creation time: UTC time, then milliseconds and a random digit (hex)."""
+        now = datetime.now(UTC)
+        return now.strftime("%Y%m%d-%H%M%S-") + f"{now.microsecond // 1000:03x}{secrets.randbelow(16):x}"
 
     def check_writable(self) -> None:
         """Refuse to start when the folder cannot be written (or the disk is full), before any question."""
@@ -82,7 +84,9 @@ class SessionStore:
             raise VoicecoachError(f"{path} is damaged or from another version ({e}).") from e
 
     def resolve(self, session_id: str) -> Path:
-        """The folder for an id, a unique id prefix, or a path to a session folder."""
+        """The folder for an id, a unique id prefix, a path to a session folder, or `last` (the newest session)."""
+        if session_id == LAST:
+            return self.last()
         as_path = Path(session_id).expanduser()
         if (as_path / SESSION_FILE).exists():
             return as_path
@@ -95,6 +99,13 @@ class SessionStore:
         if len(matches) > 1:
             raise VoicecoachError(f"{session_id!r} matches {len(matches)} sessions; give more of the id.")
         return exact
+
+    def last(self) -> Path:
+        """The folder of the newest session (ids sort by creation time)."""
+        folders = sorted(p for p in self.root.glob("*") if (p / SESSION_FILE).exists()) if self.root.exists() else []
+        if not folders:
+            raise VoicecoachError(f"No sessions yet in {self.root}, so there is no `last` one. Try `voicecoach demo`.")
+        return folders[-1]
 
     def list(self) -> list[Session]:
         """Every readable session, oldest first; damaged ones are skipped."""
