@@ -51,7 +51,7 @@ class TtsOptions:
 
     voice_out: str = "speaker"  # speaker | none | a folder for one WAV per line
     voice: str | None = None  # None: joe (natural) if installed, else espeak en-us; or an espeak voice; or a .onnx
-    rate_wpm: int = 165  # a pace people follow (espeak's own 175 was hard to follow in issue 14)
+    rate_wpm: int = 160  # a pace people follow (espeak's own 175 was misheard more: docs/benchmarks.md)
     paragraph_pause_s: float = 0.7  # silence between the paragraphs of a line (feedback is several)
 
 

@@ -78,42 +78,26 @@ def check_voice(voice: str | None) -> None:
 
 def available_voices() -> list[VoiceInfo]:
     """The voices to point people to: the natural one (installed or how to get it), then espeak's English ones."""
-    from voicecoach.speech.espeak_voice import list_voices
+    from voicecoach.speech.espeak_voice import list_voices, resolve_voice
     from voicecoach.speech.neural_voice import bundled_voice_files
 
-    neural = bundled_voice_files()
+    neural = bundled_voice_files() is not None
     infos = [
         VoiceInfo(
-            "joe",
-            "neural (Piper en_US-joe-medium, onnxruntime)",
-            neural is not None,
-            "the default: natural and the best understood" if neural else f"not installed: `{INSTALL_NEURAL}`",
+            "joe", "natural neural voice", neural, "the default" if neural else f"not installed: `{INSTALL_NEURAL}`"
         )
     ]
     try:
-        ids = {vid.split("/")[-1] for vid, _name in list_voices()}
+        count = len(list_voices())
     except Exception as e:  # noqa: BLE001 - doctor reports any failure as a missing piece
-        return [*infos, VoiceInfo("en-us", "espeak-ng", False, f"espeak-ng is not usable ({e})")]
+        return [*infos, VoiceInfo("en-us", "espeak-ng", False, f"not usable ({e})")]
     for name in ESPEAK_SHOWN:
-        note = "always available; the default when the natural voice is missing" if name == "en-us" else ""
-        infos.append(VoiceInfo(name, "espeak-ng", name.split("+")[0] in ids, note))
-    others = sum(1 for vid in ids if vid.startswith("en") and vid not in ESPEAK_SHOWN)
-    infos.append(VoiceInfo("...", "espeak-ng", True, f"{others} more English and {len(ids) - others} other voices"))
+        try:
+            resolve_voice(name)
+            installed = True
+        except ConfigError:
+            installed = False
+        note = ("always works" + ("" if neural else ", the default")) if name == "en-us" else ""
+        infos.append(VoiceInfo(name, "espeak-ng", installed, note))
+    infos.append(VoiceInfo(f"{count - len(ESPEAK_SHOWN)} more", "espeak-ng", True, "listed by `espeak-ng --voices`"))
     return infos
-
-
-def neural_available() -> bool:
-    """True when the natural voice's files are installed."""
-    from voicecoach.speech.neural_voice import bundled_voice_files
-
-    return bundled_voice_files() is not None
-
-
-def describe(voice: Voice) -> str:
-    """A short label for a voice: 'joe (neural)' or 'espeak en-us'."""
-    return f"{voice.name} (neural)" if voice.engine == "onnx" else voice.name
-
-
-def render_error(voice: str | None, error: Exception) -> ConfigError:
-    """A ConfigError for a voice that failed while loading."""
-    return ConfigError(f"voice {voice or 'default'!r} failed to load ({error}); try `--voice en-us`")
