@@ -23,6 +23,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
@@ -109,23 +111,26 @@ class Result:
     fact_words: int = 0
     audio_s: float = 0.0
     synth_s: float = 0.0
-    startup_s: float = 0.0
+    first_sound_s: float = 0.0
+    first_wav_s: float = 0.0
     worst: tuple[float, str, str] = (0.0, "", "")
 
 
-def startup(spec: str, rate: int, text: str) -> float:
-    """Seconds from a fresh interpreter to the first question's audio, this voice (median of 3)."""
+def startup(spec: str, rate: int, text: str) -> tuple[float, float]:
+    """Seconds from a fresh interpreter to the first question's first sound (its first sentence, when playback
+    starts) and to its whole audio (a complete WAV), this voice; medians of 3 runs."""
     code = (
         "import sys, time; t0 = time.perf_counter(); sys.path.insert(0, sys.argv[1]);"
-        "from voicecoach.speech.voices import load_voice; from voicecoach.speech.tts import render_line;"
-        "render_line(load_voice(sys.argv[2], int(sys.argv[3])), sys.argv[4], 0.7); print(time.perf_counter() - t0)"
+        "from voicecoach.speech.voices import load_voice; from voicecoach.speech.tts import iter_line;"
+        "pieces = iter_line(load_voice(sys.argv[2], int(sys.argv[3])), sys.argv[4], 0.7); next(pieces);"
+        "t1 = time.perf_counter(); list(pieces); print(t1 - t0, time.perf_counter() - t0)"
     )
     runs = [
-        float(subprocess.run([sys.executable, "-c", code, str(REPO), spec, str(rate), text], check=True,
-                             capture_output=True, text=True).stdout.split()[-1])
+        [float(x) for x in subprocess.run([sys.executable, "-c", code, str(REPO), spec, str(rate), text],
+                                          check=True, capture_output=True, text=True).stdout.split()[-2:]]
         for _ in range(3)
     ]  # fmt: skip
-    return statistics.median(runs)
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
 def measure(name: str, lines: list[Line], transcriber: object, keep: Path) -> Result:
@@ -136,15 +141,17 @@ def measure(name: str, lines: list[Line], transcriber: object, keep: Path) -> Re
 
     spec, rate, spoken_form = VOICES[name]
     voice = load_voice(spec, rate)
-    result = Result(startup_s=startup(spec, rate, lines[0].text))
+    first_sound, first_wav = startup(spec, rate, lines[0].text)
+    result = Result(first_sound_s=first_sound, first_wav_s=first_wav)
     folder = keep / name
     folder.mkdir(parents=True, exist_ok=True)
     for i, line in enumerate(lines, 1):
         t0 = time.perf_counter()
         if spoken_form:
             audio, sr = render_line(voice, line.text, 0.7)
-        else:  # as before issue 14: the written text straight to espeak
-            audio, sr = voice.render(line.text)
+        else:  # as before issue 14: the written text straight to espeak, in one piece
+            pieces = list(voice.stream(line.text))
+            audio, sr = np.concatenate([a for a, _ in pieces]), pieces[0][1]
         result.synth_s += time.perf_counter() - t0
         result.audio_s += audio.size / sr
         wav = write_wav(folder / f"line-{i:02d}.wav", audio, sr)
@@ -182,8 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         results = {name: measure(name, lines, transcriber, keep) for name in args.voices.split(",")}
     n_fact = sum(1 for line in lines if line.kind in FACT_KINDS)
     head = (
-        "| voice | WER % all lines | WER % case-fact lines | WER % other lines | start-up to first question s "
-        "| synthesis real-time factor |\n|---|---|---|---|---|---|"
+        "| voice | WER % all lines | WER % case-fact lines | WER % other lines | start → first sound s "
+        "| start → first question WAV s | synthesis real-time factor |\n|---|---|---|---|---|---|---|"
     )
     rows = []
     for name, r in results.items():
@@ -191,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(
             f"| {name} ({VOICES[name][0]}, {VOICES[name][1]} wpm{'' if VOICES[name][2] else ', written text'}) "
             f"| {100 * r.errors / max(1, r.words):.1f} | {100 * r.fact_errors / max(1, r.fact_words):.1f} "
-            f"| {100 * other_e / max(1, other_w):.1f} | {r.startup_s:.2f} | {r.synth_s / max(1e-9, r.audio_s):.3f} |"
+            f"| {100 * other_e / max(1, other_w):.1f} | {r.first_sound_s:.2f} | {r.first_wav_s:.2f} "
+            f"| {r.synth_s / max(1e-9, r.audio_s):.3f} |"
         )
     worst = "\n".join(f"- {name}: worst line {100 * r.worst[0]:.0f}%: \"{r.worst[1]}\" heard as \"{r.worst[2]}\""
                       for name, r in results.items())  # fmt: skip

@@ -18,7 +18,7 @@ from voicecoach.audio.io import load_audio, resample
 from voicecoach.build import build_speaker
 from voicecoach.config import SttOptions, TtsOptions
 from voicecoach.errors import ConfigError, DeviceError
-from voicecoach.ports import AudioArray
+from voicecoach.ports import AudioArray, Spoken
 from voicecoach.speech.espeak_voice import EspeakVoice
 from voicecoach.speech.stt import WhisperTranscriber
 from voicecoach.speech.tts import (
@@ -149,6 +149,7 @@ def test_folder_mode_keeps_each_line_in_the_session_and_a_copy_in_the_folder(tmp
     assert spoken[1].duration_s > spoken[0].duration_s > 0.2
     assert all(s.wav and abs(wav_duration_s(s.wav) - s.duration_s) < 1e-6 for s in spoken)
     assert spoken[2].text == FEEDBACK  # the transcript keeps the written form
+    assert speaker.say("**  **") == Spoken("**  **", None, 0.0)  # nothing to say is not an error mid-session
     # a resumed session numbers on after the lines already kept
     again = build_speaker(options, tmp_path / "session").say("Welcome back.")
     assert again.wav == voice_dir / "line-04.wav"

@@ -106,6 +106,8 @@ class SounddeviceSpeaker:
     def say(self, text: str) -> Spoken:
         """Speak text out loud; raises DeviceError when there is no output device."""
         t0 = time.perf_counter()
+        if not spoken_paragraphs(text):  # nothing to voice (markup only): a session must not fail on it
+            return Spoken(text, None, 0.0)
         sd = _output_device()
         pieces = iter_line(self.lines.voice, text, self.options.paragraph_pause_s)
         first, rate = next(pieces)
@@ -209,6 +211,8 @@ class WavDirSpeaker:
     def say(self, text: str) -> Spoken:
         """Write the line's WAVs and return once both are complete; Spoken.wav is the session's copy."""
         t0 = time.perf_counter()
+        if not spoken_paragraphs(text):  # nothing to voice (markup only): a session must not fail on it
+            return Spoken(text, None, 0.0)
         wav, samples, rate = self.lines.write(text)
         self.out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._count += 1
