@@ -64,6 +64,7 @@ def test_a_sentence_spoken_by_the_natural_voice_is_heard_back_right(joe: PiperOn
     # the voice samples a little noise each time; one stray word at most, and the case fact intact
     assert edit_distance(ref, hyp) <= 1, heard
     assert "existing users in large cities" in " ".join(hyp), heard
+    assert speaker.say("?").wav is None  # punctuation alone is nothing to voice, not a failed session
 
 
 def test_rate_sets_the_pace(joe: PiperOnnxVoice) -> None:

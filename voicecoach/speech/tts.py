@@ -30,20 +30,24 @@ __all__ = [
 
 
 def iter_line(voice: Voice, text: str, paragraph_pause_s: float) -> Iterator[tuple[AudioArray, int]]:
-    """text as spoken by voice, piece by piece: each paragraph's speech, paragraph_pause_s of silence between."""
-    paragraphs = spoken_paragraphs(text)
-    if not paragraphs:
-        raise ValueError("nothing to say: the text is empty")
-    for i, paragraph in enumerate(paragraphs):
+    """text as spoken by voice, piece by piece: each paragraph's speech, paragraph_pause_s of silence between.
+
+    Yields nothing when there is nothing to voice (markup or punctuation only).
+    """
+    said = False
+    for paragraph in spoken_paragraphs(text):
         for j, (audio, rate) in enumerate(voice.stream(paragraph)):
-            if i and not j:
+            if said and not j:
                 yield np.zeros(round(paragraph_pause_s * rate), dtype=np.float32), rate
+            said = True
             yield audio, rate
 
 
 def render_line(voice: Voice, text: str, paragraph_pause_s: float) -> tuple[AudioArray, int]:
-    """The whole of iter_line as one array and its sample rate."""
+    """The whole of iter_line as one array and its sample rate (empty, rate 0, when there is nothing to voice)."""
     pieces = list(iter_line(voice, text, paragraph_pause_s))
+    if not pieces:
+        return np.zeros(0, dtype=np.float32), 0
     return np.concatenate([audio for audio, _ in pieces]).astype(np.float32), pieces[0][1]
 
 
@@ -57,10 +61,10 @@ class LineWriter:
         numbers = [int(m.group(1)) for p in _listing(self.folder) if (m := re.fullmatch(r"line-(\d+)\.wav", p))]
         self._count = max(numbers, default=0)
 
-    def write(self, text: str) -> tuple[Path, AudioArray, int]:
-        """Render text and keep it; returns the path, the samples and their rate."""
+    def write(self, text: str) -> tuple[Path | None, AudioArray, int]:
+        """Render text and keep it; returns the path (None: nothing to voice), the samples and their rate."""
         audio, rate = render_line(self.voice, text, self.paragraph_pause_s)
-        return self.keep(audio, rate), audio, rate
+        return (self.keep(audio, rate) if audio.size else None), audio, rate
 
     def keep(self, audio: AudioArray, rate: int) -> Path:
         """Write the next line's WAV atomically (mode 0o600)."""
@@ -106,11 +110,11 @@ class SounddeviceSpeaker:
     def say(self, text: str) -> Spoken:
         """Speak text out loud; raises DeviceError when there is no output device."""
         t0 = time.perf_counter()
-        if not spoken_paragraphs(text):  # nothing to voice (markup only): a session must not fail on it
-            return Spoken(text, None, 0.0)
         sd = _output_device()
         pieces = iter_line(self.lines.voice, text, self.options.paragraph_pause_s)
-        first, rate = next(pieces)
+        first, rate = next(pieces, (None, 0))
+        if first is None:  # nothing to voice (markup only): a session must not fail on it
+            return Spoken(text, None, 0.0)
         feed = _Feed(first)
         kept = [first]
         try:
@@ -211,9 +215,9 @@ class WavDirSpeaker:
     def say(self, text: str) -> Spoken:
         """Write the line's WAVs and return once both are complete; Spoken.wav is the session's copy."""
         t0 = time.perf_counter()
-        if not spoken_paragraphs(text):  # nothing to voice (markup only): a session must not fail on it
-            return Spoken(text, None, 0.0)
         wav, samples, rate = self.lines.write(text)
+        if wav is None:  # nothing to voice (markup only): a session must not fail on it
+            return Spoken(text, None, 0.0)
         self.out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._count += 1
         copy = self.out_dir / f"{self._count:03d}-interviewer.wav"
