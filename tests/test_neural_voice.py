@@ -46,10 +46,24 @@ def test_phoneme_ids_follow_the_piper_scheme(joe: PiperOnnxVoice) -> None:
 
 
 def test_sentences_keep_punctuation_as_the_voice_was_trained(joe: PiperOnnxVoice) -> None:
-    sentences = ["".join(s) for s in joe.sentences("Last week, uploads dropped. Is it only Android?")]
-    assert len(sentences) == 2
-    assert sentences[0].endswith(".") and ", " in sentences[0] and sentences[1].endswith("?")
-    assert "w" in sentences[0] and "æ" in sentences[0]  # IPA from espeak-ng ("last week")
+    sentences = joe.sentences("Last week, uploads dropped. Is it only Android?")
+    assert len(sentences) == 2 and len(sentences[0]) == 2  # two sentences, the first of two clauses
+    assert sentences[0][0].endswith(",") and sentences[0][1].endswith(".") and sentences[1][-1].endswith("?")
+    assert "w" in sentences[0][0] and "æ" in sentences[0][0]  # IPA from espeak-ng ("last week")
+    assert joe.chunks(sentences[0]) == [[*sentences[0][0], " ", *sentences[0][1]]]  # short: one model call
+
+
+def test_a_long_sentence_is_cut_at_commas_into_bounded_model_calls(joe: PiperOnnxVoice) -> None:
+    from voicecoach.speech.neural_voice import MAX_SYMBOLS
+
+    long = ", ".join(["we would compare new and returning customers in each large city"] * 6) + "."
+    (sentence,) = joe.sentences(long)
+    runs = joe.chunks(sentence)
+    assert len(runs) >= 3 and all(len(run) <= MAX_SYMBOLS for run in runs)
+    assert [symbol for run in runs for symbol in run if symbol != " "] == [
+        symbol for clause in sentence for symbol in clause if symbol != " "
+    ]  # nothing lost or reordered
+    assert all(run[-1] == "," for run in runs[:-1]) and runs[-1][-1] == "."
 
 
 def test_a_sentence_spoken_by_the_natural_voice_is_heard_back_right(joe: PiperOnnxVoice, tmp_path: Path) -> None:

