@@ -9,19 +9,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.benches import load_bench
 from voicecoach.build import build_speaker
 from voicecoach.config import SttOptions, TtsOptions
 from voicecoach.errors import ConfigError
 from voicecoach.speech.neural_voice import PiperOnnxVoice, bundled_voice_files
+from voicecoach.speech.spoken import as_spoken
 from voicecoach.speech.stt import WhisperTranscriber
 from voicecoach.speech.tts import render_line
 from voicecoach.speech.voices import check_voice, load_voice
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "bench"))
-from wer import edit_distance, normalise
-
-from voicecoach.speech.spoken import as_spoken
+wer = load_bench("wer")  # the project's one WER normaliser
 
 
 @pytest.fixture(scope="module")
@@ -74,9 +72,9 @@ def test_a_sentence_spoken_by_the_natural_voice_is_heard_back_right(joe: PiperOn
     with wave.open(str(spoken.wav)) as w:
         assert w.getframerate() == 22050 and w.getnframes() > 22050
     heard = WhisperTranscriber(SttOptions(model="tiny.en")).transcribe_file(spoken.wav).text
-    ref, hyp = normalise(as_spoken(line)), normalise(as_spoken(heard))
+    ref, hyp = wer.normalise(as_spoken(line)), wer.normalise(as_spoken(heard))
     # the voice samples a little noise each time; one stray word at most, and the case fact intact
-    assert edit_distance(ref, hyp) <= 1, heard
+    assert wer.edit_distance(ref, hyp) <= 1, heard
     assert "existing users in large cities" in " ".join(hyp), heard
     assert speaker.say("?").wav is None  # punctuation alone is nothing to voice, not a failed session
 
@@ -88,7 +86,7 @@ def test_rate_sets_the_pace(joe: PiperOnnxVoice) -> None:
 
 
 def test_paragraph_pauses_with_the_natural_voice(joe: PiperOnnxVoice) -> None:
-    from test_tts import silences
+    from tests.test_tts import silences
 
     audio, rate = render_line(joe, "Overall four out of five.\n\nWork on edge cases next time.", 0.7)
     quiet = silences(audio, rate, min_s=0.6)
