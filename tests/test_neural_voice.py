@@ -82,7 +82,7 @@ def test_a_sentence_spoken_by_the_natural_voice_is_heard_back_right(joe: PiperOn
 def test_rate_sets_the_pace(joe: PiperOnnxVoice) -> None:
     slow, _ = PiperOnnxVoice(joe.files, 120).render("We would compare the cohorts week by week.")
     fast, _ = PiperOnnxVoice(joe.files, 240).render("We would compare the cohorts week by week.")
-    assert slow.size > 1.5 * fast.size
+    assert slow.size > 1.3 * fast.size  # half the rate: about 1.5x longer (the model samples its durations)
 
 
 def test_paragraph_pauses_with_the_natural_voice(joe: PiperOnnxVoice) -> None:
