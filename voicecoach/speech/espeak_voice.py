@@ -176,9 +176,15 @@ _PHONEMES_IPA = 0x02  # espeakPHONEMES_IPA
 _CHARS_UTF8 = 1  # espeakCHARS_UTF8
 
 
+_library: Any = None
+
+
 def _espeak_library() -> Any:
     """libespeak-ng as pyttsx3 loaded and initialised it (one synthesizer per process: share, never re-initialise)."""
+    global _library  # one per process, like the synthesizer itself
     _engine()
+    if _library is not None:
+        return _library
     try:
         from pyttsx3.drivers import _espeak
 
@@ -190,6 +196,7 @@ def _espeak_library() -> Any:
     lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
     lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
     lib.espeak_SetVoiceByName.restype = ctypes.c_int
+    _library = lib
     return lib
 
 
