@@ -57,17 +57,21 @@ class Preload:
 
 
 def build_speaker(tts: TtsOptions, session_dir: Path, echo: PlaybackClock | None = None) -> Speaker:
-    """speaker: play through the sound card; none: print only; anything else: a folder for WAVs.
+    """speaker: play through the sound card; none: print only; anything else: a folder for WAVs too.
 
-    Give the same PlaybackClock to build_listener: the microphone then drops what it heard of the voice.
+    Playing or writing, each line is kept as <session_dir>/voice/line-NN.wav (Spoken.wav); the voice loads
+    here, so an unknown or missing voice fails before anything is said. Give the same PlaybackClock to
+    build_listener: the microphone then drops what it heard of the voice.
     """
-    from voicecoach.speech.tts import Pyttsx3Speaker, SilentSpeaker, WavDirSpeaker
+    from voicecoach.speech.tts import SilentSpeaker, SounddeviceSpeaker, WavDirSpeaker
+    from voicecoach.speech.voices import load_voice
 
     if tts.voice_out == "none":
         return SilentSpeaker(tts)
+    voice = load_voice(tts.voice, tts.rate_wpm)
     if tts.voice_out == "speaker":
-        return Pyttsx3Speaker(tts, session_dir / ".tts", echo)
-    return WavDirSpeaker(tts, Path(tts.voice_out).expanduser())
+        return SounddeviceSpeaker(tts, session_dir / "voice", echo, voice=voice)
+    return WavDirSpeaker(tts, Path(tts.voice_out).expanduser(), session_dir / "voice", voice=voice)
 
 
 def build_interviewer(llm: LlmOptions) -> Interviewer:

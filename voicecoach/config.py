@@ -51,8 +51,9 @@ class TtsOptions:
     """Voice out: where interviewer lines go and how they sound."""
 
     voice_out: str = "speaker"  # speaker | none | a folder for one WAV per line
-    voice: str | None = None
-    rate_wpm: int = 175
+    voice: str | None = None  # None: joe (natural) if installed, else espeak en-us; or an espeak voice; or a .onnx
+    rate_wpm: int = 160  # a pace people follow (espeak's own 175 was misheard more: docs/benchmarks.md)
+    paragraph_pause_s: float = 0.7  # silence between the paragraphs of a line (feedback is several)
 
 
 @dataclass(frozen=True)

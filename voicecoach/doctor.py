@@ -13,7 +13,10 @@ Check = tuple[str, bool, str]
 
 def run_checks(cfg: Config) -> list[Check]:
     """Microphone, speaker, TTS, speech model, LLM settings and the data folder."""
-    return [_audio("microphone", "input"), _audio("speaker", "output"), _tts(cfg), _stt(cfg), _llm(cfg), _store(cfg)]
+    return [
+        _audio("microphone", "input"), _audio("speaker", "output"), _tts(cfg), _voices(), _stt(cfg), _llm(cfg),
+        _store(cfg),
+    ]  # fmt: skip
 
 
 def _audio(name: str, kind: str) -> Check:
@@ -31,14 +34,27 @@ def _audio(name: str, kind: str) -> Check:
 
 def _tts(cfg: Config) -> Check:
     try:
-        from voicecoach.speech.tts import synthesize
+        from voicecoach.audio.io import write_wav
+        from voicecoach.speech.tts import render_line
+        from voicecoach.speech.voices import load_voice
 
+        voice = load_voice(cfg.tts.voice, cfg.tts.rate_wpm)
         with tempfile.TemporaryDirectory() as tmp:
-            wav = synthesize("Testing.", Path(tmp) / "t.wav", cfg.tts.voice, cfg.tts.rate_wpm)
+            wav = write_wav(Path(tmp) / "t.wav", *render_line(voice, "Testing.", cfg.tts.paragraph_pause_s))
             size = wav.stat().st_size
-        return ("text to speech", True, f"pyttsx3 wrote a {size} byte WAV")
+        return ("text to speech", True, f"voice {voice.name} ({voice.engine}) wrote a {size} byte WAV")
     except Exception as e:  # noqa: BLE001 - doctor reports any failure as a missing piece
         return ("text to speech", False, f"{e}. On Debian/Ubuntu: sudo apt-get install libespeak-ng1")
+
+
+def _voices() -> Check:
+    """The voices worth choosing with --voice, the natural one first (or how to install it)."""
+    from voicecoach.speech.voices import available_voices
+
+    infos = available_voices()
+    listed = "; ".join(f"{v.name} ({', '.join(x for x in (v.engine, v.note) if x)})" for v in infos if v.installed)
+    missing = "".join(f"; {v.name}: {v.note}" for v in infos if not v.installed)
+    return ("voices", any(v.installed for v in infos), f"choose with --voice NAME: {listed}{missing}")
 
 
 def _stt(cfg: Config) -> Check:

@@ -1,153 +1,93 @@
-"""Interviewer voice: pyttsx3 to a WAV (working around its Linux traps), played with sounddevice or kept on disk."""
+"""Interviewer voice: each line in spoken form, paragraphs apart, kept as <session>/voice/line-NN.wav; played or not."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import re
+import shutil
 import threading
 import time
-import wave
+from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from voicecoach.audio.echo import PlaybackClock
+from voicecoach.audio.io import write_wav
 from voicecoach.config import TtsOptions
-from voicecoach.errors import ConfigError, DeviceError
-from voicecoach.ports import Spoken
+from voicecoach.errors import DeviceError
+from voicecoach.ports import AudioArray, Spoken
+from voicecoach.speech.espeak_voice import list_voices, resolve_voice, synthesize
+from voicecoach.speech.spoken import spoken_paragraphs
+from voicecoach.speech.voices import Voice, check_voice, load_voice
 
-SYNTH_TIMEOUT_S = 30.0
-_STABLE_POLLS = 2  # the WAV must parse with the same size this many polls in a row
-_POLL_S = 0.01
-_STABLE_POLLS_WITHOUT_EVENT = 300  # 3 s unchanged
-_synth_lock = threading.Lock()  # espeak has one global synthesizer per process
+__all__ = [
+    "LineWriter", "SilentSpeaker", "SounddeviceSpeaker", "WavDirSpeaker", "estimate_duration_s", "iter_line",
+    "list_voices", "render_line", "resolve_voice", "synthesize", "wav_duration_s",
+]  # fmt: skip
 
 
-def _engine() -> Any:
-    """The process's pyttsx3 engine (pyttsx3 caches it; espeak can only be initialised once)."""
+def iter_line(voice: Voice, text: str, paragraph_pause_s: float) -> Iterator[tuple[AudioArray, int]]:
+    """text as spoken by voice, piece by piece: each paragraph's speech, paragraph_pause_s of silence between.
+
+    Yields nothing when there is nothing to voice (markup or punctuation only).
+    """
+    said = False
+    for paragraph in spoken_paragraphs(text):
+        for j, (audio, rate) in enumerate(voice.stream(paragraph)):
+            if said and not j:
+                yield np.zeros(round(paragraph_pause_s * rate), dtype=np.float32), rate
+            said = True
+            yield audio, rate
+
+
+def render_line(voice: Voice, text: str, paragraph_pause_s: float) -> tuple[AudioArray, int]:
+    """The whole of iter_line as one array and its sample rate (empty, rate 0, when there is nothing to voice)."""
+    pieces = list(iter_line(voice, text, paragraph_pause_s))
+    if not pieces:
+        return np.zeros(0, dtype=np.float32), 0
+    return np.concatenate([audio for audio, _ in pieces]).astype(np.float32), pieces[0][1]
+
+
+class LineWriter:
+    """Writes line-01.wav, line-02.wav ... into a folder, numbering on after lines already there (resume)."""
+
+    def __init__(self, voice: Voice, folder: Path, paragraph_pause_s: float) -> None:
+        self.voice = voice
+        self.folder = Path(folder)
+        self.paragraph_pause_s = paragraph_pause_s
+        numbers = [int(m.group(1)) for p in _listing(self.folder) if (m := re.fullmatch(r"line-(\d+)\.wav", p))]
+        self._count = max(numbers, default=0)
+
+    def write(self, text: str) -> tuple[Path | None, AudioArray, int]:
+        """Render text and keep it; returns the path (None: nothing to voice), the samples and their rate."""
+        audio, rate = render_line(self.voice, text, self.paragraph_pause_s)
+        return (self.keep(audio, rate) if audio.size else None), audio, rate
+
+    def keep(self, audio: AudioArray, rate: int) -> Path:
+        """Write the next line's WAV atomically (mode 0o600)."""
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._count += 1
+        path = self.folder / f"line-{self._count:02d}.wav"
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+        write_wav(tmp, audio, rate)
+        os.replace(tmp, path)
+        return path
+
+
+def _listing(folder: Path) -> list[str]:
     try:
-        import pyttsx3
-
-        return pyttsx3.init()
-    except (ImportError, RuntimeError, OSError) as e:
-        raise DeviceError(
-            f"text-to-speech is unavailable ({e}); on Debian/Ubuntu `apt install libespeak-ng1`, "
-            "or use `--voice-out none`"
-        ) from e
-
-
-def list_voices() -> list[tuple[str, str]]:
-    """The installed voices as (id, name), English ones first."""
-    return [(vid, name) for vid, name, _langs in _voices()]
-
-
-def _voices() -> list[tuple[str, str, tuple[str, ...]]]:
-    """(id, name, language codes) of every installed voice, English ones first."""
-    with _synth_lock:
-        voices = [
-            (str(v.id), str(v.name), tuple(str(x).lower() for x in (v.languages or ())))
-            for v in _engine().getProperty("voices")
-        ]
-    return sorted(voices, key=lambda v: (not _is_english((v[0], v[1])), v[0]))
-
-
-def _is_english(voice: tuple[str, str]) -> bool:
-    return voice[0].split("/")[-1].startswith("en") or voice[1].lower().startswith("english")
-
-
-def resolve_voice(voice: str | None) -> str | None:
-    """A voice id for a --voice value (id, id without family, or name; '+f3'-style variants kept)."""
-    if not voice:
-        return None
-    base, plus, variant = voice.partition("+")
-    voices = _voices()
-    wanted = base.strip().lower()
-    for vid, name, _langs in voices:
-        if wanted in (vid.lower(), vid.lower().split("/")[-1], name.lower()):
-            return vid + plus + variant
-    for vid, _name, langs in voices:  # a language code such as en-gb
-        if wanted in langs:
-            return vid + plus + variant
-    examples = ", ".join(f"{vid} ({name})" for vid, name, _langs in voices[:6])
-    raise ConfigError(
-        f"unknown voice {voice!r}; try one of: {examples}; run `voicecoach doctor` to list every installed voice"
-    )
-
-
-def _complete_wav(path: Path) -> int | None:
-    """The frame count if path is a WAV whose header matches its size, else None."""
-    try:
-        size = path.stat().st_size
-        with wave.open(str(path), "rb") as w:
-            frames = w.getnframes()
-            expected = 44 + frames * w.getsampwidth() * w.getnchannels()
-    except (OSError, EOFError, wave.Error):
-        return None
-    return frames if frames > 0 and size >= expected else None
-
-
-def synthesize(text: str, wav_path: Path, voice: str | None, rate_wpm: int) -> Path:
-    """Write text as speech to wav_path (mode 0o600) and return only when the WAV is complete."""
-    wav_path = Path(wav_path)
-    if not text.strip():
-        raise ValueError("nothing to say: the text is empty")
-    voice_id = resolve_voice(voice)
-    tmp = wav_path.with_name(f".{wav_path.name}.{os.getpid()}.part")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    finished = threading.Event()
-    with _synth_lock:
-        engine = _engine()
-        token = engine.connect("finished-utterance", lambda name=None, completed=True: finished.set())
-        try:
-            # Re-set every property each time: on Linux a change made between utterances can be ignored.
-            engine.setProperty("rate", int(rate_wpm))
-            engine.setProperty("volume", 1.0)
-            if voice_id:
-                engine.setProperty("voice", voice_id)
-            # The espeak driver prints "Audio saved to ..." on stdout; keep the interview screen clean.
-            with contextlib.redirect_stdout(io.StringIO()):
-                engine.save_to_file(_speakable(text), str(tmp))
-                engine.runAndWait()  # may return before the file exists: wait below
-                _wait_for_wav(tmp, finished, wav_path)
-        finally:
-            engine.disconnect(token)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, wav_path)
-    return wav_path
-
-
-def _wait_for_wav(tmp: Path, finished: threading.Event, final: Path) -> None:
-    """Poll until the utterance finished and the WAV parses with a stable size, or time out."""
-    deadline = time.monotonic() + SYNTH_TIMEOUT_S
-    last, stable = -1, 0
-    while time.monotonic() < deadline:
-        frames = _complete_wav(tmp) if tmp.exists() else None
-        if frames is not None:
-            stable = stable + 1 if frames == last else 0
-            last = frames
-            # Before the finished-utterance event a stable size proves nothing: under CPU load espeak
-            # pauses mid-utterance and a 20 ms check cut a 15 s line to 9 s. Without the event, only a
-            # long silence from the writer counts as done (for drivers that never send it).
-            if stable >= (_STABLE_POLLS if finished.is_set() else _STABLE_POLLS_WITHOUT_EVENT):
-                return
-        time.sleep(_POLL_S)
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    raise DeviceError(
-        f"text-to-speech did not finish writing {final} within {SYNTH_TIMEOUT_S:.0f} s; check that espeak-ng works "
-        "(`espeak-ng hello`), or use `--voice-out none`"
-    )
-
-
-def _speakable(text: str) -> str:
-    """Text without markup characters espeak would read aloud."""
-    return re.sub(r"[*_`#>]+", " ", text).strip()
+        return os.listdir(folder)
+    except OSError:
+        return []
 
 
 def wav_duration_s(path: Path) -> float:
     """Length of a WAV in seconds."""
+    import wave
+
     with wave.open(str(path), "rb") as w:
         return w.getnframes() / float(w.getframerate())
 
@@ -157,42 +97,89 @@ def estimate_duration_s(text: str, rate_wpm: int) -> float:
     return len(text.split()) * 60.0 / max(1, rate_wpm)
 
 
-class Pyttsx3Speaker:
-    """ports.Speaker: synthesize each line to a WAV in cache_dir, play it, return when playback ends."""
+class SounddeviceSpeaker:
+    """ports.Speaker: play each line as it is synthesised (from its first sentence), keep it as a WAV, return at the end."""
 
-    def __init__(self, options: TtsOptions, cache_dir: Path, echo: PlaybackClock | None = None) -> None:
+    def __init__(
+        self, options: TtsOptions, voice_dir: Path, echo: PlaybackClock | None = None, voice: Voice | None = None
+    ) -> None:
         self.options = options
-        self.cache_dir = Path(cache_dir)
         self.echo = echo  # told when playback ends, so the microphone drops what it heard of it
-        self._count = 0
-        resolve_voice(options.voice)  # fail early on an unknown --voice
+        self.lines = LineWriter(voice or load_voice(options.voice, options.rate_wpm), voice_dir, options.paragraph_pause_s)
 
     def say(self, text: str) -> Spoken:
         """Speak text out loud; raises DeviceError when there is no output device."""
         t0 = time.perf_counter()
         sd = _output_device()
-        self.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self._count += 1
-        wav = synthesize(
-            text, self.cache_dir / f"line-{self._count:03d}.wav", self.options.voice, self.options.rate_wpm
-        )
-        import numpy as np
-
-        with wave.open(str(wav), "rb") as w:
-            rate = w.getframerate()
-            samples = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float32) / 32768.0
+        pieces = iter_line(self.lines.voice, text, self.options.paragraph_pause_s)
+        first, rate = next(pieces, (None, 0))
+        if first is None:  # nothing to voice (markup only): a session must not fail on it
+            return Spoken(text, None, 0.0)
+        feed = _Feed(first)
+        kept = [first]
         try:
-            started = time.perf_counter()
-            sd.play(samples, rate)
-            stream = sd.get_stream()
-            latency = float(getattr(stream, "latency", 0.0) or 0.0)
-            sd.wait()
+            stream = sd.OutputStream(
+                samplerate=rate, channels=1, dtype="float32", callback=feed.callback, finished_callback=feed.ended.set
+            )
+            with stream:
+                started = time.perf_counter()
+                for audio, _ in pieces:  # synthesis runs ahead of playback; the callback reads what is ready
+                    feed.put(audio)
+                    kept.append(audio)
+                feed.close()
+                total_s = sum(a.size for a in kept) / rate
+                feed.ended.wait(timeout=total_s + 10.0)
+                latency = float(getattr(stream, "latency", 0.0) or 0.0)
         except (sd.PortAudioError, OSError) as e:
             raise DeviceError(f"playing the interviewer's voice failed ({e}); {_NO_OUTPUT_FIX}") from e
         finally:
             if self.echo is not None:
                 self.echo.done()
+        samples = np.concatenate(kept)
+        wav = self.lines.keep(samples, rate)
         return Spoken(text, wav, samples.size / rate, first_sample_latency_s=started - t0 + latency)
+
+
+class _Feed:
+    """Audio handed from the synthesising thread to PortAudio's callback; silence while the next piece is not ready."""
+
+    def __init__(self, first: AudioArray) -> None:
+        self._pieces: deque[AudioArray] = deque([first])
+        self._pos = 0
+        self._closed = False
+        self._lock = threading.Lock()
+        self.ended = threading.Event()
+
+    def put(self, audio: AudioArray) -> None:
+        """Queue the next piece."""
+        with self._lock:
+            self._pieces.append(audio)
+
+    def close(self) -> None:
+        """No more pieces: the stream stops once the queue is played."""
+        with self._lock:
+            self._closed = True
+
+    def callback(self, outdata: Any, frames: int, _time: Any, _status: Any) -> None:
+        """PortAudio's callback: fill outdata from the queue."""
+        out = outdata[:, 0]
+        filled = 0
+        with self._lock:
+            while filled < frames and self._pieces:
+                piece = self._pieces[0]
+                take = min(frames - filled, piece.size - self._pos)
+                out[filled : filled + take] = piece[self._pos : self._pos + take]
+                filled += take
+                self._pos += take
+                if self._pos >= piece.size:
+                    self._pieces.popleft()
+                    self._pos = 0
+            done = self._closed and not self._pieces
+        out[filled:] = 0.0
+        if done:
+            import sounddevice as sd
+
+            raise sd.CallbackStop
 
 
 _NO_OUTPUT_FIX = (
@@ -217,29 +204,35 @@ def _output_device() -> Any:
 
 
 class WavDirSpeaker:
-    """ports.Speaker: one numbered WAV per line (001-interviewer.wav ...) in out_dir, nothing played."""
+    """ports.Speaker: each line's WAV in the session's voice folder, and a numbered copy (001-interviewer.wav) in out_dir."""
 
-    def __init__(self, options: TtsOptions, out_dir: Path) -> None:
+    def __init__(self, options: TtsOptions, out_dir: Path, voice_dir: Path, voice: Voice | None = None) -> None:
         self.options = options
         self.out_dir = Path(out_dir)
+        self.lines = LineWriter(voice or load_voice(options.voice, options.rate_wpm), voice_dir, options.paragraph_pause_s)
         self._count = 0
-        resolve_voice(options.voice)
 
     def say(self, text: str) -> Spoken:
-        """Write the line's WAV and return once it is complete."""
+        """Write the line's WAVs and return once both are complete; Spoken.wav is the session's copy."""
         t0 = time.perf_counter()
+        wav, samples, rate = self.lines.write(text)
+        if wav is None:  # nothing to voice (markup only): a session must not fail on it
+            return Spoken(text, None, 0.0)
         self.out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._count += 1
-        path = self.out_dir / f"{self._count:03d}-interviewer.wav"
-        synthesize(text, path, self.options.voice, self.options.rate_wpm)
-        return Spoken(text, path, wav_duration_s(path), first_sample_latency_s=time.perf_counter() - t0)
+        copy = self.out_dir / f"{self._count:03d}-interviewer.wav"
+        if copy.resolve() != wav.resolve():
+            shutil.copyfile(wav, copy)
+            os.chmod(copy, 0o600)
+        return Spoken(text, wav, samples.size / rate, first_sample_latency_s=time.perf_counter() - t0)
 
 
 class SilentSpeaker:
-    """ports.Speaker that makes no sound (the interview loop prints the line); duration from word count."""
+    """ports.Speaker that makes no sound and writes nothing (the loop prints the line); duration from word count."""
 
     def __init__(self, options: TtsOptions) -> None:
         self.options = options
+        check_voice(options.voice)  # a wrong --voice is still a mistake worth hearing about before the session
 
     def say(self, text: str) -> Spoken:
         """Return at once with an estimated duration."""
