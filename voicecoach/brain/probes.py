@@ -14,6 +14,7 @@ from voicecoach.brain.analysis import (
     strip_instructions,
 )
 from voicecoach.brain.evidence import locate, normalise
+from voicecoach.brain.relevance import NOT_HEARD
 from voicecoach.content import Case
 from voicecoach.model import Turn
 
@@ -96,14 +97,33 @@ _ASKED_AND_ANSWERED = tuple(
 
 
 def asked_follow_ups(turns: Sequence[Turn]) -> list[Turn]:
-    """Follow-up turns asked since the current case's question (clarification answers don't count)."""
+    """Follow-up turns asked since the current case's question (clarification answers and re-asks don't count)."""
     out: list[Turn] = []
     for t in turns:
         if t.role == "interviewer" and t.kind == "question":
             out = []
-        elif t.role == "interviewer" and t.kind == "follow_up":
+        elif t.role == "interviewer" and t.kind == "follow_up" and not t.text.startswith(NOT_HEARD):
             out.append(t)
     return out
+
+
+def open_question(turns: Sequence[Turn]) -> str:
+    """The question or follow-up the candidate is answering now (a re-ask's own preface dropped)."""
+    for t in reversed(turns):
+        if t.role == "interviewer" and t.kind in ("question", "follow_up"):
+            return strip_reask(t.text)
+    return ""
+
+
+def strip_reask(text: str) -> str:
+    """A question without the "I didn't hear an answer" preface of a re-ask."""
+    return text[len(NOT_HEARD) :].strip() if text.startswith(NOT_HEARD) else text
+
+
+def was_reasked(turns: Sequence[Turn]) -> bool:
+    """The open question is already a re-ask: a second off-topic turn is not asked a third time."""
+    last = next((t for t in reversed(turns) if t.role == "interviewer" and t.kind in ("question", "follow_up")), None)
+    return last is not None and last.text.startswith(NOT_HEARD)
 
 
 def probed_dims(turns: Sequence[Turn]) -> set[str]:

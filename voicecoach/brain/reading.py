@@ -1,0 +1,97 @@
+"""The case-grounded reading of a candidate's turns: applied moves, mentions, lists, key points, relevance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from voicecoach.brain.analysis import Signal, find_signals, sentences_of
+from voicecoach.brain.clarify import presumes_false
+from voicecoach.brain.grounding import Ground, grounds, vocab
+from voicecoach.brain.keypoints import Made, as_signal, made_points
+from voicecoach.brain.meta import is_meta_turn
+from voicecoach.brain.recitation import NONE, Recitation, recitation
+from voicecoach.brain.relevance import off_topic
+from voicecoach.content import Case, Pack
+from voicecoach.model import Turn
+
+MENTION_SHARE = 0.5  # a term mentioned in passing (not applied to the case) is worth this share of a move
+RECITATION_CAP = 2  # a dimension shown only in a recited list scores at most this
+
+
+@dataclass(frozen=True)
+class TurnReading:
+    """One candidate turn read against the case."""
+
+    turn: int
+    signals: tuple[Signal, ...]  # what counts, mentions marked ungrounded at a reduced weight; key points included
+    grounds: tuple[Ground, ...]
+    recitation: Recitation = NONE
+    off_topic: str = ""  # why it is not an answer ("another product", "small talk"), or ""
+    meta: bool = False  # "could you repeat the question?": no credit at all
+    made: tuple[Made, ...] = ()
+    false_premise: bool = False  # a clarifying question that presumes something untrue of the case
+
+    @property
+    def counts(self) -> bool:
+        """Whether the turn earns any rubric credit."""
+        return not (self.meta or self.off_topic or self.false_premise)
+
+
+def read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | None, asking: bool = False) -> TurnReading:
+    """Read one candidate turn: ground each sentence, find lists and key points, decide whether it answers at all."""
+    if is_meta_turn(text):
+        return TurnReading(turn, (), (), meta=True)
+    if asking and presumes_false(case, text):
+        return TurnReading(turn, (), (), false_premise=True)
+    sentences = sentences_of(text)
+    v = vocab(case, pack)
+    g = tuple(grounds(sentences, v))
+    raw = find_signals(text, turn, opening=opening)
+    made = tuple(made_points(case, sentences, turn))
+    rec = recitation(raw, g, sentences)
+    why = off_topic(text, raw, g, v, len(made))
+    if why:
+        return TurnReading(turn, (), g, rec, why, made=made)
+    applied = _applied_sentences(g)
+    sigs = [_applied(s, applied, rec) for s in raw]
+    sigs += [as_signal(m) for m in made]
+    return TurnReading(turn, tuple(sigs), g, rec, "", made=made)
+
+
+def _applied_sentences(g: Sequence[Ground]) -> list[bool]:
+    """Which sentences apply their moves to the case: their own anchors or reasoning, or a neighbour's anchors (a
+    thought that goes on from "if it's Android after release five point two" into "I'd trace the upload service")."""
+    out = []
+    for n, here in enumerate(g):
+        near = any(0 <= k < len(g) and g[k].anchored and not g[k].about_other for k in (n - 1, n + 1))
+        out.append(here.applied or (near and not here.about_other))
+    return out
+
+
+def _applied(sig: Signal, applied: Sequence[bool], rec: Recitation) -> Signal:
+    """A positive signal keeps its weight only when its sentence applies it to the case; else it is a mention."""
+    if sig.weight <= 0 or not 0 <= sig.sentence < len(applied):
+        return sig
+    if sig.sentence in rec.sentences or not applied[sig.sentence]:
+        return replace(sig, weight=sig.weight * MENTION_SHARE, grounded=False)
+    return sig
+
+
+def read_turns(turns: Sequence[Turn], start: int, case: Case, pack: Pack | None, asking: Sequence[int]) -> list[TurnReading]:
+    """Every candidate turn from start on, read against the case (asking: indexes of clarifying questions)."""
+    out: list[TurnReading] = []
+    first_word = True
+    for i in range(start, len(turns)):
+        t = turns[i]
+        if t.role == "interviewer":
+            first_word = first_word and t.kind == "question"
+            continue
+        out.append(read_turn(t.text, i, first_word and i not in asking, case, pack, asking=i in asking))
+        first_word = False
+    return out
+
+
+def recited_dims(readings: Sequence[TurnReading]) -> set[str]:
+    """Dimensions touched by a turn that recites rather than applies."""
+    return {d for r in readings if r.counts and r.recitation.whole for d in r.recitation.dims}
