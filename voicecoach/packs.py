@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from voicecoach.content import Case, Dimension, HiddenFact, Pack
 from voicecoach.errors import PackError
 from voicecoach.model import DIMENSIONS
+from voicecoach.pack_file import KEBAB, PLACEHOLDER, PackFile
+from voicecoach.pack_keys import answer_key
 
-PLACEHOLDER = "{quote}"
 LEVELS = ("1", "3", "5")
-KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Each table's keys: name -> (expected type, required).
 PACK_KEYS: dict[str, tuple[type, bool]] = {"title": (str, True), "description": (str, True), "cases": (list, False)}
@@ -33,9 +32,9 @@ CASE_KEYS: dict[str, tuple[type, bool]] = {
     "probes": (dict, True),
     "strong_answer": (list, True),
     "no_data_answer": (str, False),
+    "answer_key": (list, False),  # TODO(issue 12): required once every shipped case has its key
 }
 FACT_KEYS: dict[str, tuple[type, bool]] = {"topic": (str, True), "keywords": (list, True), "answer": (str, True)}
-TYPE_NAMES: dict[type, str] = {str: "a string", list: "a list", dict: "a table"}
 
 
 def packs_root() -> Path:
@@ -45,84 +44,7 @@ def packs_root() -> Path:
     return installed if installed.is_dir() else here.parent / "prompts"
 
 
-class _File:
-    """One parsed TOML file of a pack, with helpers that build error messages naming it."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        try:
-            self.text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise PackError(f"{path}: cannot read it ({e}). Fix: make it a readable UTF-8 text file.") from e
-        try:
-            self.data: dict[str, Any] = tomllib.loads(self.text)
-        except tomllib.TOMLDecodeError as e:
-            raise PackError(f"{path}: invalid TOML: {e}. Fix the syntax on that line (format: https://toml.io).") from e
-
-    def line_of(self, key: str) -> int | None:
-        """The line where key is set or opened as a table, if it appears exactly once."""
-        pat = re.compile(rf"^\s*(?:\[+\s*[\w.\"-]*\b{re.escape(key)}\"?\s*\]+|\"?{re.escape(key)}\"?\s*=)")
-        hits = [n for n, line in enumerate(self.text.splitlines(), 1) if pat.match(line)]
-        return hits[0] if len(hits) == 1 else None
-
-    def error(self, where: str, problem: str, fix: str, key: str | None = None) -> PackError:
-        """A PackError naming the file (and line where known), the table, the problem and the fix."""
-        line = self.line_of(key) if key else None
-        loc = f"{self.path}:{line}" if line else str(self.path)
-        return PackError(f"{loc}: {where}: {problem}. Fix: {fix}.")
-
-    def check_keys(self, table: dict[str, Any], schema: dict[str, tuple[type, bool]], where: str) -> None:
-        """Reject unknown keys, missing required keys and values of the wrong type."""
-        valid = ", ".join(schema)
-        for key in table:
-            if key not in schema:
-                raise self.error(
-                    where, f"unknown key {key!r} (valid keys: {valid})", "rename it to a valid key or delete it", key
-                )
-        for key, (typ, required) in schema.items():
-            if key not in table:
-                if required:
-                    raise self.error(where, f"missing required key {key!r}", f"add {key} = ... ({TYPE_NAMES[typ]})")
-            elif not isinstance(table[key], typ):
-                raise self.error(
-                    where,
-                    f"{key!r} must be {TYPE_NAMES[typ]}, not {type(table[key]).__name__}",
-                    f"write {key} as {TYPE_NAMES[typ]}",
-                    key,
-                )
-
-    def text_value(self, value: object, where: str, key: str, quote_ok: bool = False) -> str:
-        """A non-empty string with no placeholder except {quote} (and that only where allowed)."""
-        if not isinstance(value, str):
-            raise self.error(where, f"{key!r} must hold strings, not {type(value).__name__}", "quote the text", key)
-        if not value.strip():
-            raise self.error(where, f"{key!r} is empty", "write the text or delete the entry", key)
-        rest = value.replace(PLACEHOLDER, "") if quote_ok else value
-        if "{" in rest or "}" in rest:
-            found = re.findall(r"\{[^{}]*\}", rest) or ["a stray brace"]
-            allowed = "only {quote}, and only in probes" if quote_ok else "none here ({quote} is only for probes)"
-            raise self.error(
-                where,
-                f"{key!r} has placeholder {found[0]}; placeholders allowed: {allowed}",
-                "remove the braces or use {quote}",
-                key,
-            )
-        return value.strip()
-
-    def text_list(self, value: list[Any], where: str, key: str, quote_ok: bool = False) -> tuple[str, ...]:
-        """A non-empty list of non-empty strings."""
-        if not value:
-            raise self.error(where, f"{key!r} is an empty list", "add at least one entry", key)
-        return tuple(self.text_value(v, where, key, quote_ok) for v in value)
-
-    def tables(self, value: list[Any], where: str, key: str) -> list[dict[str, Any]]:
-        """A non-empty list of tables ([[key]] entries)."""
-        if not value or not all(isinstance(v, dict) for v in value):
-            raise self.error(where, f"{key!r} must be one or more [[{key}]] tables", f"write [[{key}]] entries", key)
-        return value
-
-
-def _dimension(f: _File, raw: dict[str, Any], n: int) -> Dimension:
+def _dimension(f: PackFile, raw: dict[str, Any], n: int) -> Dimension:
     """One [[dimensions]] entry of rubric.toml."""
     where = f"[[dimensions]] #{n} ({raw.get('id', 'no id')})"
     f.check_keys(raw, DIMENSION_KEYS, where)
@@ -144,7 +66,7 @@ def _dimension(f: _File, raw: dict[str, Any], n: int) -> Dimension:
 
 def _rubric(path: Path) -> tuple[Dimension, ...]:
     """The seven dimensions of rubric.toml, in the order of voicecoach.model.DIMENSIONS."""
-    f = _File(path)
+    f = PackFile(path)
     f.check_keys(f.data, RUBRIC_KEYS, "top level")
     dims = [_dimension(f, raw, n) for n, raw in enumerate(f.tables(f.data["dimensions"], "top level", "dimensions"), 1)]
     ids = [d.id for d in dims]
@@ -157,7 +79,7 @@ def _rubric(path: Path) -> tuple[Dimension, ...]:
     return tuple(sorted(dims, key=lambda d: DIMENSIONS.index(d.id)))
 
 
-def _fact(f: _File, raw: dict[str, Any], where: str) -> HiddenFact:
+def _fact(f: PackFile, raw: dict[str, Any], where: str) -> HiddenFact:
     """One [[hidden_facts]] entry of a case."""
     f.check_keys(raw, FACT_KEYS, where)
     return HiddenFact(
@@ -167,7 +89,7 @@ def _fact(f: _File, raw: dict[str, Any], where: str) -> HiddenFact:
     )
 
 
-def _probes(f: _File, raw: dict[str, Any], where: str) -> dict[str, tuple[str, ...]]:
+def _probes(f: PackFile, raw: dict[str, Any], where: str) -> dict[str, tuple[str, ...]]:
     """Follow-up phrasings for every dimension; each needs one phrasing that reads well without a quote."""
     where = f"{where} [probes]"
     f.check_keys(raw, {d: (list, True) for d in DIMENSIONS}, where)
@@ -182,7 +104,7 @@ def _probes(f: _File, raw: dict[str, Any], where: str) -> dict[str, tuple[str, .
 
 def _case(path: Path) -> Case:
     """One case file: a single case at the top level."""
-    f = _File(path)
+    f = PackFile(path)
     where = f"case {f.data.get('id', path.stem)!r}"
     f.check_keys(f.data, CASE_KEYS, where)
     d = f.data
@@ -203,11 +125,12 @@ def _case(path: Path) -> Case:
         hidden_facts=tuple(_fact(f, raw, f"{where} [[hidden_facts]] #{n}") for n, raw in enumerate(facts, 1)),
         probes=_probes(f, d["probes"], where),
         strong_answer=f.text_list(d["strong_answer"], where, "strong_answer"),
+        answer_key=answer_key(f, d["answer_key"], where) if "answer_key" in d else (),
         **extra,
     )
 
 
-def _cases(root: Path, meta: _File) -> tuple[Case, ...]:
+def _cases(root: Path, meta: PackFile) -> tuple[Case, ...]:
     """Every cases/*.toml, unique by id, in the order pack.toml's `cases` gives (else by file name)."""
     files = sorted((root / "cases").glob("*.toml"))
     if not files:
@@ -259,7 +182,7 @@ def _resolve(name_or_path: str, root: Path) -> Path:
 def load_pack(name_or_path: str, root: Path | None = None) -> Pack:
     """Load and validate a pack by id (a folder under packs_root()) or by folder path."""
     folder = _resolve(name_or_path, root or packs_root()).resolve()
-    meta = _File(folder / "pack.toml")
+    meta = PackFile(folder / "pack.toml")
     meta.check_keys(meta.data, PACK_KEYS, "top level")
     rubric = folder / "rubric.toml"
     if not rubric.is_file():
