@@ -147,8 +147,8 @@ def vocab(case: Case, pack: Pack | None = None) -> Vocab:
     texts = tuple((c.id, case_text(c)) for c in cases)
     if not any(cid == case.id for cid, _ in texts):
         texts += ((case.id, case_text(case)),)
-    keys = tuple(sorted({t for kp in case.answer_key for g in kp.anchors for t in g}))
-    return _vocab(texts, case.id, keys)
+    # the key's anchor words already count through the case's text; its generic terms ("error*") must not ground
+    return _vocab(texts, case.id, ())
 
 
 @dataclass(frozen=True)

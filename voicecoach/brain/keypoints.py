@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from voicecoach.brain.analysis import Signal, short_quote
+from voicecoach.brain.grounding import Ground
 from voicecoach.content import Case, KeyPoint
 
-KEY_WEIGHT = 2.0  # a key point made is a strong, applied move on its dimension
+KEY_WEIGHT = 1.5  # a key point made is a strong, applied move on its dimension
 _QUOTE_WORDS = 24
 LABEL = "made the key point: "
 
@@ -21,24 +22,43 @@ class Made:
     turn: int
     sentence: int
     quote: str
+    reasoned: bool = True  # said with its reason ("because", "if ... then", "so that"); a bare claim counts half
 
 
-def made_points(case: Case, sentences: Sequence[str], turn: int) -> list[Made]:
-    """Key points made in one turn: a sentence, or a sentence with the next one, holds a term of every anchor group."""
+def made_points(
+    case: Case,
+    sentences: Sequence[str],
+    turn: int,
+    grounds: Sequence[Ground] = (),
+    against: Collection[tuple[int, str]] = (),
+    support: Mapping[tuple[int, str], float] | None = None,
+) -> list[Made]:
+    """Key points made in one turn. A sentence makes a point when it holds a term of every anchor group, or when it
+    makes the move (support: the lexicon's weight on the point's dimension per sentence) and the sentence before it
+    names the case's thing ("... the five point two release. I'd pick a hot-fix over a full rollback"). A sentence that
+    argues against the dimension makes nothing. Of several sentences, the one with the most support quotes it."""
+    support = support or {}
     out: list[Made] = []
     for kp in case.answer_key:
+        found: list[tuple[float, int]] = []
         for n, sentence in enumerate(sentences):
-            window = sentence if n + 1 >= len(sentences) else f"{sentence} {sentences[n + 1]}"
-            if kp.made_in(sentence) or kp.made_in(window):
-                out.append(Made(kp, turn, n, short_quote(sentence, _QUOTE_WORDS)))
-                break
+            if (n, kp.dimension) in against:
+                continue
+            here = support.get((n, kp.dimension), 0.0)
+            if kp.made_in(sentence) or (here > 0 and n > 0 and kp.made_in(f"{sentences[n - 1]} {sentence}")):
+                found.append((-here, n))
+        if found:
+            n = min(found)[1]
+            reasoned = not grounds or any(0 <= k < len(grounds) and grounds[k].reasons for k in (n, n + 1))
+            out.append(Made(kp, turn, n, short_quote(sentences[n], _QUOTE_WORDS), reasoned))
     return out
 
 
 def as_signal(made: Made) -> Signal:
     """The credit a key point earns on its dimension, quoting the sentence that made it."""
     kp = made.point
-    return Signal(kp.dimension, LABEL + kp.id, KEY_WEIGHT, "for", made.quote, made.quote, made.turn, made.sentence, True)
+    weight = KEY_WEIGHT if made.reasoned else KEY_WEIGHT / 2
+    return Signal(kp.dimension, LABEL + kp.id, weight, "for", made.quote, made.quote, made.turn, made.sentence, True)
 
 
 def missed_points(case: Case, made: Iterable[Made]) -> list[KeyPoint]:

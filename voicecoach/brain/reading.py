@@ -16,6 +16,7 @@ from voicecoach.content import Case, Pack
 from voicecoach.model import Turn
 
 MENTION_SHARE = 0.5  # a term mentioned in passing (not applied to the case) is worth this share of a move
+BARE_KEY_SHARE = 0.5  # a key point matched by the case's words alone, with no word of its dimension
 RECITATION_CAP = 2  # a dimension shown only in a recited list scores at most this
 
 
@@ -48,15 +49,34 @@ def read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | None
     v = vocab(case, pack)
     g = tuple(grounds(sentences, v))
     raw = find_signals(text, turn, opening=opening)
-    made = tuple(made_points(case, sentences, turn))
+    against = {(s.sentence, s.dim) for s in raw if s.weight < 0}
+    support: dict[tuple[int, str], float] = {}
+    for s in raw:
+        if s.weight > 0:
+            support[(s.sentence, s.dim)] = support.get((s.sentence, s.dim), 0.0) + s.weight
+    made = tuple(made_points(case, sentences, turn, g, against, support))
     rec = recitation(raw, g, sentences)
     why = off_topic(text, raw, g, v, len(made))
     if why:
         return TurnReading(turn, (), g, rec, why, made=made)
     applied = _applied_sentences(g)
     sigs = [_applied(s, applied, rec) for s in raw]
-    sigs += [as_signal(m) for m in made]
+    sigs += _key_credit(made, sigs)
     return TurnReading(turn, tuple(sigs), g, rec, "", made=made)
+
+
+def _key_credit(made: Sequence[Made], sigs: Sequence[Signal]) -> list[Signal]:
+    """A key point adds what its sentence's words on that dimension did not already earn: "success is the number of
+    transfers" is one act of defining success, whether the lexicon or the key reads it."""
+    out: list[Signal] = []
+    for m in made:
+        sig = as_signal(m)
+        said = sum(s.weight for s in sigs if s.sentence == m.sentence and s.dim == sig.dim and s.weight > 0)
+        if not said:  # the case's words without any word of the dimension: half the credit
+            out.append(replace(sig, weight=sig.weight * BARE_KEY_SHARE))
+        elif sig.weight > said:  # what the sentence's own words did not already earn
+            out.append(replace(sig, weight=sig.weight - said))
+    return out
 
 
 def _applied_sentences(g: Sequence[Ground]) -> list[bool]:
