@@ -51,6 +51,11 @@ _REASON = re.compile(
 )
 
 
+def _undouble(w: str) -> str:
+    """"dropp" -> "drop", "shipp" -> "ship": the doubled consonant of a stripped ending."""
+    return w[:-1] if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls" else w
+
+
 def stem(word: str) -> str:
     """A light stem so "uploads", "uploaded" and "uploading" meet; exact enough for matching case words."""
     w = word.lower().replace("'", "")
@@ -59,8 +64,10 @@ def stem(word: str) -> str:
     if w.endswith("ies"):
         w = w[:-3] + "y"
     elif w.endswith("ing") and len(w) >= 7:
-        w = w[:-3]
-    elif (w.endswith("ed") and len(w) >= 6) or re.search(r"(?:s|x|z|ch|sh)es$", w):
+        w = _undouble(w[:-3])
+    elif w.endswith("ed") and len(w) >= 6:
+        w = _undouble(w[:-2])
+    elif re.search(r"(?:s|x|z|ch|sh)es$", w):
         w = w[:-2]
     elif w.endswith("s") and not w.endswith("ss"):
         w = w[:-1]
@@ -108,14 +115,18 @@ class Vocab:
 
 
 @functools.lru_cache(maxsize=64)
-def _vocab(case_texts: tuple[tuple[str, str], ...], case_id: str, key_terms: tuple[str, ...]) -> Vocab:
+def _vocab(
+    case_texts: tuple[tuple[str, str], ...], case_id: str, key_terms: tuple[str, ...], question: str = ""
+) -> Vocab:
     stems = {cid: content_stems(text) for cid, text in case_texts}
     df: dict[str, int] = {}
     for s in stems.values():
         for w in s:
             df[w] = df.get(w, 0) + 1
     limit = max(4, len(case_texts) // 3)  # a word many cases share ties an answer to none of them
-    own = frozenset(w for w in stems.get(case_id, set()) if df[w] <= limit) - _rubric_words()
+    # the case question's own words always tie an answer to it ("the drop", "uploads"), however common elsewhere
+    own = frozenset(w for w in stems.get(case_id, set()) if df[w] <= limit) | content_stems(question)
+    own -= _rubric_words()
     rubric = _rubric_words()
     owner = {w: cid for cid, s in stems.items() if cid != case_id for w in s if df[w] == 1 and w not in rubric}
     foreign = frozenset(w for cid, s in stems.items() if cid != case_id for w in s if df[w] <= 2 and w not in own) - rubric
@@ -148,7 +159,7 @@ def vocab(case: Case, pack: Pack | None = None) -> Vocab:
     if not any(cid == case.id for cid, _ in texts):
         texts += ((case.id, case_text(case)),)
     # the key's anchor words already count through the case's text; its generic terms ("error*") must not ground
-    return _vocab(texts, case.id, ())
+    return _vocab(texts, case.id, (), case.question)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ _WORD = re.compile(r"[\w']+")
 def off_topic(text: str, signals: Sequence[Signal], grounds: Sequence[Ground], v: Vocab, key_points: int = 0) -> str:
     """Why a candidate turn is not an answer to the case ("another product", "small talk"), or "" when it is one."""
     norm = " ".join(w.lower().replace("\u2019", "'") for w in _WORD.findall(text))
-    if len(norm.split()) < MIN_WORDS or key_points:
+    if len(norm.split()) < MIN_WORDS:
         return ""
     own = set().union(*(g.own for g in grounds)) if grounds else set()
     keys = sum(g.key_terms for g in grounds)
