@@ -97,6 +97,9 @@ def clear_caches() -> None:
     _signals.cache_clear()
     _matches.cache_clear()
     analyse_text.cache_clear()
+    from voicecoach.brain import reading  # reading builds on this module: imported here to clear its memo too
+
+    reading.clear_memo()
 
 
 @functools.lru_cache(maxsize=512)

@@ -37,6 +37,8 @@ _STOP = wordset(
     seeing asked follow fit include including added adding add using someone nothing anything everything together
     several ones bit type typical overall current especially among across check existing exist propose proposes real
     service share shares early mostly option options ship ships already signal signals uses end ends case cases
+    change changed look keep work find set long start started stop decide decided leave step result results success
+    point points
     theres ther whats thats youre youd dont cant isnt arent theyll ive ill id im wed well were"""
 )
 # Reasoning that applies a move (a cause, a condition, a consequence, a decision and its price): normalised text.
@@ -88,11 +90,24 @@ def content_stems(text: str) -> set[str]:
 
 
 def case_text(case: Case) -> str:
-    """Everything the case itself says: title, question, hidden facts, strong-answer sketch, answer-key anchors."""
-    parts = [case.title, case.question, *case.strong_answer]
+    """The case's facts: title, question, hidden facts, and each answer-key point's terms (see key_words)."""
+    parts = [case.title, case.question]
     parts += [f"{f.topic} {' '.join(f.keywords)} {f.answer}" for f in case.hidden_facts]
-    parts += [" ".join(t.rstrip("*") for g in kp.anchors for t in g) for kp in case.answer_key]
     return " ".join(parts)
+
+
+def _key_words(case: Case, fact_stems: set[str]) -> str:
+    """Of each key point's anchor groups, the one most about this case (most of its words among the case's facts):
+    the other groups name the move in any case's words ("hurt", "lose", "error*")."""
+    out: list[str] = []
+    for kp in case.answer_key:
+        def specific(group: tuple[str, ...]) -> float:
+            stems = [content_stems(t.rstrip("*")) for t in group]
+            return sum(bool(st & fact_stems) for st in stems) / max(len(group), 1)
+
+        if kp.anchors:
+            out.append(" ".join(t.rstrip("*") for t in max(kp.anchors, key=specific)))
+    return " ".join(out)
 
 
 @dataclass(frozen=True)
@@ -152,12 +167,27 @@ def _rubric_words() -> frozenset[str]:
     ))
 
 
+def _full_text(case: Case) -> str:
+    facts = case_text(case)
+    return f"{facts} {_key_words(case, content_stems(facts))}"
+
+
+_VOCABS: dict[tuple[str, str, str, int, tuple[str, ...]], Vocab] = {}
+
+
 def vocab(case: Case, pack: Pack | None = None) -> Vocab:
-    """The case's own and foreign vocabularies (foreign: the other cases of the pack)."""
+    """The case's own and foreign vocabularies (foreign: the other cases of the pack); built once per case."""
+    key = (pack.id if pack else "", case.id, case.question, len(case.answer_key), tuple(c.id for c in pack.cases) if pack else ())
+    if key not in _VOCABS:
+        _VOCABS[key] = _build_vocab(case, pack)
+    return _VOCABS[key]
+
+
+def _build_vocab(case: Case, pack: Pack | None) -> Vocab:
     cases = pack.cases if pack is not None and any(c.id == case.id for c in pack.cases) else (case,)
-    texts = tuple((c.id, case_text(c)) for c in cases)
+    texts = tuple((c.id, _full_text(c)) for c in cases)
     if not any(cid == case.id for cid, _ in texts):
-        texts += ((case.id, case_text(case)),)
+        texts += ((case.id, _full_text(case)),)
     # the key's anchor words already count through the case's text; its generic terms ("error*") must not ground
     return _vocab(texts, case.id, (), case.question)
 

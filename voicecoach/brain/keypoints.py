@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from voicecoach.brain.analysis import Signal, short_quote
 from voicecoach.brain.grounding import Ground
-from voicecoach.content import Case, KeyPoint
+from voicecoach.content import Case, KeyPoint, anchor_text, term_in
 
 KEY_WEIGHT = 1.5  # a key point made is a strong, applied move on its dimension
 _QUOTE_WORDS = 24
@@ -38,20 +38,27 @@ def made_points(
     names the case's thing ("... the five point two release. I'd pick a hot-fix over a full rollback"). A sentence that
     argues against the dimension makes nothing. Of several sentences, the one with the most support quotes it."""
     support = support or {}
+    norms = [anchor_text(x) for x in sentences]
+    pairs = [anchor_text(f"{sentences[n - 1]} {x}") if n else "" for n, x in enumerate(sentences)]
     out: list[Made] = []
     for kp in case.answer_key:
         found: list[tuple[float, int]] = []
-        for n, sentence in enumerate(sentences):
+        for n in range(len(sentences)):
             if (n, kp.dimension) in against:
                 continue
             here = support.get((n, kp.dimension), 0.0)
-            if kp.made_in(sentence) or (here > 0 and n > 0 and kp.made_in(f"{sentences[n - 1]} {sentence}")):
+            if _made_in(kp, norms[n]) or (here > 0 and n > 0 and _made_in(kp, pairs[n])):
                 found.append((-here, n))
         if found:
             n = min(found)[1]
             reasoned = not grounds or any(0 <= k < len(grounds) and grounds[k].reasons for k in (n, n + 1))
             out.append(Made(kp, turn, n, short_quote(sentences[n], _QUOTE_WORDS), reasoned))
     return out
+
+
+def _made_in(kp: KeyPoint, norm: str) -> bool:
+    """KeyPoint.made_in on text already put through anchor_text (the same rule, normalising each sentence once)."""
+    return all(any(term_in(t, norm) for t in group) for group in kp.anchors)
 
 
 def as_signal(made: Made) -> Signal:

@@ -11,7 +11,7 @@ from voicecoach.brain.grounding import Ground, grounds, vocab
 from voicecoach.brain.keypoints import Made, as_signal, made_points
 from voicecoach.brain.meta import is_meta_turn
 from voicecoach.brain.recitation import NONE, Recitation, recitation
-from voicecoach.brain.relevance import off_topic
+from voicecoach.brain.relevance import leans_elsewhere, off_topic
 from voicecoach.content import Case, Pack
 from voicecoach.model import Turn
 
@@ -39,8 +39,25 @@ class TurnReading:
         return not (self.meta or self.off_topic or self.false_premise)
 
 
+_MEMO: dict[tuple[str, int, bool, bool, str, str, str, int], TurnReading] = {}
+
+
 def read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | None, asking: bool = False) -> TurnReading:
     """Read one candidate turn: ground each sentence, find lists and key points, decide whether it answers at all."""
+    key = (text, turn, opening, asking, pack.id if pack else "", case.id, case.question, len(case.answer_key))
+    if key not in _MEMO:
+        if len(_MEMO) > 512:
+            _MEMO.clear()
+        _MEMO[key] = _read_turn(text, turn, opening, case, pack, asking)
+    return _MEMO[key]
+
+
+def clear_memo() -> None:
+    """Forget memoised turn readings (for timing the cold path)."""
+    _MEMO.clear()
+
+
+def _read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | None, asking: bool) -> TurnReading:
     if is_meta_turn(text):
         return TurnReading(turn, (), (), meta=True)
     if asking and presumes_false(case, text):
@@ -59,7 +76,7 @@ def read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | None
     why = off_topic(text, raw, g, v, len(made))
     if why:
         return TurnReading(turn, (), g, rec, why, made=made)
-    applied = _applied_sentences(g)
+    applied = _applied_sentences(g, leans_elsewhere(g, v, len(made)))
     sigs = [_applied(s, applied, rec) for s in raw]
     sigs += _key_credit(made, sigs)
     return TurnReading(turn, tuple(sigs), g, rec, "", made=made)
@@ -79,9 +96,12 @@ def _key_credit(made: Sequence[Made], sigs: Sequence[Signal]) -> list[Signal]:
     return out
 
 
-def _applied_sentences(g: Sequence[Ground]) -> list[bool]:
+def _applied_sentences(g: Sequence[Ground], elsewhere: bool = False) -> list[bool]:
     """Which sentences apply their moves to the case: their own anchors or reasoning, or a neighbour's anchors (a
-    thought that goes on from "if it's Android after release five point two" into "I'd trace the upload service")."""
+    thought that goes on from "if it's Android after release five point two" into "I'd trace the upload service").
+    In an answer that leans to another case (elsewhere), only this case's own words tie a sentence to it."""
+    if elsewhere:
+        return [here.anchored and not here.about_other for here in g]
     out = []
     for n, here in enumerate(g):
         near = any(0 <= k < len(g) and g[k].anchored and not g[k].about_other for k in (n - 1, n + 1))

@@ -23,6 +23,14 @@ _PROPOSES = re.compile(
 _WORD = re.compile(r"[\w']+")
 
 
+def leans_elsewhere(grounds: Sequence[Ground], v: Vocab, key_points: int = 0) -> bool:
+    """More of one other case's words than of this case's: reasoning alone no longer ties a sentence to this case."""
+    own = set().union(*(g.own for g in grounds)) if grounds else set()
+    foreign = set().union(*(g.foreign for g in grounds)) if grounds else set()
+    from_one = v.most_from_one_case(foreign)
+    return from_one >= FOREIGN_MIN and from_one > len(own) + 2 * key_points
+
+
 def off_topic(text: str, signals: Sequence[Signal], grounds: Sequence[Ground], v: Vocab, key_points: int = 0) -> str:
     """Why a candidate turn is not an answer to the case ("another product", "small talk"), or "" when it is one."""
     norm = " ".join(w.lower().replace("\u2019", "'") for w in _WORD.findall(text))
