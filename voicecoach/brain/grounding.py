@@ -118,6 +118,7 @@ class Vocab:
     foreign: frozenset[str]
     key_terms: tuple[str, ...]  # answer-key anchor terms, matched as whole words (content.term_in)
     owner: dict[str, str] = field(default_factory=dict)  # foreign word -> the one other case it belongs to
+    asked: frozenset[str] = frozenset()  # foreign words from the other case's own question: they count twice
 
     def most_from_one_case(self, words: Iterable[str]) -> int:
         """How many of these foreign words belong to the same other case (a coherent answer to another case)."""
@@ -125,13 +126,14 @@ class Vocab:
         counts: dict[str, int] = {}
         for w in words:
             if w in owners:
-                counts[owners[w]] = counts.get(owners[w], 0) + 1
+                counts[owners[w]] = counts.get(owners[w], 0) + (2 if w in self.asked else 1)
         return max(counts.values(), default=0)
 
 
 @functools.lru_cache(maxsize=64)
 def _vocab(
-    case_texts: tuple[tuple[str, str], ...], case_id: str, key_terms: tuple[str, ...], question: str = ""
+    case_texts: tuple[tuple[str, str], ...], case_id: str, key_terms: tuple[str, ...], question: str = "",
+    questions: tuple[str, ...] = (),
 ) -> Vocab:
     stems = {cid: content_stems(text) for cid, text in case_texts}
     df: dict[str, int] = {}
@@ -145,7 +147,8 @@ def _vocab(
     rubric = _rubric_words()
     owner = {w: cid for cid, s in stems.items() if cid != case_id for w in s if df[w] == 1 and w not in rubric}
     foreign = frozenset(w for cid, s in stems.items() if cid != case_id for w in s if df[w] <= 2 and w not in own) - rubric
-    return Vocab(own, foreign, key_terms, owner)
+    asked = frozenset(w for q in questions for w in content_stems(q)) & frozenset(owner)
+    return Vocab(own, foreign, key_terms, owner, asked)
 
 
 @functools.lru_cache(maxsize=1)
@@ -189,7 +192,8 @@ def _build_vocab(case: Case, pack: Pack | None) -> Vocab:
     if not any(cid == case.id for cid, _ in texts):
         texts += ((case.id, _full_text(case)),)
     # the key's anchor words already count through the case's text; its generic terms ("error*") must not ground
-    return _vocab(texts, case.id, (), case.question)
+    others = tuple(c.question for c in cases if c.id != case.id)
+    return _vocab(texts, case.id, (), case.question, others)
 
 
 @dataclass(frozen=True)
