@@ -25,6 +25,7 @@ _OUTCOME = re.compile(
     r"\b(?:because|so that|which (?:leads|drives|predicts|means)|tied to|ties to|correlat\w*|predict\w*|retention|"
     r"revenue|churn|conversion|outcome|paying|subscri\w*|long term)\b"
 )
+_VANITY_NAMED = re.compile(r"\bvanity\b|\b(?:don't|doesn't|do not|does not|won't) (?:really )?(?:tell|mean|show)|\bmisleading\b")
 _QUOTE_MAX_WORDS = 24
 MENTION_CAP = 3  # a dimension shown only by terms mentioned in passing (none applied to the case) scores at most this
 _MAX_HITS = {c.label: c.max_hits for c in CONCEPTS} | {"asked pointed questions while answering": 2}
@@ -212,6 +213,8 @@ def _make_signal(
     negated = concept.label not in NEGATION_OK and negated_at(words, i, j)
     label, weight, polarity = concept.label, concept.weight, concept.polarity
     if polarity == "vanity":
+        if negated or _VANITY_NAMED.search(norm):  # "not downloads, they're vanity here" rejects a vanity metric
+            return Signal(concept.dim, "rejected a vanity metric", 1.0, "for", phrase, quote, turn)
         if _OUTCOME.search(norm):
             label, weight = "tied a volume metric to an outcome", 0.5
         else:
