@@ -50,16 +50,19 @@ ITEM_WORDS = 6  # a listed item is short: a term and little else
 
 
 def listed_items(sentence: str, terms: Sequence[Signal]) -> int:
-    """How many short comma- or and-separated items of the sentence each hold a different term."""
+    """How many short comma- or and-separated items of the sentence hold a term (each item counted once, and two
+    items naming the same kind of thing once: "by platform, by version" is one move in detail)."""
     items = [p for p in _ITEM_SPLIT.split(sentence) if p.strip()]
-    labels: set[str] = set()
     lowered = [p.lower() for p in items]
+    hit: set[int] = set()
+    labels: set[str] = set()
     for t in terms:
         phrase = t.phrase.lower()
         k = next((n for n, p in enumerate(lowered) if phrase in p or p.strip() in phrase), None)
-        if k is not None and len(items[k].split()) <= ITEM_WORDS and t.label not in labels:
+        if k is not None and k not in hit and t.label not in labels and len(items[k].split()) <= ITEM_WORDS:
+            hit.add(k)
             labels.add(t.label)
-    return len(labels)
+    return len(hit)
 
 
 def is_list(items: int, g: Ground) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from voicecoach.brain.analysis import strip_instructions
 from voicecoach.brain.clarify import answer_clarification, is_clarifying_question, leading_question, matching_facts
-from voicecoach.brain.feedback import compose
+from voicecoach.brain.feedback import Notes, compose
+from voicecoach.brain.fixes import what_to_fix
 from voicecoach.brain.meta import is_meta_turn, meta_reply
 from voicecoach.brain.probes import (
     CLOSING,
@@ -83,5 +84,13 @@ class OfflineInterviewer:
         """All seven dimensions scored 1-5 with located evidence, and the spoken feedback."""
         result = assess_turns(ctx.turns, ctx.case, ctx.pack)
         overall = round(sum(s.score for s in result.scores) / len(result.scores), 2)
-        feedback = compose(result.scores, result.readings, ctx.case, ctx.turns, ctx.pack)
-        return Verdict(scores=result.scores, overall=overall, feedback=feedback, interviewer=self.name)
+        names = {d.id: d.name.lower() for d in ctx.pack.dimensions}
+        fixes = what_to_fix(result.scores, result.readings, result.turns, ctx.case, ctx.turns, names)
+        answered = [r for r in result.turns if not r.meta]
+        notes = Notes(
+            recited=any(r.recitation.whole for r in answered),
+            off_topic=bool(answered) and all(r.off_topic for r in answered),
+            stronger=next((f.stronger for f in fixes if f.key_point), ""),
+        )
+        feedback = compose(result.scores, result.readings, ctx.case, ctx.turns, ctx.pack, notes)
+        return Verdict(scores=result.scores, overall=overall, feedback=feedback, interviewer=self.name, fixes=fixes)

@@ -20,7 +20,7 @@ from voicecoach.brain.clarify import is_clarifying_question
 from voicecoach.brain.evidence import locate, normalise
 from voicecoach.brain.lexicon import CONCEPTS
 from voicecoach.brain.probes import COVERED, PROBED_DIMS
-from voicecoach.brain.reading import RECITATION_CAP, read_turns, recited_dims
+from voicecoach.brain.reading import RECITATION_CAP, TurnReading, read_turns, recited_dims
 from voicecoach.content import Case, Pack
 from voicecoach.model import DIMENSIONS, Evidence, Score, Turn
 
@@ -43,6 +43,7 @@ class Assessment:
 
     readings: dict[str, Reading]
     scores: tuple[Score, ...]
+    turns: tuple[TurnReading, ...] = ()  # each candidate turn read against the case (empty without a case)
 
 
 def is_clarification(turn: Turn) -> bool:
@@ -91,7 +92,8 @@ def answer_readings(
     question (the interviewer's last question before start) asks for it; lists of terms cap what they touch."""
     readings = read(all_signals(turns, start, case, pack), PROBED_DIMS)
     if case is not None:
-        for d in recited_dims(read_turns(turns, start, case, pack, [])):
+        asking = [i for i in range(start, len(turns)) if is_clarification(turns[i])]
+        for d in recited_dims(read_turns(turns, start, case, pack, asking)):
             r = readings.get(d)
             if r is not None and not any(s.weight > 0 and s.grounded for s in r.signals):
                 readings[d] = replace(r, score=min(r.score, RECITATION_CAP))
@@ -232,4 +234,7 @@ def assess_turns(turns: Sequence[Turn], case: Case | None = None, pack: Pack | N
         if dim == "follow_up":
             rationale = fu_why + ("" if evidence else " No quote could be located for it.")
         scores.append(Score(dim, score, rationale, evidence))
-    return Assessment(readings, tuple(scores))
+    if case is None:
+        return Assessment(readings, tuple(scores))
+    asking = [i for i, t in enumerate(turns) if is_clarification(t)]
+    return Assessment(readings, tuple(scores), tuple(read_turns(turns, 0, case, pack, asking)))
