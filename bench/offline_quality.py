@@ -21,6 +21,7 @@ if str(REPO) not in sys.path:
 
 from voicecoach.brain.analysis import clear_caches
 from voicecoach.brain.clarify import is_clarifying_question, matching_facts
+from voicecoach.brain.relevance import NOT_HEARD
 from voicecoach.brain.rubric import OfflineInterviewer
 from voicecoach.content import Pack
 from voicecoach.model import Turn
@@ -33,6 +34,7 @@ COMMAND = ".venv/bin/python bench/offline_quality.py"
 START, END = "<!-- offline-quality:start -->", "<!-- offline-quality:end -->"
 FOLLOW_UP_TEXT = "Let me push on that a little."
 REPEATS = 3
+NOTHING_SAID = 5  # labelled weak on at least this many of the six content dimensions
 T = TypeVar("T")
 
 
@@ -157,6 +159,10 @@ def evaluate(pack: Pack, items: list[dict[str, Any]]) -> Result:
             r.react_ms.append(ms)
             r.first_total += 1
             if move.kind == "follow_up" and move.targets and move.targets[0] in probeable:
+                r.first_hit += 1
+            elif move.text.startswith(NOT_HEARD) and len(probeable) >= NOTHING_SAID:
+                # an answer labelled weak on (nearly) every dimension that the interviewer hears as not answering the
+                # question at all: saying so and asking again is the right first move, not a probe (issue 12)
                 r.first_hit += 1
             else:
                 r.misses.append(f"{item['id']}: first follow-up {move.kind} {move.targets}, weak {probeable}")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from voicecoach.brain.analysis import strip_instructions
 from voicecoach.brain.clarify import answer_clarification, is_clarifying_question, leading_question, matching_facts
+from voicecoach.brain.evidence import locate
 from voicecoach.brain.feedback import Notes, compose
 from voicecoach.brain.fixes import what_to_fix
+from voicecoach.brain.followups import pin_down, pin_order
 from voicecoach.brain.meta import is_meta_turn, meta_reply
 from voicecoach.brain.probes import (
     CLOSING,
@@ -17,7 +19,7 @@ from voicecoach.brain.probes import (
     strip_reask,
     was_reasked,
 )
-from voicecoach.brain.reading import read_turn
+from voicecoach.brain.reading import read_turn, read_turns
 from voicecoach.brain.relevance import NOT_HEARD
 from voicecoach.brain.scoring import answer_readings, assess_turns, case_start
 from voicecoach.model import Move, Verdict
@@ -54,10 +56,32 @@ class OfflineInterviewer:
         target = choose_target(readings, probed_dims(ctx.turns))
         if target is None:
             return Move(kind="wrap_up", text=CLOSING, note="every dimension covered or probed")
-        text = phrase_probe(ctx.case, target, ctx.turns, pick=used)
+        pinned = self._pin_down(ctx) if used == 0 else None
+        if pinned is not None:
+            return pinned
+        text = phrase_probe(ctx.case, target, ctx.turns, pick=used, focus=self._missed_point(ctx, target))
         prefix = self._answer_opening_question(ctx, last.text)
         note = f"{target} scored {readings[target].score} so far" if target in readings else "all six covered well"
         return Move(kind="follow_up", text=f"{prefix}{text}", targets=(target,), note=note)
+
+    def _pin_down(self, ctx: Context) -> Move | None:
+        """A first follow-up on an answer that recites: the listed term of its weakest dimension, pinned to the case."""
+        idx = len(ctx.turns) - 1
+        rec = read_turn(ctx.turns[idx].text, idx, False, ctx.case, ctx.pack).recitation
+        if not rec.whole:
+            return None
+        terms = sorted(rec.terms, key=pin_order)
+        term = next((t for t in terms if locate(t.phrase, ctx.turns) is not None), None)
+        if term is None:
+            return None
+        return Move(kind="follow_up", text=pin_down(term), targets=(term.dim,), note="recited a list of techniques")
+
+    def _missed_point(self, ctx: Context, dim: str) -> str:
+        """The first key point on dim the candidate has not made yet (what a probe should aim at), or ""."""
+        start = case_start(ctx.turns)
+        made = {m.point.id for r in read_turns(ctx.turns, start, ctx.case, ctx.pack, []) for m in r.made}
+        kp = next((k for k in ctx.case.answer_key if k.dimension == dim and k.id not in made), None)
+        return f"{kp.point} {kp.stronger}" if kp is not None else ""
 
     def _reask(self, ctx: Context) -> Move | None:
         """An answer about something else is not an answer: say so and ask the open question again (once)."""
