@@ -46,7 +46,7 @@ def _terms(sigs: Sequence[Signal]) -> list[Signal]:
 
 
 _ITEM_SPLIT = re.compile(r",|;|:|\band\b|\bor\b|\bplus\b|\blike\b|\bsuch as\b", re.IGNORECASE)
-_CUT = re.compile(r"(?:by|per|across|for each|new versus|new vs)\b")
+_CUT = re.compile(r"\b(?:by|per|across|for each)\b|^new (?:versus|vs)\b")
 ITEM_WORDS = 6  # a listed item is short: a term and little else
 
 
@@ -63,7 +63,7 @@ def listed_items(sentence: str, terms: Sequence[Signal]) -> int:
         if k is not None and k not in hit and t.label not in labels and len(items[k].split()) <= ITEM_WORDS:
             hit.add(k)
             labels.add(t.label)
-    cuts = {k for k in hit if _CUT.match(lowered[k].strip())}  # "by platform, by OS version, by country": one move
+    cuts = {k for k in hit if _CUT.search(lowered[k].strip())}  # "by platform, by OS version, by country": one move
     return len(hit) - max(len(cuts) - 1, 0)
 
 

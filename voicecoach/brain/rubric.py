@@ -52,7 +52,7 @@ class OfflineInterviewer:
         used = len(asked_follow_ups(ctx.turns))
         if used >= ctx.max_follow_ups:
             return Move(kind="wrap_up", text=CLOSING, note=f"{used} follow-up(s) used")
-        readings = answer_readings(ctx.turns, case_start(ctx.turns), ctx.case, ctx.pack)
+        readings = answer_readings(ctx.turns, case_start(ctx.turns), ctx.case, ctx.pack, keys=False)
         target = choose_target(readings, probed_dims(ctx.turns))
         if target is None:
             return Move(kind="wrap_up", text=CLOSING, note="every dimension covered or probed")

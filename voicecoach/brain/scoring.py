@@ -18,6 +18,7 @@ from voicecoach.brain.analysis import (
 )
 from voicecoach.brain.clarify import is_clarifying_question
 from voicecoach.brain.evidence import locate, normalise
+from voicecoach.brain.keypoints import LABEL as KEY_LABEL
 from voicecoach.brain.lexicon import CONCEPTS
 from voicecoach.brain.probes import COVERED, PROBED_DIMS
 from voicecoach.brain.reading import RECITATION_CAP, TurnReading, read_turns, recited_dims
@@ -86,11 +87,14 @@ def all_signals(turns: Sequence[Turn], start: int = 0, case: Case | None = None,
 
 
 def answer_readings(
-    turns: Sequence[Turn], start: int = 0, case: Case | None = None, pack: Pack | None = None
+    turns: Sequence[Turn], start: int = 0, case: Case | None = None, pack: Pack | None = None, keys: bool = True
 ) -> dict[str, Reading]:
     """Readings of the six content dimensions over the candidate's turns from start on, each with whether the case
-    question (the interviewer's last question before start) asks for it; lists of terms cap what they touch."""
-    readings = read(all_signals(turns, start, case, pack), PROBED_DIMS)
+    question (the interviewer's last question before start) asks for it; lists of terms cap what they touch.
+
+    keys=False leaves out the answer key's credit (choosing a probe: a loose key match must not hide a gap)."""
+    sigs = all_signals(turns, start, case, pack)
+    readings = read(sigs if keys else [s for s in sigs if not s.label.startswith(KEY_LABEL)], PROBED_DIMS)
     if case is not None:
         asking = [i for i in range(start, len(turns)) if is_clarification(turns[i])]
         for d in recited_dims(read_turns(turns, start, case, pack, asking)):
