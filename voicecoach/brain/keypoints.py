@@ -42,15 +42,17 @@ def made_points(
     pairs = [anchor_text(f"{sentences[n - 1]} {x}") if n else "" for n, x in enumerate(sentences)]
     out: list[Made] = []
     for kp in case.answer_key:
-        found: list[tuple[float, int]] = []
+        found: list[tuple[int, float, int]] = []  # (made by the sentence alone first, most support, first)
         for n in range(len(sentences)):
             if (n, kp.dimension) in against:
                 continue
             here = support.get((n, kp.dimension), 0.0)
-            if _made_in(kp, norms[n]) or (here > 0 and n > 0 and _made_in(kp, pairs[n])):
-                found.append((-here, n))
+            if _made_in(kp, norms[n]):
+                found.append((0, -here, n))
+            elif here > 0 and n > 0 and _made_in(kp, pairs[n]):
+                found.append((1, -here, n))
         if found:
-            n = min(found)[1]
+            n = min(found)[2]
             reasoned = not grounds or any(0 <= k < len(grounds) and grounds[k].reasons for k in (n, n + 1))
             out.append(Made(kp, turn, n, short_quote(sentences[n], _QUOTE_WORDS), reasoned))
     return out

@@ -146,7 +146,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("metrics", "named a framework without content", 0.0,
        r"(?:heart|aarrr|pirate metrics|north star framework|okrs?) (?:framework|metrics|model)?", "name_drop"),
     _c("metrics", "a vanity metric", -1.0,
-       r"downloads|page ?views|likes|followers|impressions|installs|app opens|daily opens|number of visits|vanity|"
+       r"downloads|page ?views|likes(?! to\b)|followers|impressions|installs|app opens|daily opens|number of visits|vanity|"
        r"(?:calls|sessions|uploads|chats) (?:get |got )?started|call starts|(?:how many|number of|total) (?:\w+ )?sign ?ups|"
        r"(?:email |push )?open rates?|times (?:the )?button (?:gets|got|is) (?:tapped|clicked)|"
        r"social media buzz", "vanity", max_hits=2),
