@@ -38,7 +38,7 @@ _STOP = wordset(
     several ones bit type typical overall current especially among across check existing exist propose proposes real
     service share shares early mostly option options ship ships already signal signals uses end ends case cases
     change changed look keep work find set long start started stop decide decided leave step result results success
-    point points
+    point points active phone phones device devices
     theres ther whats thats youre youd dont cant isnt arent theyll ive ill id im wed well were"""
 )
 # Reasoning that applies a move (a cause, a condition, a consequence, a decision and its price): normalised text.
@@ -119,6 +119,7 @@ class Vocab:
     key_terms: tuple[str, ...]  # answer-key anchor terms, matched as whole words (content.term_in)
     owner: dict[str, str] = field(default_factory=dict)  # foreign word -> the one other case it belongs to
     asked: frozenset[str] = frozenset()  # foreign words from the other case's own question: they count twice
+    shared: frozenset[str] = frozenset()  # own words several cases use ("android"): weak evidence of which case
 
     def most_from_one_case(self, words: Iterable[str]) -> int:
         """How many of these foreign words belong to the same other case (a coherent answer to another case)."""
@@ -148,7 +149,8 @@ def _vocab(
     owner = {w: cid for cid, s in stems.items() if cid != case_id for w in s if df[w] == 1 and w not in rubric}
     foreign = frozenset(w for cid, s in stems.items() if cid != case_id for w in s if df[w] <= 2 and w not in own) - rubric
     asked = frozenset(w for q in questions for w in content_stems(q)) & frozenset(owner)
-    return Vocab(own, foreign, key_terms, owner, asked)
+    shared = frozenset(w for w in own if df.get(w, 0) >= 3)
+    return Vocab(own, foreign, key_terms, owner, asked, shared)
 
 
 @functools.lru_cache(maxsize=1)

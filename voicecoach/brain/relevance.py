@@ -30,7 +30,7 @@ def leans_elsewhere(grounds: Sequence[Ground], v: Vocab, key_points: int = 0) ->
     own = set().union(*(g.own for g in grounds)) if grounds else set()
     foreign = set().union(*(g.foreign for g in grounds)) if grounds else set()
     from_one = v.most_from_one_case(foreign)
-    return from_one >= LEAN_MIN and from_one > len(own) + 2 * key_points
+    return from_one >= LEAN_MIN and from_one > len(own - v.shared) + 2 * key_points
 
 
 def off_topic(text: str, signals: Sequence[Signal], grounds: Sequence[Ground], v: Vocab, key_points: int = 0) -> str:
@@ -45,7 +45,7 @@ def off_topic(text: str, signals: Sequence[Signal], grounds: Sequence[Ground], v
     own = set().union(*(g.own for g in grounds)) if grounds else set()
     foreign = set().union(*(g.foreign for g in grounds)) if grounds else set()
     from_one = v.most_from_one_case(foreign)
-    ours = len(own) + sum(g.key_terms for g in grounds) + 2 * key_points
+    ours = len(own - v.shared) + sum(g.key_terms for g in grounds) + 2 * key_points
     if from_one >= FOREIGN_MIN and from_one > 2 * ours:
         return "another product"
     if not signals and not key_points and not _PROPOSES.search(norm):
