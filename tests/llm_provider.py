@@ -58,8 +58,9 @@ class ScriptedProvider(CustomLLM):  # type: ignore[misc]
     def __post_init__(self) -> None:
         super().__init__()
 
-    def _next(self, messages: list[dict[str, Any]], params: dict[str, Any], timeout: Any, stream: bool,
-              api_key: Any) -> str:
+    def _next(
+        self, messages: list[dict[str, Any]], params: dict[str, Any], timeout: Any, stream: bool, api_key: Any
+    ) -> str:
         self.calls.append(Call(list(messages), dict(params), float(timeout) if timeout else None, stream, api_key))
         if not self.replies:
             raise AssertionError("the scripted provider ran out of replies")
@@ -70,26 +71,57 @@ class ScriptedProvider(CustomLLM):  # type: ignore[misc]
         if isinstance(reply, Slow):
             if timeout is not None and reply.delay_s > float(timeout):
                 time.sleep(float(timeout))
-                raise litellm.Timeout(message=f"scripted reply took longer than {timeout} s", model="x",
-                                      llm_provider=PROVIDER)
+                raise litellm.Timeout(
+                    message=f"scripted reply took longer than {timeout} s", model="x", llm_provider=PROVIDER
+                )
             time.sleep(reply.delay_s)
             return reply.content
         if callable(reply):
             return reply(messages)
         return reply
 
-    def completion(self, model: str, messages: list[dict[str, Any]], api_base: str, custom_prompt_dict: dict[str, Any],
-                   model_response: Any, print_verbose: Any, encoding: Any, api_key: Any, logging_obj: Any,
-                   optional_params: dict[str, Any], acompletion: Any = None, litellm_params: Any = None,
-                   logger_fn: Any = None, headers: Any = None, timeout: Any = None, client: Any = None) -> Any:
+    def completion(
+        self,
+        model: str,
+        messages: list[dict[str, Any]],
+        api_base: str,
+        custom_prompt_dict: dict[str, Any],
+        model_response: Any,
+        print_verbose: Any,
+        encoding: Any,
+        api_key: Any,
+        logging_obj: Any,
+        optional_params: dict[str, Any],
+        acompletion: Any = None,
+        litellm_params: Any = None,
+        logger_fn: Any = None,
+        headers: Any = None,
+        timeout: Any = None,
+        client: Any = None,
+    ) -> Any:
         """One whole reply."""
         content = self._next(messages, optional_params, timeout, False, api_key)
         return litellm.completion(model="gpt-4o-mini", messages=messages, mock_response=content)
 
-    def streaming(self, model: str, messages: list[dict[str, Any]], api_base: str, custom_prompt_dict: dict[str, Any],
-                  model_response: Any, print_verbose: Any, encoding: Any, api_key: Any, logging_obj: Any,
-                  optional_params: dict[str, Any], acompletion: Any = None, litellm_params: Any = None,
-                  logger_fn: Any = None, headers: Any = None, timeout: Any = None, client: Any = None) -> Iterator[Any]:
+    def streaming(
+        self,
+        model: str,
+        messages: list[dict[str, Any]],
+        api_base: str,
+        custom_prompt_dict: dict[str, Any],
+        model_response: Any,
+        print_verbose: Any,
+        encoding: Any,
+        api_key: Any,
+        logging_obj: Any,
+        optional_params: dict[str, Any],
+        acompletion: Any = None,
+        litellm_params: Any = None,
+        logger_fn: Any = None,
+        headers: Any = None,
+        timeout: Any = None,
+        client: Any = None,
+    ) -> Iterator[Any]:
         """The reply in pieces of chunk_chars, chunk_delay_s apart."""
         content = self._next(messages, optional_params, timeout, True, api_key)
         pieces = [content[i : i + self.chunk_chars] for i in range(0, len(content), self.chunk_chars)] or [""]
@@ -97,8 +129,14 @@ class ScriptedProvider(CustomLLM):  # type: ignore[misc]
             if n:
                 time.sleep(self.chunk_delay_s)
             last = n == len(pieces) - 1
-            yield {"finish_reason": "stop" if last else None, "index": 0, "is_finished": last, "text": piece,
-                   "tool_use": None, "usage": None}
+            yield {
+                "finish_reason": "stop" if last else None,
+                "index": 0,
+                "is_finished": last,
+                "text": piece,
+                "tool_use": None,
+                "usage": None,
+            }
 
 
 def install(provider: ScriptedProvider) -> None:

@@ -58,8 +58,15 @@ def test_practice_with_typed_answers_completes_and_saves(tmp_path: Path) -> None
 def test_adhoc_question_is_graded_with_the_rubric(tmp_path: Path) -> None:
     answers = write_answers(tmp_path / "a.txt", [STRONG])
     r = run(
-        ["practice", "--question", "How would you launch dark mode?", "--answers-text", str(answers),
-         "--voice-out", "none"],
+        [
+            "practice",
+            "--question",
+            "How would you launch dark mode?",
+            "--answers-text",
+            str(answers),
+            "--voice-out",
+            "none",
+        ],
         tmp_path,
     )
     assert r.returncode == 0, r.stderr
@@ -98,8 +105,7 @@ def test_unwritable_data_dir_refuses_before_the_first_question(tmp_path: Path) -
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the data folder should be")
     answers = write_answers(tmp_path / "a.txt", [STRONG])
-    r = run(["practice", "--answers-text", str(answers), "--voice-out", "none", "--out", str(blocked / "s")],
-            tmp_path)
+    r = run(["practice", "--answers-text", str(answers), "--voice-out", "none", "--out", str(blocked / "s")], tmp_path)
     assert r.returncode == 6
     assert "Cannot write sessions" in r.stderr and "Interviewer:" not in r.stdout
 

@@ -37,7 +37,10 @@ def test_sigkill_mid_answer_keeps_everything_and_resumes(tmp_path: Path, corpus_
     answer = _long_answer(corpus_dir, tmp_path / "long.wav")
     proc = subprocess.Popen(
         [BIN, "practice", "--case", "uploads-drop", "--voice-out", "none", "--input-device", f"file:{answer}"],
-        env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     sessions = tmp_path / "sessions"
     deadline = time.monotonic() + 120
@@ -61,7 +64,11 @@ def test_sigkill_mid_answer_keeps_everything_and_resumes(tmp_path: Path, corpus_
     answers = write_answers(tmp_path / "rest.txt", ["I'd segment the drop by platform and release first."])
     r = subprocess.run(
         [BIN, "resume", folder.name, "--answers-text", str(answers), "--voice-out", "none"],
-        env=_env(tmp_path), capture_output=True, check=False, text=True, timeout=300,
+        env=_env(tmp_path),
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=300,
     )
     assert r.returncode == 0, r.stderr
     done = json.loads((folder / "session.json").read_text())
@@ -80,14 +87,19 @@ def test_full_disk_refuses_to_start_before_the_first_question(tmp_path: Path) ->
     answers = write_answers(tmp_path / "a.txt", ["An answer."])
     r = subprocess.run(
         [BIN, "practice", "--answers-text", str(answers), "--voice-out", "none"],
-        env=_env(tmp_path), capture_output=True, check=False, text=True, timeout=120, preexec_fn=_limit_file_size,
+        env=_env(tmp_path),
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=120,
+        preexec_fn=_limit_file_size,
     )
     assert r.returncode == 6, r.stderr
     assert "Free some disk space" in r.stderr
     assert "Interviewer:" not in r.stdout and "Traceback" not in r.stderr
 
 
-BLOCK_SOCKETS = '''
+BLOCK_SOCKETS = """
 import socket, os
 LOG = os.environ["VOICECOACH_TEST_SOCKET_LOG"]
 def _refuse(kind):
@@ -105,7 +117,7 @@ socket.socket.connect = _connect
 socket.socket.connect_ex = lambda self, address: _connect(self, address)
 socket.getaddrinfo = _refuse("getaddrinfo")
 socket.create_connection = _refuse("create_connection")
-'''
+"""
 
 
 def test_offline_demo_attempts_no_connection(tmp_path: Path) -> None:
@@ -114,12 +126,19 @@ def test_offline_demo_attempts_no_connection(tmp_path: Path) -> None:
     (site / "sitecustomize.py").write_text(BLOCK_SOCKETS)
     log = tmp_path / "sockets.log"
     env = {
-        **_env(tmp_path), "PYTHONPATH": str(site), "VOICECOACH_TEST_SOCKET_LOG": str(log),
-        "HF_HUB_OFFLINE": "", "TRANSFORMERS_OFFLINE": "",
+        **_env(tmp_path),
+        "PYTHONPATH": str(site),
+        "VOICECOACH_TEST_SOCKET_LOG": str(log),
+        "HF_HUB_OFFLINE": "",
+        "TRANSFORMERS_OFFLINE": "",
     }
     r = subprocess.run(
         [BIN, "demo", "--out", str(tmp_path / "sessions"), "--voice-out", str(tmp_path / "voice")],
-        env=env, capture_output=True, check=False, text=True, timeout=600,
+        env=env,
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=600,
     )
     assert r.returncode == 0, r.stderr
     assert not log.exists(), f"connections attempted: {log.read_text()}"
@@ -130,7 +149,11 @@ def test_offline_demo_attempts_no_connection(tmp_path: Path) -> None:
     # the demo session exported in every format, and the progress report, still with no network
     exported = subprocess.run(
         [BIN, "export", str(folder), "--format", "all", "-o", str(tmp_path / "exports")],
-        env=env, capture_output=True, check=False, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=120,
     )
     assert exported.returncode == 0, exported.stderr
     names = {p.suffix for p in (tmp_path / "exports").iterdir()}
@@ -139,7 +162,11 @@ def test_offline_demo_attempts_no_connection(tmp_path: Path) -> None:
     assert "score-chart" in html and "data:audio/wav;base64," in html
     prog = subprocess.run(
         [BIN, "progress", "--html", str(tmp_path / "progress.html")],
-        env=env, capture_output=True, check=False, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=120,
     )
     assert prog.returncode == 0, prog.stderr
     assert "Metrics" in prog.stdout and "progress-chart" in (tmp_path / "progress.html").read_text()

@@ -48,7 +48,11 @@ def test_whole_session_through_the_simulated_microphone(tmp_path: Path, spoken_s
     mic = write_wav(tmp_path / "mic.wav", spoken_session)
     r = subprocess.run(
         [BIN, "practice", "--case", "uploads-drop", "--voice-out", "none", "--input-device", f"file:{mic}", "--fast"],
-        env={**os.environ, "VOICECOACH_HOME": str(tmp_path)}, capture_output=True, check=False, text=True, timeout=600,
+        env={**os.environ, "VOICECOACH_HOME": str(tmp_path)},
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=600,
     )
     assert r.returncode == 0, r.stderr
     data = _check_session(r.stdout)

@@ -23,7 +23,11 @@ def _parts(tmp_path: Path, answers: list[str], brain: ScriptedInterviewer) -> tu
     store = SessionStore(tmp_path / "sessions")
     session = new_session(store, pack, case, brain.name, {})
     parts = Parts(
-        speaker=FakeSpeaker(), listener=TextAnswersListener(answers), interviewer=brain, store=store, pack=pack,
+        speaker=FakeSpeaker(),
+        listener=TextAnswersListener(answers),
+        interviewer=brain,
+        store=store,
+        pack=pack,
         case=case,
     )
     return parts, session

@@ -300,7 +300,9 @@ def test_second_pass_makes_live_transcription_as_accurate_as_the_whole_answer(
 
     assert refined.timings["refined_utterances"] >= refined.timings["utterances"] / 2
     assert alone.timings["refined_utterances"] == 0
-    wer_alone, wer_refined, wer_whole = (bench.wer(reference, t.text) for t in (alone.transcript, refined.transcript, whole))
+    wer_alone, wer_refined, wer_whole = (
+        bench.wer(reference, t.text) for t in (alone.transcript, refined.transcript, whole)
+    )
     assert wer_refined <= wer_whole + 0.01, (wer_refined, wer_whole)
     assert wer_refined < wer_alone, (wer_refined, wer_alone)
     times = [w.start_s for s in refined.transcript.segments for w in s.words]

@@ -87,9 +87,26 @@ def start_server(tmp: Path) -> Server:
     log = tmp / f"llama-server-{port}.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [binary, "-m", model, "--host", "127.0.0.1", "--port", str(port), "-c", "8192", "-np", "1",
-             "-t", os.environ.get("LLAMA_THREADS", "1"), "--no-webui"],
-            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            [
+                binary,
+                "-m",
+                model,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "-c",
+                "8192",
+                "-np",
+                "1",
+                "-t",
+                os.environ.get("LLAMA_THREADS", "1"),
+                "--no-webui",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
     server = Server(proc, f"http://127.0.0.1:{port}/v1", log)
     deadline = time.monotonic() + 120
@@ -191,13 +208,26 @@ class KillingListener(TextAnswersListener):
         return super().listen(question, wav_path, prompt_tail)
 
 
-def _session(tmp_path: Path, pack: Pack, brain: FallbackInterviewer, answers: list[str],
-             speaker: FakeSpeaker, listener: Listener | None = None) -> Session:
+def _session(
+    tmp_path: Path,
+    pack: Pack,
+    brain: FallbackInterviewer,
+    answers: list[str],
+    speaker: FakeSpeaker,
+    listener: Listener | None = None,
+) -> Session:
     case = pack.case("uploads-drop")
     store = SessionStore(tmp_path / "sessions")
     session = new_session(store, pack, case, brain.name, {})
-    parts = Parts(speaker=speaker, listener=listener or TextAnswersListener(answers), interviewer=brain, store=store,
-                  pack=pack, case=case, max_follow_ups=2)
+    parts = Parts(
+        speaker=speaker,
+        listener=listener or TextAnswersListener(answers),
+        interviewer=brain,
+        store=store,
+        pack=pack,
+        case=case,
+        max_follow_ups=2,
+    )
     return run_session(parts, session)
 
 

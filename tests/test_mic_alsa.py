@@ -232,7 +232,11 @@ def test_whole_session_through_the_alsa_file_device(tmp_path: Path) -> None:
     binary = str(Path(sys.executable).with_name("voicecoach"))
     proc = subprocess.run(
         [binary, "practice", "--case", "uploads-drop", "--voice-out", "none"],
-        env=env, capture_output=True, text=True, timeout=600, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     folder = Path(proc.stdout.strip().splitlines()[-1])

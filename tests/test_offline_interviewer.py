@@ -128,8 +128,12 @@ def test_answer_opening_with_a_question_is_an_answer_and_the_question_is_answere
 
 
 def test_every_score_has_located_evidence_or_is_capped(pack: Pack) -> None:
-    ctx = convo(pack, STRONG, ("follow_up", "What could go wrong?", ("edge_cases",)),
-                "Photos could get stuck in the queue on flaky networks, and retries could create duplicate uploads.")
+    ctx = convo(
+        pack,
+        STRONG,
+        ("follow_up", "What could go wrong?", ("edge_cases",)),
+        "Photos could get stuck in the queue on flaky networks, and retries could create duplicate uploads.",
+    )
     verdict = OfflineInterviewer().assess(ctx)
     assert [s.dimension for s in verdict.scores] == list(DIMENSIONS)
     for s in verdict.scores:
@@ -169,8 +173,15 @@ def test_injection_in_the_transcript_changes_no_score(pack: Pack) -> None:
 def test_follow_up_dimension_judges_the_reply_to_the_probe(pack: Pack) -> None:
     brain = OfflineInterviewer()
     probe = ("follow_up", "How would you know uploads truly recovered?", ("metrics",))
-    good = brain.assess(convo(pack, WEAK, probe, "Uploads per active user back to the pre-release baseline within a "
-                                                  "week, with crash rate and battery use as guardrails."))
+    good = brain.assess(
+        convo(
+            pack,
+            WEAK,
+            probe,
+            "Uploads per active user back to the pre-release baseline within a "
+            "week, with crash rate and battery use as guardrails.",
+        )
+    )
     dodge = brain.assess(convo(pack, WEAK, probe, "Like I said, I'd leave that to the engineers."))
     score = {v: {s.dimension: s.score for s in v.scores}["follow_up"] for v in (good, dodge)}
     assert score[good] >= 4 and score[dodge] <= 2
@@ -184,15 +195,18 @@ def test_adhoc_question_uses_generic_probes_and_no_data_line(pack: Pack) -> None
     assert move.kind == "follow_up"
     templates = GENERIC_PROBES[move.targets[0]]
     assert any(move.text == t or move.text.endswith(t.split("}")[-1]) for t in templates)
-    clar = brain.react(Context(pack=pack, case=case, turns=(turns[0], Turn("candidate", "answer", "Who are the users?"))))
+    clar = brain.react(
+        Context(pack=pack, case=case, turns=(turns[0], Turn("candidate", "answer", "Who are the users?")))
+    )
     assert clar.kind == "clarification_answer" and clar.text == case.no_data_answer
     verdict = brain.assess(Context(pack=pack, case=case, turns=turns))
     assert len(verdict.scores) == 7 and verdict.feedback
 
 
 def test_feedback_is_short_and_names_strengths_weaknesses_and_a_better_phrasing(pack: Pack) -> None:
-    delivery = Delivery(words_per_minute=195.0, filler_count=9, fillers={"um": 7, "like": 2}, word_count=80,
-                        speaking_s=24.6)
+    delivery = Delivery(
+        words_per_minute=195.0, filler_count=9, fillers={"um": 7, "like": 2}, word_count=80, speaking_s=24.6
+    )
     case = pack.case("uploads-drop")
     turns = (Turn("interviewer", "question", case.question), Turn("candidate", "answer", STRONG, delivery=delivery))
     verdict = OfflineInterviewer().assess(Context(pack=pack, case=case, turns=turns))
@@ -244,14 +258,18 @@ def test_clarifying_questions_earn_clarify_credit(pack: Pack) -> None:
     brain = OfflineInterviewer()
     bare = brain.assess(convo(pack, "I'd roll back the release."))
     case = pack.case("uploads-drop")
-    asked = Context(pack, case, (
-        Turn("interviewer", "question", case.question),
-        Turn("candidate", "clarification", "Is the drop on all platforms?"),
-        Turn("interviewer", "clarification_answer", "Only Android."),
-        Turn("candidate", "clarification", "When did it start?"),
-        Turn("interviewer", "clarification_answer", "Tuesday."),
-        Turn("candidate", "answer", "I'd roll back the release."),
-    ))
+    asked = Context(
+        pack,
+        case,
+        (
+            Turn("interviewer", "question", case.question),
+            Turn("candidate", "clarification", "Is the drop on all platforms?"),
+            Turn("interviewer", "clarification_answer", "Only Android."),
+            Turn("candidate", "clarification", "When did it start?"),
+            Turn("interviewer", "clarification_answer", "Tuesday."),
+            Turn("candidate", "answer", "I'd roll back the release."),
+        ),
+    )
     clarify = {s.dimension: s for s in brain.assess(asked).scores}["clarify"]
     assert clarify.score >= 4 > {s.dimension: s.score for s in bare.scores}["clarify"]
     assert clarify.evidence and clarify.evidence[0].turn == 1
@@ -261,9 +279,14 @@ def test_only_the_first_word_on_a_case_can_jump_to_solutions(pack: Pack) -> None
     brain = OfflineInterviewer()
     probe = ("follow_up", "How would you know it worked?", ("metrics",))
     straight = brain.assess(convo(pack, "I'd add a retry button."))
-    after_probe = brain.assess(convo(pack, "I'd check the release notes first.", probe, "I'd add a guardrail on crashes."))
-    asked_first = brain.assess(convo(pack, "Is it all platforms?", ("clarification_answer", "Android.", ("clarify",)),
-                                     "I'd add a retry button."))
+    after_probe = brain.assess(
+        convo(pack, "I'd check the release notes first.", probe, "I'd add a guardrail on crashes.")
+    )
+    asked_first = brain.assess(
+        convo(
+            pack, "Is it all platforms?", ("clarification_answer", "Android.", ("clarify",)), "I'd add a retry button."
+        )
+    )
     assert "jumped straight to solutions" in {s.dimension: s for s in straight.scores}["clarify"].rationale
     for verdict in (after_probe, asked_first):
         assert "jumped straight" not in {s.dimension: s for s in verdict.scores}["clarify"].rationale
@@ -279,11 +302,16 @@ def test_a_follow_up_does_not_ask_for_what_the_answer_already_contains(pack: Pac
     case = pack.case("uploads-drop")
     plain = convo(pack, "Something broke, so I'd roll back the release.").turns
     assert "deliberately not do" in phrase_probe(case, "tradeoffs", plain)  # the case's quoting probe, normally
-    said_it = convo(pack, "Something broke, so I'd roll back the release. I would not launch a campaign until it's fixed.")
+    said_it = convo(
+        pack, "Something broke, so I'd roll back the release. I would not launch a campaign until it's fixed."
+    )
     asked = phrase_probe(case, "tradeoffs", said_it.turns)
     assert "not do" not in asked and asked in case.probes["tradeoffs"]
     adhoc = adhoc_case("How would you cut scope for the launch?")
-    turns = (Turn("interviewer", "question", adhoc.question), Turn("candidate", "answer", "We won't build comments yet."))
+    turns = (
+        Turn("interviewer", "question", adhoc.question),
+        Turn("candidate", "answer", "We won't build comments yet."),
+    )
     assert "deliberately not do" not in phrase_probe(adhoc, "tradeoffs", turns)
     assert already_answered("What guardrail would you set?", normalise("with a guardrail on crash rate"))
     assert not already_answered("What guardrail would you set?", normalise("success is uploads per user"))

@@ -207,9 +207,7 @@ def test_load_is_idempotent_and_thread_safe() -> None:
     assert model is not None and t._model is model
 
 
-def test_the_warm_up_decode_runs_in_preload_not_on_first_use(
-    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_warm_up_decode_runs_in_preload_not_on_first_use(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """load() in the background warms the model with a throwaway decode; a one-off file does not pay for one."""
     from faster_whisper import WhisperModel
 

@@ -134,7 +134,7 @@ def answer_key(f: PackFile, raw: list[Any], where: str) -> tuple[KeyPoint, ...]:
     if len(dims) < KEY_MIN_DIMENSIONS:
         raise f.error(
             where,
-            f"the answer key covers only {len(dims)} dimensions ({', '.join(dims)})",
+            f"the answer key covers only {len(dims)} dimension{'s' * (len(dims) > 1)} ({', '.join(dims)})",
             f"cover at least {KEY_MIN_DIMENSIONS} of {', '.join(KEY_DIMENSIONS)}",
             line=f.line_in("answer_key", 1),
         )

@@ -32,7 +32,7 @@ CASE_KEYS: dict[str, tuple[type, bool]] = {
     "probes": (dict, True),
     "strong_answer": (list, True),
     "no_data_answer": (str, False),
-    "answer_key": (list, False),  # TODO(issue 12): required once every shipped case has its key
+    "answer_key": (list, True),
 }
 FACT_KEYS: dict[str, tuple[type, bool]] = {"topic": (str, True), "keywords": (list, True), "answer": (str, True)}
 
@@ -125,7 +125,7 @@ def _case(path: Path) -> Case:
         hidden_facts=tuple(_fact(f, raw, f"{where} [[hidden_facts]] #{n}") for n, raw in enumerate(facts, 1)),
         probes=_probes(f, d["probes"], where),
         strong_answer=f.text_list(d["strong_answer"], where, "strong_answer"),
-        answer_key=answer_key(f, d["answer_key"], where) if "answer_key" in d else (),
+        answer_key=answer_key(f, d["answer_key"], where),
         **extra,
     )
 
