@@ -16,7 +16,7 @@ from voicecoach.content import Case, Pack
 from voicecoach.model import Turn
 
 MENTION_SHARE = 0.5  # a term mentioned in passing (not applied to the case) is worth this share of a move
-BARE_KEY_SHARE = 0.5  # a key point matched by the case's words alone, with no word of its dimension
+BARE_KEY_SHARE = 0.25  # a key point matched by the case's words alone, with no word of its dimension
 RECITATION_CAP = 2  # a dimension shown only in a recited list scores at most this
 
 
@@ -78,13 +78,14 @@ def _read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | Non
         return TurnReading(turn, (), g, rec, why, made=made)
     applied = _applied_sentences(g, leans_elsewhere(g, v, len(made)))
     sigs = [_applied(s, applied, rec) for s in raw]
-    sigs += _key_credit(made, sigs)
+    sigs += _key_credit([m for m in made if 0 <= m.sentence < len(g) and g[m.sentence].own], sigs)
     return TurnReading(turn, tuple(sigs), g, rec, "", made=made)
 
 
 def _key_credit(made: Sequence[Made], sigs: Sequence[Signal]) -> list[Signal]:
     """A key point adds what its sentence's words on that dimension did not already earn: "success is the number of
-    transfers" is one act of defining success, whether the lexicon or the key reads it."""
+    transfers" is one act of defining success, whether the lexicon or the key reads it. (Only key points said with
+    one of the case's own words reach here: a key matched on generic words alone adds nothing to the lexicon.)"""
     out: list[Signal] = []
     for m in made:
         sig = as_signal(m)
