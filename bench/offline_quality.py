@@ -252,7 +252,7 @@ def targets(pack: Pack, items: list[dict[str, Any]]) -> str:
         ("Labelled answers with 3+ strong labels on their own case: median overall",
          f"{statistics.median(own):.2f} ({len(own)} answers)", ""),
         ("... moved to each other case: over 2.5", f"{sum(o > 2.5 for o in moved)} of {len(moved)}", "0"),
-        ("The two plain strong answers of the tests moved to each other case: highest overall",
+        ("The two strong answers of tests/test_case_reading.py moved to each other case: highest overall",
          f"{max(mine_wrong):.2f}", "<= 2.5"),
         ("Small talk on each case: highest overall / replies starting 'I didn't hear an answer'",
          f"{max(o for o, _, _ in off):.2f} / {sum(r.startswith(NOT_HEARD) for _, _, r in off)} of {len(off)}",
