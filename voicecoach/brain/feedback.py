@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from voicecoach.brain.analysis import Reading, analyse_text, short_quote
 from voicecoach.content import Case, Pack
@@ -155,7 +155,7 @@ class Notes:
 
     recited: bool = False
     off_topic: bool = False
-    stronger: str = ""  # a stronger way to say the weakest part, in the case's own terms
+    stronger: Mapping[str, str] = field(default_factory=dict)  # per dimension, a stronger line in the case's terms
 
 
 def compose(
@@ -224,7 +224,7 @@ def _assemble(
                          f"{NEEDS[s.dimension]}.")
     if weak_bits:
         paras.append(" ".join(weak_bits))
-        line = notes.stronger or stronger_phrasing(case, weak[0].dimension)
+        line = notes.stronger.get(weak[0].dimension) or stronger_phrasing(case, weak[0].dimension)
         paras.append(f'A stronger way to put it: "{line}"')
     note = delivery_note(turns)
     if note:

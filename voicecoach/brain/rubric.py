@@ -6,11 +6,12 @@ from voicecoach.brain.analysis import strip_instructions
 from voicecoach.brain.clarify import answer_clarification, is_clarifying_question, leading_question, matching_facts
 from voicecoach.brain.evidence import locate
 from voicecoach.brain.feedback import Notes, compose
-from voicecoach.brain.fixes import what_to_fix
+from voicecoach.brain.fixes import stronger_for, what_to_fix
 from voicecoach.brain.followups import pin_down, pin_order
 from voicecoach.brain.meta import is_meta_turn, meta_reply
 from voicecoach.brain.probes import (
     CLOSING,
+    PROBED_DIMS,
     asked_follow_ups,
     choose_target,
     open_question,
@@ -111,10 +112,11 @@ class OfflineInterviewer:
         names = {d.id: d.name.lower() for d in ctx.pack.dimensions}
         fixes = what_to_fix(result.scores, result.readings, result.turns, ctx.case, ctx.turns, names)
         answered = [r for r in result.turns if not r.meta]
+        made = {m.point.id for r in result.turns for m in r.made}
         notes = Notes(
             recited=any(r.recitation.whole for r in answered),
             off_topic=bool(answered) and all(r.off_topic for r in answered),
-            stronger=next((f.stronger for f in fixes if f.key_point), ""),
+            stronger={d: stronger_for(ctx.case, d, made)[0] for d in PROBED_DIMS} if ctx.case.answer_key else {},
         )
         feedback = compose(result.scores, result.readings, ctx.case, ctx.turns, ctx.pack, notes)
         return Verdict(scores=result.scores, overall=overall, feedback=feedback, interviewer=self.name, fixes=fixes)
