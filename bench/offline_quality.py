@@ -226,7 +226,7 @@ def write_doc(text: str) -> None:
 
 def targets(pack: Pack, items: list[dict[str, Any]]) -> str:
     """Issue 12's targets on the scripted answers of tests/test_case_reading.py and the labelled strong answers."""
-    from tests.test_case_reading import LISTS, SEARCH, SMALL_TALK, UPLOADS
+    from tests.test_case_reading import LISTS, PLAIN_SEARCH, PLAIN_UPLOADS, SEARCH, SMALL_TALK, UPLOADS
 
     brain = OfflineInterviewer()
 
@@ -243,6 +243,7 @@ def targets(pack: Pack, items: list[dict[str, Any]]) -> str:
     own = [run(i["case"], i["text"])[0] for i in strong]
     mine_wrong = [run(c.id, t)[0] for cid, t in (("uploads-drop", UPLOADS), ("search-latency", SEARCH))
                   for c in pack.cases if c.id != cid]
+    plain = [run("uploads-drop", PLAIN_UPLOADS)[0], run("search-latency", PLAIN_SEARCH)[0]]
     off = [run(c.id, SMALL_TALK) for c in pack.cases]
     meta = [run(c.id, "Could you repeat the question?")[1]["clarify"] for c in pack.cases]
     rows = [
@@ -254,6 +255,8 @@ def targets(pack: Pack, items: list[dict[str, Any]]) -> str:
         ("... moved to each other case: over 2.5", f"{sum(o > 2.5 for o in moved)} of {len(moved)}", "0"),
         ("The two strong answers of tests/test_case_reading.py moved to each other case: highest overall",
          f"{max(mine_wrong):.2f}", "<= 2.5"),
+        ("Two strong answers in plain words (tests/test_case_reading.py), on their own case",
+         " / ".join(f"{o:.2f}" for o in plain), ">= 3.5"),
         ("Small talk on each case: highest overall / replies starting 'I didn't hear an answer'",
          f"{max(o for o, _, _ in off):.2f} / {sum(r.startswith(NOT_HEARD) for _, _, r in off)} of {len(off)}",
          "<= 1.5 / all"),

@@ -53,6 +53,29 @@ SEARCH = (
     "way back. I'd measure success as the ninety-fifth percentile search time back under half a second and search "
     "conversion recovering, especially on mobile, and I'd deprioritise any new ranking work until the tail is fixed."
 )
+# Strong answers that make most of the case's answer key in plain words, with almost none of the rubric's vocabulary.
+# Issue 12's target is 3.5; they read 2.1-2.9 today (docs/offline_interviewer.md says why), so this holds a floor.
+PLAIN_UPLOADS = (
+    "My first worry is whether the twelve percent is even real, so I'd make sure nobody changed how we log an "
+    "upload last week. Then I'd look at phones separately, and if it's only Android starting the day five point "
+    "two shipped, that release is my suspect. That build moved uploads into a background uploader, and Android "
+    "likes to kill background work to save battery, so I'd have the engineers look at where those uploads die. "
+    "I'd roll the uploader back today rather than wait for a patch, because every day it's broken people lose "
+    "photos, and a week of rework costs less. I'd call it fixed when uploads per active user on Android are back "
+    "where they were before five point two, as long as crashes and battery drain stay flat. And photos stuck in "
+    "the queue on people's phones will all retry at once after the fix, so each one has to go up exactly once, no "
+    "doubles and none lost."
+)
+PLAIN_SEARCH = (
+    "Customers feel the slow ones, not the average, so I'd look at the slowest searches, and those went from "
+    "under half a second to two and a half. They're mostly searches with several filters at once, so my guess is "
+    "the new index cluster struggles with filtered queries, or the personalised ranking call that now runs on "
+    "every query. The ranking call is behind a flag, so I'd turn it off for part of the traffic today and see if "
+    "the slow searches get faster, because that's cheap and easy to undo. I'd ask infra not to shut the old "
+    "cluster down on Friday until we know, since that's our only way back. Success is the slowest searches back "
+    "under half a second with an alert if they cross it, and conversion from search, which is down three percent, "
+    "recovering on mobile too."
+)
 SMALL_TALK = (
     "Honestly it's been a long week, I just got back from a trip to Lisbon and the weather was lovely, the food was "
     "great and I'm still a bit jet-lagged."
@@ -216,3 +239,11 @@ def test_score_caps_leave_a_good_answer_alone_and_cap_a_list(pack: Pack) -> None
     assert score_caps(ctx(pack, "uploads-drop", UPLOADS)) == {}
     caps = score_caps(ctx(pack, "uploads-drop", LISTS[0]))
     assert caps and max(caps.values()) <= 3 and {"technical", "edge_cases", "data"} <= set(caps)
+
+
+def test_plain_word_answers_are_read_on_their_case_and_nowhere_else(pack: Pack) -> None:
+    for case_id, text, floor in (("uploads-drop", PLAIN_UPLOADS, 2.0), ("search-latency", PLAIN_SEARCH, 2.7)):
+        assert scores(pack, case_id, text)[0] >= floor, case_id  # regression floor; the target (3.5) is not met
+        for case in pack.cases:
+            if case.id != case_id:
+                assert scores(pack, case.id, text)[0] <= 2.5, (case_id, case.id)
