@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from voicecoach.brain.analysis import analyse_text, find_signals, strip_instructions
 from voicecoach.brain.evidence import locate
 from voicecoach.model import Turn
@@ -152,8 +154,8 @@ def test_reading_a_whole_turn_equals_reading_its_sentences_one_by_one() -> None:
         "one percent. We wouldn't launch a campaign until it's fixed, because that burns money? Success is uploads "
         "per active user back to baseline. Something else entirely."
     )
-    whole = find_signals(text, 2, opening=False)
-    one_by_one = [s for sentence in split_sentences(text) for s in find_signals(sentence, 2, opening=False)]
+    whole = [replace(s, sentence=-1) for s in find_signals(text, 2, opening=False)]  # the index is the turn's
+    one_by_one = [replace(s, sentence=-1) for sentence in split_sentences(text) for s in find_signals(sentence, 2, opening=False)]
     assert whole == one_by_one and len(whole) > 8
 
 

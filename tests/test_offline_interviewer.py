@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
 
 from voicecoach.brain.analysis import clear_caches
 from voicecoach.brain.evidence import normalise
+from voicecoach.brain.feedback import spoken_score
 from voicecoach.brain.probes import GENERIC_PROBES, already_answered, phrase_probe
 from voicecoach.brain.rubric import OfflineInterviewer, is_clarifying_question
 from voicecoach.content import Pack, adhoc_case
@@ -210,7 +212,10 @@ def test_feedback_is_short_and_names_strengths_weaknesses_and_a_better_phrasing(
     verdict = OfflineInterviewer().assess(Context(pack=pack, case=case, turns=turns))
     text = verdict.feedback
     assert len(text.split()) <= 230
-    assert text.startswith(f"Overall {verdict.overall:.1f} out of 5")
+    assert text.startswith(f"Overall, {spoken_score(verdict.overall)}")  # words a listener follows, not "3.4/5"
+    assert not re.search(r"\d(?:\.\d)? ?(?:/|out of) ?5", text)
+    paragraphs = text.split("\n\n")  # short paragraphs the voice pauses between
+    assert len(paragraphs) >= 4 and all(len(p.split()) <= 90 for p in paragraphs)
     assert "strongest" in text.lower() and "weakest" in text.lower()
     quotes = text.split('"')[1::2]
     assert len(quotes) >= 3

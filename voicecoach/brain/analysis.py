@@ -6,7 +6,7 @@ import bisect
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from voicecoach.brain.concept import (
     INSTRUCTION,
@@ -25,7 +25,9 @@ _OUTCOME = re.compile(
     r"\b(?:because|so that|which (?:leads|drives|predicts|means)|tied to|ties to|correlat\w*|predict\w*|retention|"
     r"revenue|churn|conversion|outcome|paying|subscri\w*|long term)\b"
 )
+_VANITY_NAMED = re.compile(r"\bvanity\b|\b(?:don't|doesn't|do not|does not|won't) (?:really )?(?:tell|mean|show)|\bmisleading\b")
 _QUOTE_MAX_WORDS = 24
+MENTION_CAP = 3  # a dimension shown only by terms mentioned in passing (none applied to the case) scores at most this
 _MAX_HITS = {c.label: c.max_hits for c in CONCEPTS} | {"asked pointed questions while answering": 2}
 _CLARIFY_TURN_WEIGHTS = (2.0, 1.0, 1.0)  # first, second, third clarifying question asked
 _REFUSED = "said they would not: "  # a refusable concept said in the negative ("we wouldn't segment")
@@ -43,6 +45,8 @@ class Signal:
     phrase: str  # the trigger words, as the candidate said them
     quote: str  # a clause-length span around the trigger, cut from the turn's own text
     turn: int  # index of the turn the signal came from
+    sentence: int = -1  # index of its sentence in sentences_of(turn text)
+    grounded: bool = True  # applied to this case (a case anchor or reasoning); False: a mention in passing
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,9 @@ def clear_caches() -> None:
     _signals.cache_clear()
     _matches.cache_clear()
     analyse_text.cache_clear()
+    from voicecoach.brain import reading  # reading builds on this module: imported here to clear its memo too
+
+    reading.clear_memo()
 
 
 @functools.lru_cache(maxsize=512)
@@ -101,8 +108,13 @@ def _signals(text: str, turn: int, opening: bool) -> tuple[Signal, ...]:
     sentences, spans = _matches(text)
     found: list[Signal] = []
     for n, sentence in enumerate(sentences):
-        found.extend(_sentence_signals(sentence, opening and n == 0, turn, spans[n]))
+        found.extend(replace(s, sentence=n) for s in _sentence_signals(sentence, opening and n == 0, turn, spans[n]))
     return tuple(found)
+
+
+def sentences_of(text: str) -> list[str]:
+    """The sentences signals are read from (instructions to the grader removed); Signal.sentence indexes them."""
+    return list(_matches(text)[0])
 
 
 @functools.lru_cache(maxsize=256)
@@ -201,6 +213,8 @@ def _make_signal(
     negated = concept.label not in NEGATION_OK and negated_at(words, i, j)
     label, weight, polarity = concept.label, concept.weight, concept.polarity
     if polarity == "vanity":
+        if negated or _VANITY_NAMED.search(norm):  # "not downloads, they're vanity here" rejects a vanity metric
+            return Signal(concept.dim, "rejected a vanity metric", 1.0, "for", phrase, quote, turn)
         if _OUTCOME.search(norm):
             label, weight = "tied a volume metric to an outcome", 0.5
         else:
@@ -277,7 +291,10 @@ def read(signals: Iterable[Signal], dims: Sequence[str] = DIMENSIONS) -> dict[st
         for label, seen in phrases.items():
             ranked = sorted(seen.values(), key=abs, reverse=True)
             total += sum(ranked[: _MAX_HITS.get(label, 1) if ranked[0] > 0 else 1])
-        out[d] = Reading(d, score_total(total), total, tuple(sigs))
+        score = score_total(total)
+        if any(s.weight > 0 for s in sigs) and not any(s.weight > 0 and s.grounded for s in sigs):
+            score = min(score, MENTION_CAP)
+        out[d] = Reading(d, score, total, tuple(sigs))
     return out
 
 

@@ -176,7 +176,40 @@ def answer_clarification(case: Case, question: str) -> str:
     case's no-data line."""
     if _REPEAT.search(question):
         return f"Sure. {case.question}"
+    correction = premise_correction(case, question)
+    if correction:
+        return f"{correction} {case.question}"
     facts = matching_facts(case, question)
     if not facts:
         return case.no_data_answer
     return " ".join(f.answer.strip() for f in facts)
+
+
+# Events a question can presume ("is the drop on all platforms?"): what to say when the case has none of them.
+_PREMISES: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...] = tuple(
+    (re.compile(asks), re.compile(has), correction)
+    for asks, has, correction in (
+        (r"\b(?:the|this|that) (?:drop|decline|dip|fall|decrease|slowdown)\b|\b(?:dropped|declined|dipped|fell|went down)\b",
+         r"\b(?:drop\w*|declin\w*|dip\w*|fell|fall\w*|decreas\w*|down|slow\w*|lower)\b",
+         "Nothing has dropped in this case."),
+        (r"\b(?:the|this|that) (?:outage|bug|crash|crashes|incident)\b",
+         r"\b(?:outage|bug\w*|crash\w*|incident|error\w*|fail\w*|broke\w*)\b",
+         "There's no outage or bug in this case."),
+        (r"\b(?:the|these|those) complaints\b", r"\bcomplain\w*\b", "There are no complaints in this case."),
+    )
+)
+
+
+def premise_correction(case: Case, question: str) -> str:
+    """A correction when the question presumes an event the case doesn't have, else ""."""
+    asked = normalise(question)
+    known = normalise(" ".join([case.question, *(f.answer for f in case.hidden_facts)]))
+    for asks, has, correction in _PREMISES:
+        if asks.search(asked) and not has.search(known):
+            return correction
+    return ""
+
+
+def presumes_false(case: Case, question: str) -> bool:
+    """The clarifying question presumes something untrue of the case ("is the drop on all platforms?", no drop)."""
+    return bool(premise_correction(case, question))

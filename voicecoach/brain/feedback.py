@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from voicecoach.brain.analysis import Reading, analyse_text, short_quote
 from voicecoach.content import Case, Pack
@@ -137,19 +138,59 @@ def _verdict(overall: float) -> str:
     return "this one needs a lot more depth."
 
 
+_NUMBERS = ("zero", "one", "two", "three", "four", "five")
+
+
+def spoken_score(value: float) -> str:
+    """A score as a listener follows it: 4 -> "four out of five", 2.6 -> "two and a half out of five"."""
+    halves = round(value * 2)
+    whole, half = divmod(halves, 2)
+    words = _NUMBERS[min(whole, 5)] + (" and a half" if half and whole < 5 else "")
+    return f"{words} out of five"
+
+
+@dataclass(frozen=True)
+class Notes:
+    """What the case reading adds to the feedback: a recited list, an off-topic turn, a stronger line from the key."""
+
+    recited: bool = False
+    off_topic: bool = False
+    stronger: Mapping[str, str] = field(default_factory=dict)  # per dimension, a stronger line in the case's terms
+
+
 def compose(
-    scores: Sequence[Score], readings: dict[str, Reading], case: Case, turns: Sequence[Turn], pack: Pack | None = None
+    scores: Sequence[Score],
+    readings: dict[str, Reading],
+    case: Case,
+    turns: Sequence[Turn],
+    pack: Pack | None = None,
+    notes: Notes | None = None,
 ) -> str:
-    """Spoken feedback of at most MAX_WORDS words."""
+    """Spoken feedback of at most MAX_WORDS words, in short paragraphs (a blank line between) the voice pauses at."""
+    notes = notes or Notes()
     overall = sum(s.score for s in scores) / len(scores) if scores else 0.0
     by_strength = sorted(scores, key=lambda s: (-s.score, -readings[s.dimension].total if s.dimension in readings else 0))
     strong = [s for s in by_strength if s.score >= 3 and s.evidence][:2]
     weak = [s for s in sorted(scores, key=lambda s: (s.score, readings[s.dimension].total)) if s not in strong][:2]
+    text = ""
     for quote_words in (12, 8, 5):
-        text = _assemble(overall, strong, weak, readings, case, turns, pack, quote_words)
+        text = _assemble(overall, strong, weak, readings, case, turns, pack, quote_words, notes)
         if len(text.split()) <= MAX_WORDS:
             return text
-    return " ".join(text.split()[:MAX_WORDS])
+    return _cut(text, MAX_WORDS)
+
+
+def _cut(text: str, limit: int) -> str:
+    """The first limit words, keeping the paragraph breaks."""
+    out: list[str] = []
+    left = limit
+    for para in text.split("\n\n"):
+        words = para.split()
+        if left <= 0:
+            break
+        out.append(" ".join(words[:left]))
+        left -= len(words)
+    return "\n\n".join(out)
 
 
 def _assemble(
@@ -161,22 +202,31 @@ def _assemble(
     turns: Sequence[Turn],
     pack: Pack | None,
     qw: int,
+    notes: Notes,
 ) -> str:
-    parts = [f"Overall {overall:.1f} out of 5: {_verdict(overall)}"]
+    paras = [f"Overall, {spoken_score(overall)}: {_verdict(overall)}"]
+    if notes.off_topic:
+        paras.append("I didn't hear an answer to the question for most of it. Answer the case in front of you first.")
+    elif notes.recited:
+        paras.append("You listed techniques; say which one you'd use here, on what, and why.")
     if strong:
-        bits = [f"{_name(pack, s.dimension)}, {s.score} out of 5, when you said {_quote(s, rd.get(s.dimension), qw)}"
+        bits = [f"{_name(pack, s.dimension)}, {spoken_score(s.score)}, when you said {_quote(s, rd.get(s.dimension), qw)}"
                 for s in strong]
-        parts.append("Your strongest areas were " + "; and ".join(bits) + ".")
+        paras.append("Your strongest areas were " + "; and ".join(bits) + ".")
     else:
-        parts.append("Nothing stood out as strong yet.")
+        paras.append("Nothing stood out as strong yet.")
+    weak_bits: list[str] = []
     for n, s in enumerate(weak):
         lead = "Weakest was" if n == 0 else "Also weak:"
         q = _quote(s, rd.get(s.dimension), qw)
         said = f"you said {q}, but" if q else "I heard nothing on it;"
-        parts.append(f"{lead} {_name(pack, s.dimension)}, {s.score} out of 5: {said} a 5 needs {NEEDS[s.dimension]}.")
-    if weak:
-        parts.append(f'A stronger way to put it: "{stronger_phrasing(case, weak[0].dimension)}"')
+        weak_bits.append(f"{lead} {_name(pack, s.dimension)}, {spoken_score(s.score)}: {said} a five needs "
+                         f"{NEEDS[s.dimension]}.")
+    if weak_bits:
+        paras.append(" ".join(weak_bits))
+        line = notes.stronger.get(weak[0].dimension) or stronger_phrasing(case, weak[0].dimension)
+        paras.append(f'A stronger way to put it: "{line}"')
     note = delivery_note(turns)
     if note:
-        parts.append(note)
-    return " ".join(parts)
+        paras.append(note)
+    return "\n\n".join(paras)

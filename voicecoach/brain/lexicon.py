@@ -146,7 +146,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("metrics", "named a framework without content", 0.0,
        r"(?:heart|aarrr|pirate metrics|north star framework|okrs?) (?:framework|metrics|model)?", "name_drop"),
     _c("metrics", "a vanity metric", -1.0,
-       r"downloads|page ?views|likes|followers|impressions|installs|app opens|daily opens|number of visits|vanity|"
+       r"downloads|page ?views|likes(?! to\b)|followers|impressions|installs|app opens|daily opens|number of visits|vanity|"
        r"(?:calls|sessions|uploads|chats) (?:get |got )?started|call starts|(?:how many|number of|total) (?:\w+ )?sign ?ups|"
        r"(?:email |push )?open rates?|times (?:the )?button (?:gets|got|is) (?:tapped|clicked)|"
        r"social media buzz", "vanity", max_hits=2),
@@ -209,7 +209,16 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:they'll|they will) know what changed|(?:is|that's|it's) (?:an|a) (?:engineering|tech|technical) thing|"
        r"trust (?:them|engineering|the engineers|the team) (?:on|with) (?:that|this|the technical)|engineers? (?:will|would|can) "
        r"(?:figure|sort|work) (?:it |that |this )?out|not (?:very |really )?technical|not my (?:job|area|problem)|"
-       r"don't need to (?:know|understand) (?:how|the tech)", "against"),
+       r"don't need to (?:know|understand) (?:how|the tech)|"
+       r"(?:engineers?|engineering|the devs?|developers|the tech team|tech) (?:will|would|can|could|should|'ll) "
+       r"(?:\w+ )?(?:figure|sort|work) (?:\w+ ){0,3}out|(?:figure|work|sort) out the (?:technical|tech) (?:details|side|stuff|bits|part)",
+       "against"),
+    # shipping to everyone at once with no way to stop: no stage, no stop rule in the same breath
+    _c("technical", "shipped to everyone at once with no stop condition", -1.5,
+       r"(?:ship|launch|release|roll|push|open|turn) (?:it |this |that )?(?:\w+ )?(?:out )?(?:to|for) (?:everyone|everybody|all (?:\w+ )?"
+       r"(?:users|riders|customers|readers)|the whole (?:\w+ )?base) (?:at once|on day one|in one go|straight away|immediately|"
+       r"right away|at the same time)(?!.{0,60}\b(?:if|unless|kill|stop|pause|roll ?back|flag)\b)|"
+       r"(?:big bang|all at once) (?:launch|release|rollout)(?!.{0,60}\b(?:if|unless|kill|stop|pause|roll ?back)\b)", "against"),
     # --- edge cases: abuse, failure states, scale --------------------------------------------------------
     _c("edge_cases", "considered abuse or fraud", 2.0,
        r"abuse|abusing|fraud\w*|spam\w*(?! (?:readers|users|people|customers|subscribers|our))|bots?(?! filter)|fake accounts?|fakes|fake (?:users|riders|referrals|sign ?ups|reviews|orders)|malicious|bad actors?|exploit\w*|gam(?:e|ing) the|scams?|"
@@ -264,6 +273,9 @@ CONCEPTS: tuple[Concept, ...] = (
        # "fraud, we'd add some checks later": abuse deferred until it shows up
        r"(?:fraud|abuse|leakage|spam)\b.{0,80}\b(?:and|just) move on\b(?! (?:if|once|when|after|only))|"
        r"(?:fraud|abuse|leakage|spam)\b.{0,80}\bcost of doing business|every (?:promo|launch|campaign|program) loses some|always (?:some|a bit of) (?:leakage|fraud|abuse|spam)|"
+       r"(?:don't|do not) (?:really )?(?:think|see|expect) (?:there (?:are|is|will be|would be) )?(?:\w+ ){0,2}(?:risks?|problems?|issues?|"
+       r"downsides?|edge cases)(?! (?:because|since|as long|if|once|given|with|unless))|"
+       r"nothing (?:really |much )?(?:can|could|will|would) go wrong|(?:no|zero) (?:real |big |major )?risks? (?:here|at all|really)|"
        r"overthink\w* (?:the )?(?:fraud|abuse|security|risk|edge cases)|(?:the )?risk is (?:pretty |really |very |fairly )low(?! (?:because|since|as long|if|once|given|with))|"
        r"handles? (?:the |all the )?(?:security|fraud|abuse|risk)|"
        r"if (?:fraud|abuse|spam|gaming|cheating) (?:shows up|happens|becomes (?:a )?(?:problem|issue)|appears|starts)\w*,? "

@@ -74,6 +74,11 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
     _c("tradeoffs", "left the call to someone else", -1.5,
        r"let (?:them|leadership|the execs?|management|the ceo|the team) (?:make|decide|take) (?:the )?(?:final )?(?:call|decision)|"
        r"leave the (?:final )?(?:call|decision) to", "against"),
+    _c("tradeoffs", "refused to make a decision", -1.5,
+       r"(?:i|we) (?:can't|cannot|couldn't|wouldn't|won't|don't want to|would rather not|'d rather not) (?:really )?"
+       r"(?:decide|choose|pick|commit|make (?:that|the|a) call)(?! (?:until|before|without))|no need to (?:choose|pick|decide)|"
+       r"(?:do|try|ship|build|fund) (?:all|every one|each) of them|(?:it )?(?:all )?depends,? (?:really|honestly)?$|"
+       r"hard to say(?:,| really| honestly)?$", "against"),
     # --- data: discover, prioritise, kill bad ideas early -------------------------------------------------
     _c("data", "segmented the data", 2.0,
        r"(?:split|cut|break)\w* (?:\w+ ){0,4}(?:by|down by)|"

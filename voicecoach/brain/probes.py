@@ -7,13 +7,13 @@ from collections.abc import Mapping, Sequence
 
 from voicecoach.brain.analysis import (
     Reading,
-    Signal,
     find_signals,
-    short_quote,
     split_sentences,
     strip_instructions,
 )
 from voicecoach.brain.evidence import locate, normalise
+from voicecoach.brain.followups import by_focus, clause_of, fits, last_follow_up
+from voicecoach.brain.relevance import NOT_HEARD
 from voicecoach.content import Case
 from voicecoach.model import Turn
 
@@ -96,14 +96,33 @@ _ASKED_AND_ANSWERED = tuple(
 
 
 def asked_follow_ups(turns: Sequence[Turn]) -> list[Turn]:
-    """Follow-up turns asked since the current case's question (clarification answers don't count)."""
+    """Follow-up turns asked since the current case's question (clarification answers and re-asks don't count)."""
     out: list[Turn] = []
     for t in turns:
         if t.role == "interviewer" and t.kind == "question":
             out = []
-        elif t.role == "interviewer" and t.kind == "follow_up":
+        elif t.role == "interviewer" and t.kind == "follow_up" and not t.text.startswith(NOT_HEARD):
             out.append(t)
     return out
+
+
+def open_question(turns: Sequence[Turn]) -> str:
+    """The question or follow-up the candidate is answering now (a re-ask's own preface dropped)."""
+    for t in reversed(turns):
+        if t.role == "interviewer" and t.kind in ("question", "follow_up"):
+            return strip_reask(t.text)
+    return ""
+
+
+def strip_reask(text: str) -> str:
+    """A question without the "I didn't hear an answer" preface of a re-ask."""
+    return text[len(NOT_HEARD) :].strip() if text.startswith(NOT_HEARD) else text
+
+
+def was_reasked(turns: Sequence[Turn]) -> bool:
+    """The open question is already a re-ask: a second off-topic turn is not asked a third time."""
+    last = next((t for t in reversed(turns) if t.role == "interviewer" and t.kind in ("question", "follow_up")), None)
+    return last is not None and last.text.startswith(NOT_HEARD)
 
 
 def probed_dims(turns: Sequence[Turn]) -> set[str]:
@@ -140,55 +159,47 @@ def phrasings(case: Case, dim: str) -> tuple[str, ...]:
 
 def quote_for(dim: str, turns: Sequence[Turn]) -> str | None:
     """A short quote from the candidate's latest answer to hang a probe on, located verbatim in the transcript."""
+    found = quote_and_source(dim, turns)
+    return found[0] if found else None
+
+
+def quote_and_source(dim: str, turns: Sequence[Turn]) -> tuple[str, bool] | None:
+    """(a whole-clause quote located in the candidate's words, whether it says something against dim)."""
     said = [(i, t) for i, t in reversed(list(enumerate(turns))) if t.role == "candidate" and t.text.strip()]
     if not said:
         return None
-    candidates: list[str] = []
+    candidates: list[tuple[str, bool]] = []
     for i, turn in said:  # the latest answer first, then earlier ones
         sigs = find_signals(turn.text, i, opening=False)
         on_dim = sorted((s for s in sigs if s.dim == dim), key=lambda s: s.weight)  # negatives first: they invite probing
-        candidates += [_around(s) for s in on_dim] + _proposals(turn.text)
-    candidates += [short_quote(s, _QUOTE_WORDS) for s in split_sentences(strip_instructions(said[0][1].text))]
-    for c in candidates:
+        candidates += [(clause_of(s.quote, s.phrase), s.weight < 0) for s in on_dim]
+        candidates += [(c, False) for c in _proposals(turn.text)]
+    candidates += [(clause_of(s), False) for s in split_sentences(strip_instructions(said[0][1].text))]
+    for c, against in candidates:
         c = _tidy(c)
         if len(c.split()) >= 2 and not _DEFLECTION.search(c):
             ev = locate(c, turns)
             if ev is not None:
-                return ev.quote
+                return ev.quote, against
     return None
 
 
 def _tidy(quote: str) -> str:
     """No leading filler or conjunction, no dangling function word at the end ("the error rate by")."""
     quote = _LEAD_WORDS.sub("", quote).strip(" ,.;:")
-    clause = re.split(r"[,;:]", quote)[0]
-    if len(clause.split()) >= 4:  # end at the clause, not mid-way into the next one
-        quote = clause
     words = quote.split()
     while len(words) > 2 and words[-1].lower().strip(",.;:") in _DANGLING:
         words.pop()
     return " ".join(words).strip(" ,.;:")
 
 
-def _around(sig: Signal) -> str:
-    """The trigger phrase widened to a few words of its clause."""
-    q = sig.quote
-    at = q.lower().find(sig.phrase.lower())
-    if at < 0:
-        return short_quote(q, _QUOTE_WORDS)
-    words_before = q[:at].split()[-3:]
-    start = q.find(words_before[0], max(at - 40, 0)) if words_before else at
-    return short_quote(q[start:], _QUOTE_WORDS)
-
-
 def _proposals(text: str) -> list[str]:
-    """What the candidate proposed to do ("I'd roll back the release"), as short spans."""
+    """What the candidate proposed to do ("I'd roll back the release"), as whole clauses."""
     out: list[str] = []
     for sentence in split_sentences(strip_instructions(text)):
         m = _PROPOSAL.search(sentence)
         if m:
-            clause = re.split(r"[,;:]|\b(?:and then|because|so that|but)\b", sentence[m.start() :])[0]
-            out.append(short_quote(clause, _QUOTE_WORDS))
+            out.append(clause_of(sentence[m.start() :]))
     return out
 
 
@@ -204,17 +215,36 @@ def _said_since_question(turns: Sequence[Turn]) -> str:
     return normalise(" ".join(t.text for t in turns[start + 1 :] if t.role == "candidate"))
 
 
-def phrase_probe(case: Case, dim: str, turns: Sequence[Turn], pick: int = 0) -> str:
-    """A follow-up for dim, with {quote} filled from the candidate's words when a quote can be found; phrasings
-    that ask for what the candidate already said are skipped while another one is left."""
+def phrase_probe(case: Case, dim: str, turns: Sequence[Turn], pick: int = 0, focus: str = "") -> str:
+    """A follow-up for dim in the candidate's own words where one fits.
+
+    A quote that argues against dim is pressed with a plain question ("You said 'I don't think there are big risks'.
+    What could go wrong here ...?"); otherwise a case template whose {quote} fits what the quote is (a metric, a fix,
+    a risk, a plan); otherwise a plain question, the one closest to the missed key point (focus) first. Phrasings
+    that ask for what the candidate already said are skipped while another is left; never the last line again.
+    """
     said = _said_since_question(turns)
     options = tuple(p for p in phrasings(case, dim) if not already_answered(p, said)) or phrasings(case, dim)
-    quote = quote_for(dim, turns)
-    with_quote = [p for p in options if "{quote}" in p]
-    plain = [p for p in options if "{quote}" not in p]
-    if quote and with_quote:
-        return with_quote[pick % len(with_quote)].replace("{quote}", f'"{quote}"')
-    if plain:
-        return plain[pick % len(plain)]
-    fresh = [p for p in GENERIC_PROBES[dim] if "{quote}" not in p and not already_answered(p, said)]
-    return (fresh or [GENERIC_PROBES[dim][0]])[0]
+    last = last_follow_up(turns)
+    found = quote_and_source(dim, turns)
+    plain = by_focus([p for p in options if "{quote}" not in p], focus)
+    if not plain:
+        plain = [p for p in GENERIC_PROBES[dim] if "{quote}" not in p and not already_answered(p, said)] or [
+            GENERIC_PROBES[dim][0]]
+    lines: list[str] = []
+    if found is not None:
+        quote, against = found
+        if against:
+            lines += [f'You said "{quote}". {p}' for p in plain]
+        fitting = [p for p in options if "{quote}" in p and fits(p, quote)]
+        lines += [p.replace("{quote}", f'"{quote}"') for p in _rotate(fitting, pick)]
+    lines += _rotate(plain, pick)
+    return next((line for line in lines if line != last), lines[0])
+
+
+def _rotate(items: Sequence[str], pick: int) -> list[str]:
+    """items starting from the pick-th (the n-th follow-up of a case varies its phrasing)."""
+    if not items:
+        return []
+    k = pick % len(items)
+    return [*items[k:], *items[:k]]

@@ -18,8 +18,11 @@ from voicecoach.brain.analysis import (
 )
 from voicecoach.brain.clarify import is_clarifying_question
 from voicecoach.brain.evidence import locate, normalise
+from voicecoach.brain.keypoints import LABEL as KEY_LABEL
 from voicecoach.brain.lexicon import CONCEPTS
 from voicecoach.brain.probes import COVERED, PROBED_DIMS
+from voicecoach.brain.reading import RECITATION_CAP, TurnReading, read_turns, recited_dims
+from voicecoach.content import Case, Pack
 from voicecoach.model import DIMENSIONS, Evidence, Score, Turn
 
 NO_EVIDENCE_CAP = 2
@@ -41,6 +44,7 @@ class Assessment:
 
     readings: dict[str, Reading]
     scores: tuple[Score, ...]
+    turns: tuple[TurnReading, ...] = ()  # each candidate turn read against the case (empty without a case)
 
 
 def is_clarification(turn: Turn) -> bool:
@@ -58,29 +62,45 @@ def case_start(turns: Sequence[Turn]) -> int:
     return 0
 
 
-def all_signals(turns: Sequence[Turn], start: int = 0) -> list[Signal]:
-    """Signals from every candidate turn from start on; clarifying questions also earn clarify credit."""
-    sigs: list[Signal] = []
-    asked: list[int] = []
+def all_signals(turns: Sequence[Turn], start: int = 0, case: Case | None = None, pack: Pack | None = None) -> list[Signal]:
+    """Signals from every candidate turn from start on; clarifying questions also earn clarify credit.
+
+    With a case, each turn is read against it (reading.read_turn): terms not applied to the case count as mentions,
+    key points made count, and meta turns, off-topic turns and questions on a false premise earn nothing.
+    """
+    asking = [i for i in range(start, len(turns)) if is_clarification(turns[i])]
+    if case is not None:
+        readings = read_turns(turns, start, case, pack, asking)
+        sigs = [s for r in readings for s in r.signals]
+        counted = {r.turn for r in readings if r.counts}
+        return sigs + clarification_signals(turns, [i for i in asking if i in counted])
+    sigs = []
     first_word = True  # only the candidate's first turn on a case can "jump straight to solutions"
     for i in range(start, len(turns)):
         t = turns[i]
         if t.role == "interviewer":
             first_word = first_word and t.kind == "question"
             continue
-        if is_clarification(t):
-            asked.append(i)
-            first_word = False
-        sigs.extend(find_signals(t.text, i, opening=first_word))
+        sigs.extend(find_signals(t.text, i, opening=first_word and i not in asking))
         first_word = False
-    sigs.extend(clarification_signals(turns, asked))
-    return sigs
+    return sigs + clarification_signals(turns, asking)
 
 
-def answer_readings(turns: Sequence[Turn], start: int = 0) -> dict[str, Reading]:
+def answer_readings(
+    turns: Sequence[Turn], start: int = 0, case: Case | None = None, pack: Pack | None = None, keys: bool = True
+) -> dict[str, Reading]:
     """Readings of the six content dimensions over the candidate's turns from start on, each with whether the case
-    question (the interviewer's last question before start) asks for it."""
-    readings = read(all_signals(turns, start), PROBED_DIMS)
+    question (the interviewer's last question before start) asks for it; lists of terms cap what they touch.
+
+    keys=False leaves out the answer key's credit (choosing a probe: a loose key match must not hide a gap)."""
+    sigs = all_signals(turns, start, case, pack)
+    readings = read(sigs if keys else [s for s in sigs if not s.label.startswith(KEY_LABEL)], PROBED_DIMS)
+    if case is not None:
+        asking = [i for i in range(start, len(turns)) if is_clarification(turns[i])]
+        for d in recited_dims(read_turns(turns, start, case, pack, asking)):
+            r = readings.get(d)
+            if r is not None and not any(s.weight > 0 and s.grounded for s in r.signals):
+                readings[d] = replace(r, score=min(r.score, RECITATION_CAP))
     asked = next((t.text for t in reversed(turns[:start]) if t.role == "interviewer" and t.kind == "question"), "")
     needs = question_needs(asked)
     return {d: replace(r, need=needs.get(d, 0.0)) for d, r in readings.items()}
@@ -202,9 +222,9 @@ def _rationale(dim: str, reading: Reading, evidence: tuple[Evidence, ...], cappe
     return " ".join(parts)
 
 
-def assess_turns(turns: Sequence[Turn]) -> Assessment:
-    """Readings and scores for all seven dimensions over a whole conversation."""
-    readings = answer_readings(turns)
+def assess_turns(turns: Sequence[Turn], case: Case | None = None, pack: Pack | None = None) -> Assessment:
+    """Readings and scores for all seven dimensions over a whole conversation (read against case when given)."""
+    readings = answer_readings(turns, 0, case, pack)
     fu, fu_why = follow_up_reading(turns, readings)
     readings["follow_up"] = fu
     scores: list[Score] = []
@@ -218,4 +238,7 @@ def assess_turns(turns: Sequence[Turn]) -> Assessment:
         if dim == "follow_up":
             rationale = fu_why + ("" if evidence else " No quote could be located for it.")
         scores.append(Score(dim, score, rationale, evidence))
-    return Assessment(readings, tuple(scores))
+    if case is None:
+        return Assessment(readings, tuple(scores))
+    asking = [i for i, t in enumerate(turns) if is_clarification(t)]
+    return Assessment(readings, tuple(scores), tuple(read_turns(turns, 0, case, pack, asking)))

@@ -1,0 +1,76 @@
+"""The case's answer key: which of its points a candidate actually made, and which they missed."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from voicecoach.brain.analysis import Signal, short_quote
+from voicecoach.brain.grounding import Ground
+from voicecoach.content import Case, KeyPoint, anchor_text, term_in
+
+KEY_WEIGHT = 1.5  # a key point made is a strong, applied move on its dimension
+_QUOTE_WORDS = 24
+LABEL = "made the key point: "
+
+
+@dataclass(frozen=True)
+class Made:
+    """A key point made, where: the turn, the sentence, and a quote of that sentence cut from the turn's own text."""
+
+    point: KeyPoint
+    turn: int
+    sentence: int
+    quote: str
+    reasoned: bool = True  # said with its reason ("because", "if ... then", "so that"); a bare claim counts half
+
+
+def made_points(
+    case: Case,
+    sentences: Sequence[str],
+    turn: int,
+    grounds: Sequence[Ground] = (),
+    against: Collection[tuple[int, str]] = (),
+    support: Mapping[tuple[int, str], float] | None = None,
+) -> list[Made]:
+    """Key points made in one turn. A sentence makes a point when it holds a term of every anchor group, or when it
+    makes the move (support: the lexicon's weight on the point's dimension per sentence) and the sentence before it
+    names the case's thing ("... the five point two release. I'd pick a hot-fix over a full rollback"). A sentence that
+    argues against the dimension makes nothing. Of several sentences, the one with the most support quotes it."""
+    support = support or {}
+    norms = [anchor_text(x) for x in sentences]
+    pairs = [anchor_text(f"{sentences[n - 1]} {x}") if n else "" for n, x in enumerate(sentences)]
+    out: list[Made] = []
+    for kp in case.answer_key:
+        found: list[tuple[int, float, int]] = []  # (made by the sentence alone first, most support, first)
+        for n in range(len(sentences)):
+            if (n, kp.dimension) in against:
+                continue
+            here = support.get((n, kp.dimension), 0.0)
+            if _made_in(kp, norms[n]):
+                found.append((0, -here, n))
+            elif here > 0 and n > 0 and _made_in(kp, pairs[n]):
+                found.append((1, -here, n))
+        if found:
+            n = min(found)[2]
+            reasoned = not grounds or any(0 <= k < len(grounds) and grounds[k].reasons for k in (n, n + 1))
+            out.append(Made(kp, turn, n, short_quote(sentences[n], _QUOTE_WORDS), reasoned))
+    return out
+
+
+def _made_in(kp: KeyPoint, norm: str) -> bool:
+    """KeyPoint.made_in on text already put through anchor_text (the same rule, normalising each sentence once)."""
+    return all(any(term_in(t, norm) for t in group) for group in kp.anchors)
+
+
+def as_signal(made: Made) -> Signal:
+    """The credit a key point earns on its dimension, quoting the sentence that made it."""
+    kp = made.point
+    weight = KEY_WEIGHT if made.reasoned else KEY_WEIGHT / 2
+    return Signal(kp.dimension, LABEL + kp.id, weight, "for", made.quote, made.quote, made.turn, made.sentence, True)
+
+
+def missed_points(case: Case, made: Iterable[Made]) -> list[KeyPoint]:
+    """The key points not made anywhere, in the key's order."""
+    done = {m.point.id for m in made}
+    return [kp for kp in case.answer_key if kp.id not in done]

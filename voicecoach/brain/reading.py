@@ -1,0 +1,138 @@
+"""The case-grounded reading of a candidate's turns: applied moves, mentions, lists, key points, relevance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from voicecoach.brain.analysis import Signal, find_signals, sentences_of
+from voicecoach.brain.clarify import presumes_false
+from voicecoach.brain.grounding import Ground, grounds, vocab
+from voicecoach.brain.keypoints import Made, as_signal, made_points
+from voicecoach.brain.meta import is_meta_turn
+from voicecoach.brain.recitation import NONE, Recitation, recitation
+from voicecoach.brain.relevance import leans_elsewhere, off_topic
+from voicecoach.content import Case, Pack
+from voicecoach.model import Turn
+
+MENTION_SHARE = 0.5  # a term mentioned in passing (not applied to the case) is worth this share of a move
+BARE_KEY_SHARE = 0.25  # a key point matched by the case's words alone, with no word of its dimension
+RECITATION_CAP = 2  # a dimension shown only in a recited list scores at most this
+
+
+@dataclass(frozen=True)
+class TurnReading:
+    """One candidate turn read against the case."""
+
+    turn: int
+    signals: tuple[Signal, ...]  # what counts, mentions marked ungrounded at a reduced weight; key points included
+    grounds: tuple[Ground, ...]
+    recitation: Recitation = NONE
+    off_topic: str = ""  # why it is not an answer ("another product", "small talk"), or ""
+    meta: bool = False  # "could you repeat the question?": no credit at all
+    made: tuple[Made, ...] = ()
+    false_premise: bool = False  # a clarifying question that presumes something untrue of the case
+
+    @property
+    def counts(self) -> bool:
+        """Whether the turn earns any rubric credit."""
+        return not (self.meta or self.off_topic or self.false_premise)
+
+
+_MEMO: dict[tuple[str, int, bool, bool, str, str, str, int], TurnReading] = {}
+
+
+def read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | None, asking: bool = False) -> TurnReading:
+    """Read one candidate turn: ground each sentence, find lists and key points, decide whether it answers at all."""
+    key = (text, turn, opening, asking, pack.id if pack else "", case.id, case.question, len(case.answer_key))
+    if key not in _MEMO:
+        if len(_MEMO) > 512:
+            _MEMO.clear()
+        _MEMO[key] = _read_turn(text, turn, opening, case, pack, asking)
+    return _MEMO[key]
+
+
+def clear_memo() -> None:
+    """Forget memoised turn readings (for timing the cold path)."""
+    _MEMO.clear()
+
+
+def _read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | None, asking: bool) -> TurnReading:
+    if is_meta_turn(text):
+        return TurnReading(turn, (), (), meta=True)
+    if asking and presumes_false(case, text):
+        return TurnReading(turn, (), (), false_premise=True)
+    sentences = sentences_of(text)
+    v = vocab(case, pack)
+    g = tuple(grounds(sentences, v))
+    raw = find_signals(text, turn, opening=opening)
+    against = {(s.sentence, s.dim) for s in raw if s.weight < 0}
+    support: dict[tuple[int, str], float] = {}
+    for s in raw:
+        if s.weight > 0:
+            support[(s.sentence, s.dim)] = support.get((s.sentence, s.dim), 0.0) + s.weight
+    made = tuple(made_points(case, sentences, turn, g, against, support))
+    rec = recitation(raw, g, sentences)
+    why = off_topic(text, raw, g, v, len(made))
+    if why:
+        return TurnReading(turn, (), g, rec, why, made=made)
+    applied = _applied_sentences(g, leans_elsewhere(g, v, len(made)))
+    sigs = [_applied(s, applied, rec) for s in raw]
+    sigs += _key_credit([m for m in made if 0 <= m.sentence < len(g) and g[m.sentence].own], sigs)
+    return TurnReading(turn, tuple(sigs), g, rec, "", made=made)
+
+
+def _key_credit(made: Sequence[Made], sigs: Sequence[Signal]) -> list[Signal]:
+    """A key point adds what its sentence's words on that dimension did not already earn: "success is the number of
+    transfers" is one act of defining success, whether the lexicon or the key reads it. (Only key points said with
+    one of the case's own words reach here: a key matched on generic words alone adds nothing to the lexicon.)"""
+    out: list[Signal] = []
+    for m in made:
+        sig = as_signal(m)
+        said = sum(s.weight for s in sigs if s.sentence == m.sentence and s.dim == sig.dim and s.weight > 0)
+        if not said:  # the case's words without any word of the dimension: half the credit
+            out.append(replace(sig, weight=sig.weight * BARE_KEY_SHARE))
+        elif sig.weight > said:  # what the sentence's own words did not already earn
+            out.append(replace(sig, weight=sig.weight - said))
+    return out
+
+
+def _applied_sentences(g: Sequence[Ground], elsewhere: bool = False) -> list[bool]:
+    """Which sentences apply their moves to the case: their own anchors or reasoning, or a neighbour's anchors (a
+    thought that goes on from "if it's Android after release five point two" into "I'd trace the upload service").
+    In an answer that leans to another case (elsewhere), only this case's own words tie a sentence to it."""
+    if elsewhere:
+        return [here.anchored and not here.about_other for here in g]
+    out = []
+    for n, here in enumerate(g):
+        near = any(0 <= k < len(g) and g[k].anchored and not g[k].about_other for k in (n - 1, n + 1))
+        out.append(here.applied or (near and not here.about_other))
+    return out
+
+
+def _applied(sig: Signal, applied: Sequence[bool], rec: Recitation) -> Signal:
+    """A positive signal keeps its weight only when its sentence applies it to the case; else it is a mention."""
+    if sig.weight <= 0 or not 0 <= sig.sentence < len(applied):
+        return sig
+    if sig.sentence in rec.sentences or not applied[sig.sentence]:
+        return replace(sig, weight=sig.weight * MENTION_SHARE, grounded=False)
+    return sig
+
+
+def read_turns(turns: Sequence[Turn], start: int, case: Case, pack: Pack | None, asking: Sequence[int]) -> list[TurnReading]:
+    """Every candidate turn from start on, read against the case (asking: indexes of clarifying questions)."""
+    out: list[TurnReading] = []
+    first_word = True
+    for i in range(start, len(turns)):
+        t = turns[i]
+        if t.role == "interviewer":
+            first_word = first_word and t.kind == "question"
+            continue
+        out.append(read_turn(t.text, i, first_word and i not in asking, case, pack, asking=i in asking))
+        first_word = False
+    return out
+
+
+def recited_dims(readings: Sequence[TurnReading]) -> set[str]:
+    """Dimensions touched by a turn that recites rather than applies."""
+    return {d for r in readings if r.counts and r.recitation.whole for d in r.recitation.dims}

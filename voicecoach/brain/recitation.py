@@ -1,0 +1,94 @@
+"""Recitation: a stretch that lists rubric terms without applying them (many terms, few case anchors, no reasons)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from voicecoach.brain.analysis import Signal
+from voicecoach.brain.grounding import Ground
+
+LIST_TERMS = 3  # a sentence naming this many techniques ...
+ANCHORS_PER_TERM = 0.5  # ... with fewer case anchors than one per two terms, and no reasoning, is a list
+WHOLE_TERMS = 5  # an answer is recitation when its lists hold at least this many terms ...
+WHOLE_SHARE = 0.6  # ... and at least this share of all the terms it used
+
+
+@dataclass(frozen=True)
+class Recitation:
+    """The list sentences of one turn and, when they carry the answer, that the turn recites rather than applies."""
+
+    sentences: frozenset[int]  # indexes of the list sentences
+    whole: bool  # most of the answer's terms sit in lists
+    dims: frozenset[str]  # dimensions the list sentences touch
+    terms: tuple[Signal, ...]  # the listed terms, in order said
+
+    @property
+    def found(self) -> bool:
+        """At least one list sentence."""
+        return bool(self.sentences)
+
+
+NONE = Recitation(frozenset(), False, frozenset(), ())
+
+
+def _terms(sigs: Sequence[Signal]) -> list[Signal]:
+    """Distinct positive terms (one per phrase), in order."""
+    seen: set[str] = set()
+    out: list[Signal] = []
+    for s in sigs:
+        key = s.phrase.lower()
+        if s.weight > 0 and key not in seen and s.label != "asked pointed questions while answering":
+            seen.add(key)
+            out.append(s)
+    return out
+
+
+_ITEM_SPLIT = re.compile(r",|;|:|\band\b|\bor\b|\bplus\b|\blike\b|\bsuch as\b", re.IGNORECASE)
+_CUT = re.compile(r"\b(?:by|per|across|for each)\b|^new (?:versus|vs)\b")
+ITEM_WORDS = 6  # a listed item is short: a term and little else
+
+
+def listed_items(sentence: str, terms: Sequence[Signal]) -> int:
+    """How many short comma- or and-separated items of the sentence hold a term (each item counted once, and two
+    items naming the same kind of thing once: "by platform, by version" is one move in detail)."""
+    items = [p for p in _ITEM_SPLIT.split(sentence) if p.strip()]
+    lowered = [p.lower() for p in items]
+    hit: set[int] = set()
+    labels: set[str] = set()
+    for t in terms:
+        phrase = t.phrase.lower()
+        k = next((n for n, p in enumerate(lowered) if phrase in p or p.strip() in phrase), None)
+        if k is not None and k not in hit and t.label not in labels and len(items[k].split()) <= ITEM_WORDS:
+            hit.add(k)
+            labels.add(t.label)
+    cuts = {k for k in hit if _CUT.search(lowered[k].strip())}  # "by platform, by OS version, by country": one move
+    return len(hit) - max(len(cuts) - 1, 0)
+
+
+def is_list(items: int, g: Ground) -> bool:
+    """Many short items each naming a technique, few of this case's things, no reasoning: a list, not a move."""
+    anchors = len(g.own) + g.key_terms
+    return items >= LIST_TERMS and not g.reasons and anchors < items * ANCHORS_PER_TERM
+
+
+def recitation(signals: Sequence[Signal], grounds: Sequence[Ground], sentences: Sequence[str]) -> Recitation:
+    """Which sentences of one turn are lists, and whether the turn as a whole recites."""
+    by_sentence: dict[int, list[Signal]] = {}
+    for s in signals:
+        by_sentence.setdefault(s.sentence, []).append(s)
+    listed: list[int] = []
+    all_terms = 0
+    list_terms: list[Signal] = []
+    for n, sigs in sorted(by_sentence.items()):
+        terms = _terms(sigs)
+        all_terms += len(terms)
+        if 0 <= n < len(grounds) and n < len(sentences) and is_list(listed_items(sentences[n], terms), grounds[n]):
+            listed.append(n)
+            list_terms += terms
+    if not listed:
+        return NONE
+    kinds = len({t.label for t in list_terms})
+    whole = kinds >= WHOLE_TERMS and len(list_terms) >= WHOLE_SHARE * all_terms
+    return Recitation(frozenset(listed), whole, frozenset(s.dim for s in list_terms), tuple(list_terms))

@@ -1,0 +1,53 @@
+"""Relevance: is a turn an answer to this case's question at all, or about another product, or small talk?"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from voicecoach.brain.analysis import Signal
+from voicecoach.brain.grounding import Ground, Vocab
+
+NOT_HEARD = "I didn't hear an answer to the question."  # a contract: the reply to an off-topic turn starts with it
+MIN_WORDS = 8  # shorter turns are weak answers ("ship it"), not a change of subject
+FOREIGN_MIN = 4  # another case's own words needed before a turn counts as about another product
+LEAN_MIN = 4  # ... and before reasoning alone stops tying its sentences to this case
+
+# A turn that proposes or decides something is an attempt at an answer, however weak.
+_PROPOSES = re.compile(
+    r"\b(?:i'd|i would|we'd|we would|i'll|we'll|i will|we will|let's|i'm going to|we're going to|i want to|we should|"
+    r"i should|my (?:plan|approach|first step)|first,? i|step one|i (?:think|guess) (?:we|it|the|this|they)|"
+    r"(?:ship|launch|roll|fix|kill|cut|drop|pick|choose|test|check|add|build|keep|double|do|go for|run) (?:it|this|that|the|a|them)|"
+    r"means (?:more|less|fewer|we|they|that)|"
+    r"it's (?:probably|likely|because)|(?:probably|likely) (?:a|the|because)|"
+    r"(?:people|users|customers|they|it|this|that) (?:would|will|might|could|should|won't|wouldn't))\b"
+)
+_WORD = re.compile(r"[\w']+")
+
+
+def leans_elsewhere(grounds: Sequence[Ground], v: Vocab, key_points: int = 0) -> bool:
+    """More of one other case's words than of this case's: reasoning alone no longer ties a sentence to this case."""
+    own = set().union(*(g.own for g in grounds)) if grounds else set()
+    foreign = set().union(*(g.foreign for g in grounds)) if grounds else set()
+    from_one = v.most_from_one_case(foreign)
+    return from_one >= LEAN_MIN and from_one > len(own - v.shared) + 2 * key_points
+
+
+def off_topic(text: str, signals: Sequence[Signal], grounds: Sequence[Ground], v: Vocab, key_points: int = 0) -> str:
+    """Why a candidate turn is not an answer to the case ("another product", "small talk"), or "" when it is one.
+
+    Another product: more than twice as many words of one other case as of this one (a key point made counts two).
+    Small talk: no rubric signal at all, nothing proposed or judged, no key point: an anecdote, not an answer.
+    """
+    norm = " ".join(w.lower().replace("\u2019", "'") for w in _WORD.findall(text))
+    if len(norm.split()) < MIN_WORDS:
+        return ""
+    own = set().union(*(g.own for g in grounds)) if grounds else set()
+    foreign = set().union(*(g.foreign for g in grounds)) if grounds else set()
+    from_one = v.most_from_one_case(foreign)
+    ours = len(own - v.shared) + sum(g.key_terms for g in grounds) + 2 * key_points
+    if from_one >= FOREIGN_MIN and from_one > 2 * ours:
+        return "another product"
+    if not signals and not key_points and not _PROPOSES.search(norm):
+        return "small talk"
+    return ""
