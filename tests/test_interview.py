@@ -244,21 +244,21 @@ def test_interviewer_lines_keep_their_audio_in_the_session_folder(tmp_path: Path
 
     parts, session = _parts(tmp_path, ["I'd segment by platform.", "Upload success rate."], _StreamingInterviewer())
     folder = parts.store.dir(session.id)
-    parts.speaker = WavDirSpeaker(TtsOptions(voice_out=str(folder / "voice")), folder / "voice")
+    parts.speaker = WavDirSpeaker(TtsOptions(voice_out=str(tmp_path / "out")), tmp_path / "out", folder / "voice")
     run_session(parts, session)
     lines = [t for t in session.turns if t.role == "interviewer"]
     assert all(t.audio for t in lines), [(t.kind, t.audio) for t in lines]
     follow = session.turns[2]
-    assert follow.kind == "follow_up" and follow.audio == "voice/002-interviewer-all.wav"
+    assert follow.kind == "follow_up" and follow.audio == "voice/line-02-all.wav"
     frames, rate = [], 0
-    for name in ("002-interviewer.wav", "003-interviewer.wav", "002-interviewer-all.wav"):
+    for name in ("line-02.wav", "line-03.wav", "line-02-all.wav"):
         with wave.open(str(folder / "voice" / name)) as w:
             frames.append(w.getnframes())
             rate = w.getframerate()
     assert frames[2] == frames[0] + frames[1]  # both sentences, one after the other
     assert abs((follow.end_s - follow.start_s) - frames[2] / rate) < 0.01  # the turn lasts as long as its audio
     saved = _on_disk(parts, session)["turns"]
-    assert isinstance(saved, list) and saved[0]["audio"] == "voice/001-interviewer.wav"
+    assert isinstance(saved, list) and saved[0]["audio"] == "voice/line-01.wav"
 
 
 def test_interviewer_audio_outside_the_session_folder_is_not_recorded(tmp_path: Path) -> None:
@@ -266,7 +266,8 @@ def test_interviewer_audio_outside_the_session_folder_is_not_recorded(tmp_path: 
     from voicecoach.speech.tts import WavDirSpeaker
 
     parts, session = _parts(tmp_path, ["I'd segment by platform."], ScriptedInterviewer([]))
-    parts.speaker = WavDirSpeaker(TtsOptions(), tmp_path / "elsewhere")  # --voice-out DIR of the user's choosing
+    # a speaker that keeps its lines outside the session folder (the session copies somewhere else)
+    parts.speaker = WavDirSpeaker(TtsOptions(), tmp_path / "elsewhere", tmp_path / "elsewhere" / "voice")
     run_session(parts, session)
     assert all(t.audio is None for t in session.turns if t.role == "interviewer")
     assert (tmp_path / "elsewhere" / "001-interviewer.wav").exists()

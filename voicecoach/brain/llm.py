@@ -156,8 +156,8 @@ class LiteLLMInterviewer:
             raise LLMCallError(f"pack {ctx.pack.id!r} has no {name}.md prompt template; add it to the pack folder",
                                "missing template") from e
 
-    def _offline_reading(self, turns: Sequence[Turn]) -> str:
-        scores = assess_turns(turns).scores
+    def _offline_reading(self, turns: Sequence[Turn], ctx: Context) -> str:
+        scores = assess_turns(turns, ctx.case, ctx.pack).scores  # the case-grounded reading, as offline
         return "\n".join(f"- {s.dimension}: {s.score}/5. {s.rationale}" for s in scores)
 
     def react_messages(self, ctx: Context) -> list[dict[str, str]]:
@@ -170,7 +170,7 @@ class LiteLLMInterviewer:
             "case_question": ctx.case.question,
             "facts": "\n".join(facts) or "(none)",
             "no_data_answer": ctx.case.no_data_answer,
-            "offline_reading": self._offline_reading(turns),
+            "offline_reading": self._offline_reading(turns, ctx),
             "follow_ups_used": str(self._follow_ups_used(ctx)),
             "max_follow_ups": str(ctx.max_follow_ups),
             "probes": "\n".join(probes) or "(none)",
@@ -188,7 +188,7 @@ class LiteLLMInterviewer:
             "case_question": ctx.case.question,
             "strong_answer": "\n".join(f"- {s}" for s in ctx.case.strong_answer) or "(not given)",
             "dimensions": "\n".join(dims),
-            "offline_reading": self._offline_reading(turns),
+            "offline_reading": self._offline_reading(turns, ctx),
             "score_caps": self._caps_text(ctx),
             "transcript": render_transcript(turns),
         }
