@@ -82,9 +82,8 @@ def build_interviewer(llm: LlmOptions) -> Interviewer:
     if not llm.model:
         return offline
     from voicecoach.brain.fallback import FallbackInterviewer
-    from voicecoach.brain.llm import LiteLLMInterviewer
-
     from voicecoach.brain.guards import score_caps
+    from voicecoach.brain.llm import LiteLLMInterviewer
 
     primary = LiteLLMInterviewer(llm, caps=score_caps)  # the offline reader's limits: recitation, off-topic, meta
     return FallbackInterviewer(primary, offline, llm.turn_deadline_s, primary.scoring_deadline_s)
