@@ -83,6 +83,7 @@ SETS = {
     "Holdout10": "holdout10",
     "Holdout11": "holdout11",
     "Holdout12": "holdout12",
+    "Holdout13": "holdout13",
 }
 
 
