@@ -45,7 +45,7 @@ def _add_answer_flags(p: argparse.ArgumentParser) -> None:
 
 def _add_session_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--voice-out", help="speaker (play), none (print only) or a folder for one WAV per line")
-    p.add_argument("--voice", help="TTS voice id (see `voicecoach doctor`)")
+    p.add_argument("--voice", help="joe (the natural voice, default), en-us or another espeak voice, or a Piper .onnx file (see `voicecoach doctor`)")
     p.add_argument("--rate-wpm", type=_count(1), help="speaking rate of the interviewer, words per minute")
     p.add_argument("--stt-model", help="tiny.en (built in), base.en, small.en … or a CTranslate2 folder")
     p.add_argument("--llm", help="any litellm model string, e.g. openai/gpt-4o-mini; default: offline interviewer")
