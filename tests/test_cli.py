@@ -258,7 +258,7 @@ def test_demo_is_marked_and_keeps_its_voice_in_its_own_folder(tmp_path: Path) ->
     data = json.loads((folder / "session.json").read_text())
     assert data["demo"] is True and data["status"] == "completed"
     voices = [t["audio"] for t in data["turns"] if t["role"] == "interviewer"]
-    assert voices and all(v.startswith("interviewer-voice/") and (folder / v).exists() for v in voices)
+    assert voices and all(v.startswith("voice/") and (folder / v).exists() for v in voices)
     assert list((tmp_path / "sessions").iterdir()) == [folder]  # nothing beside the session
     assert "kept out of `voicecoach sessions`" in r.stdout
 

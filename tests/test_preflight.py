@@ -132,8 +132,9 @@ def test_no_speaker_falls_back_to_wavs_in_the_session_folder_and_says_so(tmp_pat
     assert lines and all(t["audio"] for t in lines)  # every interviewer line has its WAV, in the session folder
     for t in lines:
         wav = folder / t["audio"]
-        assert wav.parent == folder / "interviewer-voice" and wav.stat().st_size > 10_000
-    assert not (tmp_path / "sessions" / "interviewer-voice").exists()
+        assert wav.parent == folder / "voice" and wav.stat().st_size > 10_000
+    assert not [p for p in (folder / "voice").iterdir() if p.name.endswith("-interviewer.wav")]  # no second copy
+    assert not (tmp_path / "sessions" / "voice").exists()
 
 
 def test_with_a_speaker_there_is_no_fallback(tmp_path: Path) -> None:
@@ -153,9 +154,9 @@ def test_a_resumed_session_keeps_the_first_runs_interviewer_wavs(tmp_path: Path)
     question = "Weekly uploads dropped twelve percent. What would you do?"
     session = Session(id=store.new_id(), pack="pm-execution", case="uploads-drop", question=question,
                       status="aborted", turns=[Turn(role="interviewer", kind="question", text=question,
-                                                    audio="interviewer-voice/001-interviewer.wav")])
+                                                    audio="voice/line-01.wav")])
     folder = store.create(session)
-    first = folder / "interviewer-voice" / "001-interviewer.wav"
+    first = folder / "voice" / "line-01.wav"
     first.parent.mkdir()
     first.write_bytes(b"the first run's recording")
     answers = write_answers(tmp_path / "a.txt", ["I'd compare the Android releases."])
@@ -164,7 +165,7 @@ def test_a_resumed_session_keeps_the_first_runs_interviewer_wavs(tmp_path: Path)
     assert first.read_bytes() == b"the first run's recording"
     data = json.loads((folder / "session.json").read_text())
     later = [t["audio"] for t in data["turns"][1:] if t["role"] == "interviewer"]
-    assert later and all(a.startswith("interviewer-voice-2/") and (folder / a).exists() for a in later)
+    assert later and all(a.startswith("voice/line-") and a != "voice/line-01.wav" and (folder / a).exists() for a in later)
 
 
 def test_a_folder_of_answers_is_read_in_name_order(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from voicecoach.errors import ConfigError, VoicecoachError
 from voicecoach.model import Session
 from voicecoach.store import SessionStore
 
-VOICE_FOLDER = "interviewer-voice"  # inside the session folder, when there is no speaker to play the voice
+VOICE_FOLDER = "voice"  # inside the session folder: where every speaker keeps the interviewer's lines
 
 
 @dataclass(frozen=True)
@@ -134,14 +134,14 @@ def run_existing(
 
 
 def _voice_fallback(cfg: Config, folder: Path) -> tuple[Config, str]:
-    """No speaker to play the voice: write each line as a WAV in the session folder, and say so."""
+    """No speaker to play the voice: the lines are printed and kept as WAVs in the session's voice folder; say so.
+
+    Every speaker keeps its lines there (line-01.wav, ...; a resumed session numbers on), so writing them to that same
+    folder needs no second copy and keeps a resumed session's first lines.
+    """
     if cfg.tts.voice_out != "speaker" or has_output_device():
         return cfg, ""
     voice = folder / VOICE_FOLDER
-    n = 1
-    while voice.exists():  # a resumed session: keep the first run's lines, which its turns point at
-        n += 1
-        voice = folder / f"{VOICE_FOLDER}-{n}"
     note = f"No speaker found: the interviewer's lines are printed here and written as WAVs to {voice}"
     return replace(cfg, tts=replace(cfg.tts, voice_out=str(voice))), note
 

@@ -204,7 +204,8 @@ def _output_device() -> Any:
 
 
 class WavDirSpeaker:
-    """ports.Speaker: each line's WAV in the session's voice folder, and a numbered copy (001-interviewer.wav) in out_dir."""
+    """ports.Speaker: each line's WAV in the session's voice folder, and a numbered copy (001-interviewer.wav) in out_dir
+    when out_dir is another folder."""
 
     def __init__(self, options: TtsOptions, out_dir: Path, voice_dir: Path, voice: Voice | None = None) -> None:
         self.options = options
@@ -218,10 +219,10 @@ class WavDirSpeaker:
         wav, samples, rate = self.lines.write(text)
         if wav is None:  # nothing to voice (markup only): a session must not fail on it
             return Spoken(text, None, 0.0)
-        self.out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self._count += 1
-        copy = self.out_dir / f"{self._count:03d}-interviewer.wav"
-        if copy.resolve() != wav.resolve():
+        if self.out_dir.resolve() != wav.parent.resolve():  # a folder of the user's: a numbered copy there too
+            self.out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._count += 1
+            copy = self.out_dir / f"{self._count:03d}-interviewer.wav"
             shutil.copyfile(wav, copy)
             os.chmod(copy, 0o600)
         return Spoken(text, wav, samples.size / rate, first_sample_latency_s=time.perf_counter() - t0)
