@@ -54,10 +54,8 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, AudioArray]:
 
 
 @pytest.fixture(scope="module")
-def transcriber() -> WhisperTranscriber:
-    t = WhisperTranscriber(SttOptions())
-    t.load()
-    return t
+def transcriber(speech_model: WhisperTranscriber) -> WhisperTranscriber:
+    return speech_model
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,7 @@ from voicecoach.speech.stt import DISFLUENT_PROMPT, NOT_ENGLISH_NOTE, WhisperTra
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
+from encoding import encode
 from wer import normalise, wer
 
 STOP = {
@@ -46,11 +47,9 @@ STOP = {
 
 
 @pytest.fixture(scope="module")
-def stt() -> Iterator[WhisperTranscriber]:
-    """One loaded tiny.en for the whole module."""
-    t = WhisperTranscriber(SttOptions())
-    t.load()
-    yield t
+def stt(speech_model: WhisperTranscriber) -> WhisperTranscriber:
+    """The run's one loaded tiny.en."""
+    return speech_model
 
 
 @pytest.fixture(scope="module")
@@ -147,25 +146,10 @@ def test_single_utterance_array_with_prompt(stt: WhisperTranscriber, corpus_dir:
 
 
 def test_formats_and_stereo_48k_transcribe(stt: WhisperTranscriber, corpus_dir: Path, tmp_path: Path) -> None:
-    src = corpus_dir / "ljspeech_LJ001-0004.wav"
-    for suffix in ("wav", "flac", "ogg"):
-        out = tmp_path / f"stereo48k.{suffix}"
-        subprocess.run(["sox", str(src), "-r", "48000", "-c", "2", str(out)], check=True, capture_output=True)
+    audio = load_audio(corpus_dir / "ljspeech_LJ001-0004.wav")
+    for suffix, rate in (("wav", 48000), ("flac", 48000), ("ogg", 48000), ("mp3", 44100)):
+        out = encode(audio, tmp_path / f"stereo.{suffix}", rate)
         assert {"block", "books", "printed"} <= set(normalise(stt.transcribe_file(out).text)), suffix
-    mp3 = tmp_path / "answer.mp3"
-    import av
-
-    with av.open(str(mp3), "w") as container:
-        stream = container.add_stream("libmp3lame", rate=44100, layout="stereo")
-        assert isinstance(stream, av.AudioStream)
-        from voicecoach.audio.io import resample
-
-        x = resample(load_audio(src), SAMPLE_RATE_HZ, 44100)
-        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(np.stack([x, x])), format="fltp", layout="stereo")
-        frame.sample_rate = 44100
-        for packet in [*stream.encode(frame), *stream.encode(None)]:
-            container.mux(packet)
-    assert {"block", "books", "printed"} <= set(normalise(stt.transcribe_file(mp3).text))
 
 
 def test_bad_files_raise_audio_error_naming_the_file(stt: WhisperTranscriber, tmp_path: Path) -> None:
@@ -207,9 +191,7 @@ def test_load_is_idempotent_and_thread_safe() -> None:
     assert model is not None and t._model is model
 
 
-def test_the_warm_up_decode_runs_in_preload_not_on_first_use(
-    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_warm_up_decode_runs_in_preload_not_on_first_use(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """load() in the background warms the model with a throwaway decode; a one-off file does not pay for one."""
     from faster_whisper import WhisperModel
 
@@ -372,3 +354,82 @@ def test_a_window_whisper_answers_with_its_prompt_is_decoded_again_without_it(
     got = set(normalise(heard))
     assert {"crash", "duplicate", "edge", "videos", "networks"} <= got and got & {"retry", "retries"}, heard
     assert all(heard.count(c) <= 1 for c in copied), heard
+
+
+def _sharing(stt: WhisperTranscriber, **options: object) -> WhisperTranscriber:
+    """A transcriber with other options on the same loaded model (no second load)."""
+    from dataclasses import replace
+
+    view = WhisperTranscriber(replace(stt.options, **options))  # type: ignore[arg-type]
+    view._shared = stt._shared
+    return view
+
+
+STRONG_SENTENCES = {"crash", "duplicate", "edge", "videos", "networks", "campaign"}
+
+
+def test_the_loop_whisper_really_makes_on_the_demo_answer_is_caught(
+    stt: WhisperTranscriber, repo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No mock: tiny.en, without the filler prompt, writes "stage rollout. 1% 10%" three times over demo-03's middle.
+
+    Its word list splits "1%" into "1" and "%"; the '%' used to hide the loop from the check, the guardrail
+    and edge-case sentences were lost and the demo's strong answer was told it needed a guardrail.
+    """
+    import voicecoach.speech.stt as stt_module
+    from voicecoach.model import Segment
+    from voicecoach.speech.repeats import looped
+
+    real_decode = stt_module.WhisperTranscriber._decode
+    loops: list[str] = []
+
+    def watching(self: WhisperTranscriber, *args: object) -> list[Segment]:
+        got: list[Segment] = real_decode(self, *args)  # type: ignore[arg-type]
+        if looped(got):
+            loops.append(" ".join(s.text for s in got))
+        return got
+
+    monkeypatch.setattr(stt_module.WhisperTranscriber, "_decode", watching)
+    plain = _sharing(stt, verbatim=False)
+    heard = plain.transcribe_file(repo_root / "audio_fixtures" / "demo-03-strong.wav").text
+    assert loops and "rollout" in loops[0], "Whisper looped on this window (else this test checks nothing)"
+    assert heard.count("rollout") == 1, heard
+    assert STRONG_SENTENCES <= set(normalise(heard)), heard
+
+
+def test_the_demo_answer_path_hears_the_strong_answer_whole(stt: WhisperTranscriber, repo_root: Path) -> None:
+    """The --answers path (the demo's): the interviewer's follow-up and earlier answers in the prompt."""
+    from voicecoach.audio.scripted import AudioFilesListener
+
+    follow_up = (
+        'You mentioned "day after launch to confirm it worked". What would you expect to see in the data if '
+        "you're wrong about the cause?"
+    )
+    before = "To measure it, I'd track app downloads and page views. We'd look at the data after launch to confirm it worked."
+    listener = AudioFilesListener([repo_root / "audio_fixtures" / "demo-03-strong.wav"], stt)
+    with tempfile.TemporaryDirectory() as tmp:
+        answer = listener.listen(follow_up, Path(tmp) / "turn.wav", before)
+    assert answer is not None
+    heard = answer.transcript.text
+    assert heard.count("rollout") == 1 and STRONG_SENTENCES <= set(normalise(heard)), heard
+
+
+@pytest.mark.soak
+def test_one_transcript_whatever_the_threads_and_the_load(repo_root: Path, corpus_dir: Path) -> None:
+    """The same audio gives the same text with 1, 2 and 4 threads, and beside two busy processes."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from busy import busy
+
+    files = [
+        (repo_root / "audio_fixtures" / "demo-03-strong.wav", "What would you expect to see in the data?"),
+        (corpus_dir / "mfa_cold_corpus.wav", None),
+        (corpus_dir / "longform_librivox_sonnets_I-III.wav", None),
+    ]
+    texts: dict[str, set[str]] = {}
+    for threads, load in ((1, 0), (2, 0), (4, 0), (2, 2)):
+        t = WhisperTranscriber(SttOptions(threads=threads))
+        with busy(load, limit_s=300):
+            for path, prompt in files:
+                texts.setdefault(path.name, set()).add(t.transcribe_file(path, prompt).text)
+    for name, seen in texts.items():
+        assert len(seen) == 1, f"{name}: {len(seen)} different transcripts: {seen}"
