@@ -433,3 +433,19 @@ def test_one_transcript_whatever_the_threads_and_the_load(repo_root: Path, corpu
                 texts.setdefault(path.name, set()).add(t.transcribe_file(path, prompt).text)
     for name, seen in texts.items():
         assert len(seen) == 1, f"{name}: {len(seen)} different transcripts: {seen}"
+
+
+def test_transcribe_verbatim_keeps_the_fillers_the_clean_default_drops(
+    corpus_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`voicecoach transcribe --verbatim` writes "um" and "uh" as said (the reference holds three)."""
+    import json
+
+    from voicecoach.cli import main
+
+    counts = []
+    for flags in ([], ["--verbatim"]):
+        assert main(["transcribe", str(corpus_dir / "mfa_acoustic_corpus.wav"), "--json", *flags]) == 0
+        text = json.loads(capsys.readouterr().out)[0]["text"]
+        counts.append(sum(w in ("um", "uh") for w in normalise(text)))
+    assert counts[1] >= 3 > counts[0], counts

@@ -210,7 +210,8 @@ def cmd_transcribe(args: argparse.Namespace, cfg: Config) -> int:
     """Transcribe files; --json prints one array of {file, text, segments}."""
     from voicecoach.build import build_transcriber
 
-    transcriber = build_transcriber(cfg.stt)
+    # Clean text by default, as plain Whisper writes it; sessions are verbatim (delivery counts the fillers).
+    transcriber = build_transcriber(replace(cfg.stt, verbatim=bool(getattr(args, "verbatim", False))))
     results = []
     for path in args.files:
         tr = transcriber.transcribe_file(path)
