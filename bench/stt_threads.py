@@ -38,7 +38,7 @@ def child(threads: int) -> None:
 
     stt = WhisperTranscriber(SttOptions(threads=threads))
     stt.load()
-    short, long = load_audio(CORPUS / SHORT), load_audio(CORPUS / LONG)[: int(25 * 16000)]
+    short, long = load_audio(CORPUS / SHORT), load_audio(CORPUS / LONG)[: (25 * 16000)]
     times = []
     for _ in range(3):
         t0 = time.perf_counter()
@@ -85,8 +85,10 @@ def main() -> None:
     cores = len(os.sched_getaffinity(0))
     counts = sorted({1, 2, max(1, cores - 1), cores})
     lines = [
-        f"Command: `.venv/bin/python bench/stt_threads.py --load {args.load}` ({cores} cores; tiny.en int8; "
-        f"load average at the start {os.getloadavg()[0]:.1f}).",
+        (
+            f"Command: `.venv/bin/python bench/stt_threads.py --load {args.load}` ({cores} cores; tiny.en int8; "
+            f"load average at the start {os.getloadavg()[0]:.1f})."
+        ),
         "",
         "| busy processes | wait policy | threads | 8 s utterance (s, median of 3) | 25 s window (s) | CPU time (s) | text |",
         "|---|---|---|---|---|---|---|",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 import tempfile
@@ -449,3 +450,46 @@ def test_transcribe_verbatim_keeps_the_fillers_the_clean_default_drops(
         text = json.loads(capsys.readouterr().out)[0]["text"]
         counts.append(sum(w in ("um", "uh") for w in normalise(text)))
     assert counts[1] >= 3 > counts[0], counts
+
+
+IDLE_CPU = """
+import sys, time
+from pathlib import Path
+from voicecoach.audio.io import load_audio
+from voicecoach.config import SttOptions
+from voicecoach.speech.stt import WhisperTranscriber
+
+t = WhisperTranscriber(SttOptions(threads=2))
+t.transcribe(load_audio(Path(sys.argv[1])))
+time.sleep(0.2)
+started = time.process_time()
+time.sleep(1.0)  # the model's threads have nothing to do now
+print(time.process_time() - started)
+"""
+
+
+def test_the_speech_model_threads_sleep_when_idle_instead_of_spinning(corpus_dir: Path) -> None:
+    """OMP_WAIT_POLICY is set before CTranslate2's OpenMP loads: an idle second burns no CPU.
+
+    The same script with a user's OMP_WAIT_POLICY=active shows what the product avoids (and that this
+    test can tell the two apart): the decoder's threads spin through the idle second.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
+    wav = str(corpus_dir / "ljspeech_LJ001-0005.wav")
+    burnt = {}
+    for policy in ("", "active"):
+        run_env = {**env, "OMP_WAIT_POLICY": policy} if policy else env
+        out = subprocess.run(
+            [sys.executable, "-c", IDLE_CPU, wav], env=run_env, capture_output=True, text=True, check=True, timeout=300
+        )
+        burnt[policy or "product"] = float(out.stdout.strip().splitlines()[-1])
+    assert burnt["product"] < 0.02, burnt  # measured: under 0.001 s
+    assert burnt["active"] > 0.05, burnt  # measured: 0.15 s on a shared, loaded machine, ~1 s on a quiet one
+
+
+def test_thread_choice_and_its_reason() -> None:
+    from voicecoach.speech.runtime import auto_threads, choose
+
+    assert [auto_threads(c) for c in (1, 2, 4, 8, 64)] == [1, 2, 3, 4, 4]
+    assert choose(3).threads == 3 and "as configured" in choose(3).reason
+    assert "passive" in choose().reason or "OMP_WAIT_POLICY" in choose().reason

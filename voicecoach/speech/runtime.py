@@ -37,9 +37,14 @@ def _cores() -> int:
 
 
 def auto_threads(cores: int | None = None) -> int:
-    """Threads for the speech model when the user chose none: all cores but one, at most MAX_AUTO_THREADS."""
+    """Threads for the speech model when the user chose none: all cores but one, at least two, at most four.
+
+    On two cores both are used: with passive waiting an idle thread sleeps, so the second thread costs
+    other programs little, while one thread alone got a third of the CPU beside two busy processes (the
+    scheduler shares time per thread) and decoded 1.5x slower (bench/stt_threads.py, docs/benchmarks.md).
+    """
     n = _cores() if cores is None else cores
-    return max(1, min(MAX_AUTO_THREADS, n - 1))
+    return max(1, min(n, max(2, min(MAX_AUTO_THREADS, n - 1))))
 
 
 def choose(threads: int = 0) -> RuntimeChoice:
@@ -51,7 +56,8 @@ def choose(threads: int = 0) -> RuntimeChoice:
         n = threads
     else:
         n = auto_threads(cores)
-        why = f"{n} thread(s): {cores} core(s) less one left for the audio loop and other programs"
+        left = "one core left for other programs" if n < cores else "all cores (one thread alone starves under load)"
+        why = f"{n} thread(s) on {cores} core(s): {left}"
     if policy == "PASSIVE":
         why += "; passive OpenMP wait (idle threads sleep, so a busy laptop slows a turn instead of stalling it)"
     else:
