@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_prompt:
         clean = WhisperTranscriber(SttOptions(model=args.model, verbatim=False))
         clean._shared = product._shared  # the same loaded model
-        systems["product, clean (transcribe without --verbatim)"] = lambda p: clean.transcribe_file(p).text
+        systems["product, clean (transcribe --clean)"] = lambda p: clean.transcribe_file(p).text
     errors: dict[str, dict[str, list[int]]] = {s: defaultdict(lambda: [0, 0]) for s in systems}
     seconds = dict.fromkeys(systems, 0.0)
     dump: list[str] = []

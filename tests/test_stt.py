@@ -442,20 +442,18 @@ def test_one_transcript_whatever_the_threads_and_the_load(repo_root: Path, corpu
     assert "rollout" in next(iter(texts["demo-03 middle"]))
 
 
-def test_transcribe_verbatim_keeps_the_fillers_the_clean_default_drops(
-    corpus_dir: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """`voicecoach transcribe --verbatim` writes "um" and "uh" as said (the reference holds three)."""
+def test_transcribe_is_verbatim_and_clean_on_request(corpus_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`voicecoach transcribe` writes "um" and "uh" as said (the reference holds three); `--clean` drops them."""
     import json
 
     from voicecoach.cli import main
 
     counts = []
-    for flags in ([], ["--verbatim"]):
+    for flags in ([], ["--verbatim"], ["--clean"]):
         assert main(["transcribe", str(corpus_dir / "mfa_acoustic_corpus.wav"), "--json", *flags]) == 0
         text = json.loads(capsys.readouterr().out)[0]["text"]
         counts.append(sum(w in ("um", "uh") for w in normalise(text)))
-    assert counts[1] >= 3 > counts[0], counts
+    assert counts[0] == counts[1] >= 3 > counts[2], counts
 
 
 IDLE_CPU = """

@@ -53,7 +53,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("files", type=Path, nargs="+")
     p.add_argument("--json", action="store_true", help="one JSON array: file, text and segments per file")
     p.add_argument("--stt-model")
-    p.add_argument("--verbatim", action="store_true", help='keep "um", "uh" and other fillers (sessions always do)')
+    p.add_argument("--verbatim", action="store_true", default=None, help='keep "um", "uh" and other fillers (default)')
+    p.add_argument("--clean", dest="verbatim", action="store_false", help="Whisper's clean text, without fillers")
 
     p = sub.add_parser("export", help="export a session for review")
     p.add_argument("id")
