@@ -281,6 +281,7 @@ def test_device_lost_mid_answer_keeps_what_was_recorded(
     assert abs(kept.size - round((3.0 - 0.1) * SR)) <= 1024  # from the pre-roll to the moment it died
 
 
+@pytest.mark.soak
 def test_second_pass_makes_live_transcription_as_accurate_as_the_whole_answer(
     tmp_path: Path, corpus_dir: Path, transcriber: WhisperTranscriber, vad: SileroVad, repo_root: Path
 ) -> None:
@@ -306,6 +307,7 @@ def test_second_pass_makes_live_transcription_as_accurate_as_the_whole_answer(
     assert refined.transcript.text == " ".join(s.text for s in refined.transcript.segments)
 
 
+@pytest.mark.soak
 def test_the_end_of_a_live_answer_gets_its_second_pass_after_the_turn(
     tmp_path: Path, transcriber: WhisperTranscriber, vad: SileroVad, repo_root: Path
 ) -> None:

@@ -76,6 +76,7 @@ def test_spontaneous_answer_words_and_fillers(stt: WhisperTranscriber, corpus_di
     assert sum(len(s.words) for s in result.segments) >= 0.9 * len(words) - 5
 
 
+@pytest.mark.soak
 def test_long_answer_loses_no_sentence(
     stt: WhisperTranscriber, corpus_dir: Path, refs: dict[str, str], tmp_path: Path
 ) -> None:
