@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +51,13 @@ class WhisperTranscriber:
         self._shared = _Shared()
 
     def greedy(self) -> WhisperTranscriber:
-        """The same loaded model (every decode is at temperature 0: this view is kept for its callers)."""
-        view = WhisperTranscriber(self.options, self.segmentation)
+        """The same loaded model, decoding greedily (beam 1): live listening's first pass.
+
+        The candidate waits for the last utterance's first pass, and beam 1 decodes an 8 s utterance in
+        half the time of beam 5 (1.0 s -> 0.55 s on the shared 2-core machine, same text there); the second
+        pass (beam 5) then rewrites the answer in ~20 s stretches. Decoding stays at temperature 0.
+        """
+        view = WhisperTranscriber(replace(self.options, beam_size=1), self.segmentation)
         view._shared = self._shared
         return view
 
