@@ -5,6 +5,7 @@ utterance decoded three times and a 25 s window once, with the product's Whisper
 long window is hashed to show it does not change with the thread count.
 
     .venv/bin/python bench/stt_threads.py [--load 2] [--out FILE]
+    .venv/bin/python bench/stt_threads.py --interleaved 6   # 1 vs 2 threads, same process, alternated
 """
 
 from __future__ import annotations
@@ -60,6 +61,35 @@ def child(threads: int) -> None:
     )
 
 
+def interleaved(rounds: int) -> str:
+    """1 and 2 threads in one process, decodes alternated, best and median of each: a fair comparison when
+    other programs load the machine unevenly over time (each count meets the same load)."""
+    from voicecoach.audio.io import load_audio
+    from voicecoach.config import SttOptions
+    from voicecoach.speech.stt import WhisperTranscriber
+
+    audio = {"8 s utterance": load_audio(CORPUS / SHORT), "25 s window": load_audio(CORPUS / LONG)[: 25 * 16000]}
+    models = {n: WhisperTranscriber(SttOptions(threads=n)) for n in (1, 2)}
+    for m in models.values():
+        m.load()
+    took: dict[tuple[int, str], list[float]] = {(n, k): [] for n in models for k in audio}
+    for _ in range(rounds):
+        for n, m in models.items():
+            for k, a in audio.items():
+                t0 = time.perf_counter()
+                m.transcribe(a)
+                took[(n, k)].append(time.perf_counter() - t0)
+    lines = [
+        f"Interleaved, {rounds} rounds (load average {os.getloadavg()[0]:.1f}):",
+        "",
+        "| threads | audio | best (s) | median (s) |",
+        "|---|---|---|---|",
+    ]
+    for (n, k), v in took.items():
+        lines.append(f"| {n} | {k} | {min(v):.2f} | {statistics.median(v):.2f} |")
+    return "\n".join(lines) + "\n"
+
+
 def measure(threads: int, policy: str) -> dict[str, float | str]:
     """One configuration in a fresh interpreter."""
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
@@ -76,9 +106,13 @@ def main() -> None:
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--load", type=int, default=2, help="busy processes for the loaded runs (default 2)")
     parser.add_argument("--out", type=Path, help="also write the markdown table here")
+    parser.add_argument("--interleaved", type=int, help="only the interleaved 1-vs-2-thread comparison, N rounds")
     args = parser.parse_args()
     if args.child is not None:
         child(args.child)
+        return
+    if args.interleaved:
+        print(interleaved(args.interleaved))
         return
     from busy import busy
 
