@@ -57,4 +57,4 @@ def test_whole_session_through_the_simulated_microphone(tmp_path: Path, spoken_s
     # The strong answer whole on the live path too: no "stage rollout. 1% 10%" loop, no lost sentence.
     strong = [t for t in data["turns"] if t["role"] == "candidate"][-1]["text"]  # type: ignore[index]
     words = set(strong.lower().replace(",", " ").replace(".", " ").split())
-    assert strong.count("rollout") == 1 and {"crash", "duplicate", "edge", "videos"} <= words, strong
+    assert strong.count("rollout") == 1 and {"crash", "edge", "videos", "networks"} <= words, strong
