@@ -367,7 +367,8 @@ def _sharing(stt: WhisperTranscriber, **options: object) -> WhisperTranscriber:
     return view
 
 
-STRONG_SENTENCES = {"crash", "edge", "videos", "networks", "campaign"}  # "duplicate uploads" comes back as "duplicator loads" too
+# Not "duplicate": "duplicate uploads" comes back as "duplicator loads" in some decodes.
+STRONG_SENTENCES = {"crash", "edge", "videos", "networks", "campaign"}
 
 
 def test_the_loop_whisper_really_makes_on_the_demo_answer_is_caught(
