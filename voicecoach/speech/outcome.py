@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 
 from voicecoach.model import Segment, Transcript
@@ -27,6 +28,7 @@ _VIDEO_OUTROS = (
 # disfluent phrases full of cut-off words down to 0.62. A wider margin than the log-probability's (German
 # -1.03 against the -1.0 line), which flipped from machine to machine.
 _MIN_MEAN_WORD_PROB = 0.5
+_FILLERS = frozenset({"um", "uh", "umm", "uhm", "er", "erm", "hm", "hmm", "mm", "mmm", "ah"})
 
 
 @dataclass
@@ -38,7 +40,6 @@ class DecodeStats:
     logprob_x_s: float = 0.0
     decoded_s: float = 0.0
     max_compression: float = 0.0
-    word_prob_sum: float = 0.0  # Whisper's probability of each word, summed (mean = this / words)
     notes: list[str] = field(default_factory=list)
 
     def add(self, other: DecodeStats) -> None:
@@ -47,7 +48,12 @@ class DecodeStats:
         self.logprob_x_s += other.logprob_x_s
         self.decoded_s += other.decoded_s
         self.max_compression = max(self.max_compression, other.max_compression)
-        self.word_prob_sum += other.word_prob_sum
+
+
+def _compression_ratio(text: str) -> float:
+    """Whisper's repetition measure: the text's size over its zlib-compressed size."""
+    data = text.encode("utf-8")
+    return len(data) / len(zlib.compress(data)) if data else 0.0
 
 
 def text_of(segments: list[Segment]) -> str:
@@ -62,9 +68,14 @@ def finish(segments: list[Segment], duration_s: float, stats: DecodeStats) -> Tr
         mean_logprob = stats.logprob_x_s / stats.decoded_s if stats.decoded_s else -10.0
         words_per_s = stats.words / stats.speech_s
         outro = any(phrase in text_of(segments).lower() for phrase in _VIDEO_OUTROS)
-        mean_word_prob = stats.word_prob_sum / stats.words if stats.words else 1.0
+        # Both judged on the text kept: a loop that was found and cut no longer counts (a repaired loop in
+        # an English sonnet gave a compression ratio of 9), and fillers, which Whisper writes with low
+        # confidence, do not count against the words around them.
+        words = [w for s in segments for w in s.words if w.text.strip(" ,.?!").lower() not in _FILLERS]
+        mean_word_prob = sum(w.probability for w in words) / len(words) if words else 1.0
+        compression = max((_compression_ratio(s.text) for s in segments), default=0.0)
         doubted = mean_logprob < -1.0 or mean_word_prob < _MIN_MEAN_WORD_PROB
-        if words_per_s < 0.5 or doubted or stats.max_compression > 2.3 or outro:
+        if words_per_s < 0.5 or doubted or compression > 2.3 or outro:
             notes.append(NOT_ENGLISH_NOTE)
     return Transcript(
         text=text_of(segments), segments=tuple(segments), duration_s=round(duration_s, 3), notes=tuple(notes)

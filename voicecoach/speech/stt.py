@@ -260,7 +260,6 @@ class WhisperTranscriber:
             )
             out.append(Segment(round(base + s.start, 3), round(base + s.end, 3), text, words))
             stats.words += len(words)
-            stats.word_prob_sum += sum(w.probability for w in words)
             stats.decoded_s += s.end - s.start
             stats.logprob_x_s += s.avg_logprob * (s.end - s.start)
             stats.max_compression = max(stats.max_compression, s.compression_ratio)
