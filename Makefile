@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PKGS := libespeak-ng1 libportaudio2 espeak-ng
 
-.PHONY: setup sysdeps demo test test-llm bench lint typecheck clean
+.PHONY: setup sysdeps demo test test-quick test-llm bench lint typecheck clean
 
 sysdeps:
 	@bash scripts/sysdeps.sh $(APT_PKGS)
@@ -23,8 +23,14 @@ setup: sysdeps $(STAMP)
 demo: setup
 	$(VENV)/bin/voicecoach demo $(DEMO_ARGS)
 
+# Everything the tests call is installed by `setup` (espeak-ng; the HTML test fetches chromium itself):
+# audio in other formats is written with PyAV, so no sox.
 test: setup
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The same without the soak tests (thread counts, busy processes, long answers): for a quick local run.
+test-quick: setup
+	$(PY) -m pytest -q -m "not llm and not soak" $(PYTEST_ARGS)
 
 # The LLM interviewer against a real llama.cpp server (built once from PyPI's llama-cpp-python sdist, cached).
 test-llm: setup
@@ -43,6 +49,8 @@ bench: setup
 	$(PY) bench/wer.py
 	$(PY) bench/filler_recall.py
 	$(PY) bench/turn_latency.py
+	$(PY) bench/turn_latency_load.py
+	$(PY) bench/stt_threads.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache

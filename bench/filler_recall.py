@@ -2,7 +2,8 @@
 
 Rows: style `spontaneous`, and `elicited-disfluent` rows whose reference holds "uh" or "um".
 Conditions: with and without the disfluent prompt, word timestamps on.
-Run: .venv/bin/python bench/filler_recall.py [--corpus DIR] [--engine product|raw]
+Run: .venv/bin/python bench/filler_recall.py [--corpus DIR] [--engine product|answers|raw] [--files F ...]
+(`--engine answers` is the `practice --answers` path: its prompt is the question, fillers come from SttOptions.verbatim)
 """
 
 from __future__ import annotations
@@ -40,8 +41,27 @@ def reference_fillers(reference: str) -> Counter[str]:
     return Counter(f for _, f in filler_events([seg]))
 
 
+QUESTION = "Weekly photo uploads dropped by twelve percent last week. How would you figure out what happened?"
+
+
 def transcriber(engine: str) -> tuple[Any, str]:
     """A function path, prompt -> Transcript, and the disfluent prompt it pairs with."""
+    if engine == "answers":  # exactly what `practice --answers FILE` does with a recording (the prompt is ignored)
+        import tempfile
+
+        from voicecoach.audio.scripted import AudioFilesListener
+        from voicecoach.config import SttOptions
+        from voicecoach.speech.stt import DISFLUENT_PROMPT, WhisperTranscriber
+
+        stt = WhisperTranscriber(SttOptions())
+
+        def answers(path: Path, prompt: str | None) -> Transcript:
+            with tempfile.TemporaryDirectory() as tmp:
+                got = AudioFilesListener([path], stt).listen(QUESTION, Path(tmp) / "turn.wav")
+            assert got is not None
+            return got.transcript
+
+        return answers, DISFLUENT_PROMPT
     if engine == "product":
         from voicecoach.config import SttOptions
         from voicecoach.speech.stt import DISFLUENT_PROMPT, WhisperTranscriber
@@ -74,10 +94,11 @@ def transcriber(engine: str) -> tuple[Any, str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS)
-    ap.add_argument("--engine", choices=("product", "raw"), default="product")
+    ap.add_argument("--engine", choices=("product", "answers", "raw"), default="product")
+    ap.add_argument("--files", nargs="*", default=[], help="only these corpus files (e.g. the two MFA monologues)")
     args = ap.parse_args()
     run, prompt = transcriber(args.engine)
-    selected = rows(args.corpus)
+    selected = [r for r in rows(args.corpus) if not args.files or r[0] in args.files]
     print(f"{len(selected)} rows, engine {args.engine}\n")
     summary = []
     for label, p in (("no prompt", None), ("disfluent prompt", prompt)):

@@ -159,18 +159,20 @@ def main(argv: list[str] | None = None) -> int:
 
     from voicecoach.config import SttOptions
     from voicecoach.speech.models import resolve_model
-    from voicecoach.speech.stt import DISFLUENT_PROMPT, WhisperTranscriber
+    from voicecoach.speech.stt import WhisperTranscriber
 
     rows = gold_rows()[: args.limit or None]
-    product = WhisperTranscriber(SttOptions(model=args.model))
+    product = WhisperTranscriber(SttOptions(model=args.model))  # verbatim, as every session path decodes
     product.load()
     plain = WhisperModel(resolve_model(args.model), device="cpu", compute_type="int8")
     systems: dict[str, Callable[[Path], str]] = {
-        "product (DISFLUENT_PROMPT)": lambda p: product.transcribe_file(p, prompt=DISFLUENT_PROMPT).text,
+        "product (verbatim, every session path)": lambda p: product.transcribe_file(p).text,
         "plain faster-whisper": lambda p: " ".join(s.text for s in plain.transcribe(str(p))[0]),
     }
     if args.no_prompt:
-        systems["product, no prompt"] = lambda p: product.transcribe_file(p).text
+        clean = WhisperTranscriber(SttOptions(model=args.model, verbatim=False))
+        clean._shared = product._shared  # the same loaded model
+        systems["product, clean (transcribe --clean)"] = lambda p: clean.transcribe_file(p).text
     errors: dict[str, dict[str, list[int]]] = {s: defaultdict(lambda: [0, 0]) for s in systems}
     seconds = dict.fromkeys(systems, 0.0)
     dump: list[str] = []

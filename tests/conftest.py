@@ -1,10 +1,14 @@
-"""Shared test fixtures: paths to the repo, the speech corpus and audio fixtures."""
+"""Shared test fixtures: paths to the repo, the speech corpus and audio fixtures, and one loaded speech model."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from voicecoach.speech.stt import WhisperTranscriber
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "speech-corpus"
@@ -21,3 +25,12 @@ def corpus_dir() -> Path:
     """The shared real-speech corpus (../shared/speech-corpus beside the clone)."""
     assert (CORPUS / "manifest.tsv").exists(), f"speech corpus missing at {CORPUS}"
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def speech_model() -> WhisperTranscriber:
+    """The product's tiny.en transcriber, loaded once for the whole run (tests must not change its options)."""
+    from corpus_sessions import product_transcriber
+
+    transcriber: WhisperTranscriber = product_transcriber()
+    return transcriber

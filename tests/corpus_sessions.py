@@ -37,12 +37,17 @@ def _model() -> Any:
 
 
 @functools.cache
-def _product_transcriber() -> Any:
-    """The product's WhisperTranscriber, built once per test process."""
+def product_transcriber() -> Any:
+    """The product's WhisperTranscriber, loaded once per test process and shared by every test that needs it.
+
+    Loading tiny.en takes a second and a first slow decode; sharing it is what keeps `make test` short.
+    """
     from voicecoach.config import SttOptions
     from voicecoach.speech.stt import WhisperTranscriber
 
-    return WhisperTranscriber(SttOptions())
+    transcriber = WhisperTranscriber(SttOptions())
+    transcriber.load()
+    return transcriber
 
 
 @functools.cache
@@ -54,7 +59,7 @@ def transcribe(path: Path, disfluent: bool = True) -> Transcript:
         stt = None  # type: ignore[assignment]
     if stt is not None:
         prompt = stt.DISFLUENT_PROMPT if disfluent else None
-        result: Transcript = _product_transcriber().transcribe_file(path, prompt)
+        result: Transcript = product_transcriber().transcribe_file(path, prompt)
         return result
     segments, info = _model().transcribe(
         str(path),

@@ -58,3 +58,7 @@ def test_whole_session_through_the_simulated_microphone(tmp_path: Path, spoken_s
     data = _check_session(r.stdout)
     texts = " ".join(t["text"] for t in data["turns"] if t["role"] == "candidate")  # type: ignore[union-attr]
     assert "stickers" in texts and "kill switch" in texts
+    # The strong answer whole on the live path too: no "stage rollout. 1% 10%" loop, no lost sentence.
+    strong = [t for t in data["turns"] if t["role"] == "candidate"][-1]["text"]  # type: ignore[index]
+    words = set(strong.lower().replace(",", " ").replace(".", " ").split())
+    assert strong.count("rollout") == 1 and {"crash", "edge", "videos", "networks"} <= words, strong

@@ -93,3 +93,27 @@ def test_a_decode_that_writes_out_its_prompt_again_is_a_copy() -> None:
     assert copies_prompt(question, [_segment("Uploads on Android dropped twenty percent last week.")])
     assert not copies_prompt(prompt, [_segment("As guardrails, crash rate and duplicate uploads.")])
     assert not copies_prompt("", [_segment(PIECES[0])])
+
+
+def _whisper_words(tokens: list[str], start_s: float = 0.0) -> Segment:
+    """A segment whose words are split as Whisper's word timestamps split them ("1", "%" as two words)."""
+    words = tuple(Word(start_s + i * 0.3, start_s + i * 0.3 + 0.25, w) for i, w in enumerate(tokens))
+    return Segment(start_s, start_s + len(words) * 0.3, " ".join(tokens), words)
+
+
+def test_a_loop_through_punctuation_only_words_is_found_and_cut() -> None:
+    """The demo's strong answer: Whisper's words were '1', '%', '10', '%'; a '%' inside the run hid the loop."""
+    run = ["Nenship", "the", "fix", "in", "a", "stage", "rollout.", "1", "%", "10", "%"]
+    tokens = run + run + run[:7]  # as decoded: twice, then a copy cut short, and nothing of the next 15 s
+    segments = [_whisper_words(tokens)]
+    assert looped(segments)
+    (fixed,) = collapse_loops(segments)
+    assert [w.text for w in fixed.words] == run  # the '%' words stay with the words they follow
+    more = [_whisper_words([*run, "As", "guardrails", "I'd", "watch", "crash", "rate."])]
+    assert collapse_loops(more) == more  # said once, with its '%', nothing is cut
+
+
+def test_a_leading_punctuation_word_is_kept() -> None:
+    segments = [_whisper_words(["-", "so", "we", "would", "roll", "back", "first."])]
+    assert not looped(segments)
+    assert collapse_loops(segments) == segments

@@ -83,6 +83,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("files", type=Path, nargs="+", help="audio files (WAV, FLAC, MP3, OGG …)")
     p.add_argument("--json", action="store_true", help="one JSON array: file, text and segments per file")
     p.add_argument("--stt-model", help="tiny.en (built in), base.en, small.en … or a CTranslate2 folder")
+    p.add_argument("--verbatim", action="store_true", default=None, help='keep "um", "uh" and other fillers (default)')
+    p.add_argument("--clean", dest="verbatim", action="store_false", help="Whisper's clean text, without fillers")
 
     p = sub.add_parser("export", help="export a session for review")
     p.add_argument("id", help=ID_HELP)

@@ -140,7 +140,9 @@ def cmd_transcribe(args: argparse.Namespace, cfg: Config) -> int:
     """Transcribe files; --json prints one array of {file, text, segments}."""
     from voicecoach.build import build_transcriber
 
-    transcriber = build_transcriber(cfg.stt)
+    # Verbatim unless --clean (or [stt] verbatim = false): as sessions hear it, and more accurate (bench/wer.py).
+    verbatim = cfg.stt.verbatim if getattr(args, "verbatim", None) is None else bool(args.verbatim)
+    transcriber = build_transcriber(replace(cfg.stt, verbatim=verbatim))
     results = []
     for path in args.files:
         tr = transcriber.transcribe_file(path)

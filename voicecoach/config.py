@@ -39,11 +39,12 @@ class SttOptions:
     """Speech to text."""
 
     model: str = "tiny.en"  # a name (tiny.en, base.en, small.en ...) or a CTranslate2 folder
-    threads: int = 0  # 0 = all cores
+    threads: int = 0  # 0 = automatic: all cores but one, at most 4 (speech/runtime.py says why)
     compute_type: str = "int8"
     beam_size: int = 5
     language: str = "en"
     second_pass_s: float = 20.0  # live listening: decode each finished stretch this long again as one window (0 = off)
+    verbatim: bool = True  # keep "um" and "uh" as said (delivery counts them); False: Whisper's clean text
 
 
 @dataclass(frozen=True)

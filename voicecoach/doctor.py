@@ -60,8 +60,13 @@ def _voices() -> Check:
 def _stt(cfg: Config) -> Check:
     try:
         from voicecoach.speech.models import resolve_model
+        from voicecoach.speech.runtime import choose
 
-        return ("speech model", True, f"{cfg.stt.model} at {resolve_model(cfg.stt.model)}")
+        return (
+            "speech model",
+            True,
+            f"{cfg.stt.model} at {resolve_model(cfg.stt.model)}; {choose(cfg.stt.threads).reason}",
+        )
     except Exception as e:  # noqa: BLE001 - doctor reports any failure as a missing piece
         return ("speech model", False, str(e))
 

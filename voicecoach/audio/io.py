@@ -19,7 +19,10 @@ from voicecoach.ports import AudioArray
 SAMPLE_RATE_HZ = 16000
 _HEADER_BYTES = 44
 _FSYNC_EVERY_S = 0.5  # fsync at most this often (in audio time); the header is flushed on every write
-_CONVERT_HINT = "convert it with e.g. `sox INPUT -r 16000 -c 1 out.wav` or record it again"
+_CONVERT_HINT = (
+    "convert it with e.g. `ffmpeg -i INPUT -ar 16000 -ac 1 out.wav` (or `sox INPUT -r 16000 -c 1 out.wav`), "
+    "or record it again"
+)
 
 
 def _open_container(path: Path) -> Any:

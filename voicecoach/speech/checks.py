@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from voicecoach.audio.io import SAMPLE_RATE_HZ
@@ -18,6 +20,7 @@ _TRAILING_NO_SPEECH = 0.4
 _TRAILING_LOGPROB = -0.7
 REDECODE_MIN_S = 1.0  # an utterance Whisper skipped is decoded again on its own if at least this long
 _MIN_WORDS_PER_S = 0.6  # fewer recognised words than this per second of VAD speech means Whisper skipped it
+_MAX_WORDLESS_S = 5.0  # this long inside one utterance with no word at all: Whisper dropped what was said there
 
 
 def doubted_after_text(no_speech_prob: float, avg_logprob: float) -> bool:
@@ -69,13 +72,21 @@ def halves(audio: AudioArray, span: tuple[int, int]) -> list[tuple[int, int]]:
 
 
 def skipped(segments: list[Segment], span: tuple[int, int], offset_s: float) -> bool:
-    """Whether an utterance of at least REDECODE_MIN_S got far fewer words than speech of its length holds."""
+    """Whether an utterance of at least REDECODE_MIN_S lost words: far too few for its length, or a long wordless stretch.
+
+    The second rule catches a sentence dropped inside one long utterance (the VAD joins speech across pauses
+    under 0.5 s, so a utterance holds no silence this long): a loop or a skip leaves the rest of the words
+    at the right rate, but none where the dropped sentence was said.
+    """
     seconds = (span[1] - span[0]) / SAMPLE_RATE_HZ
     if seconds < REDECODE_MIN_S:
         return False
     lo, hi = offset_s + span[0] / SAMPLE_RATE_HZ - 0.3, offset_s + span[1] / SAMPLE_RATE_HZ + 0.3
-    words = sum(1 for s in segments for w in s.words if lo <= (w.start_s + w.end_s) / 2 <= hi)
-    return words < _MIN_WORDS_PER_S * seconds
+    mids = sorted(m for s in segments for w in s.words if lo <= (m := (w.start_s + w.end_s) / 2) <= hi)
+    if len(mids) < _MIN_WORDS_PER_S * seconds:
+        return True
+    edges = [lo + 0.3, *mids, hi - 0.3]
+    return any(b - a > _MAX_WORDLESS_S for a, b in itertools.pairwise(edges))
 
 
 def faults_in(got: list[Segment], spans: list[tuple[int, int]], offset_s: float, prompt: str | None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from voicecoach.errors import ModelNotAvailableError
+from voicecoach.speech import runtime
 
 DEFAULT_MODEL = "tiny.en"
 KNOWN_MODELS: tuple[str, ...] = (
@@ -85,6 +86,7 @@ def _is_hub_id(name: str) -> bool:
 
 def _from_cache(name: str) -> str:
     """Look the model up in the local Hugging Face cache only (local_files_only: no network, no hang)."""
+    runtime.prepare()  # importing faster_whisper loads CTranslate2's OpenMP: the wait policy goes first
     try:
         from faster_whisper.utils import download_model
 

@@ -51,7 +51,9 @@ def looped(segments: list[Segment]) -> bool:
         if len(sentence.split()) >= 3 and sentence in seen:
             return True
         seen.add(sentence)
-    keys = [k for s in segments for k in _segment_keys(s)]
+    # Words with no letters or digits ("%" after "1", "-off" split as "-") are not part of a run: kept in,
+    # they hid "stage rollout. 1% 10%" said three times from this check on the demo's own strong answer.
+    keys = [k for s in segments for k in _segment_keys(s) if k]
     return any(_loop_at(keys, i) for i in range(len(keys)))
 
 
@@ -88,19 +90,35 @@ def _trimmed(segment: Segment, keep: list[bool]) -> Segment | None:
     return Segment(start, end, " ".join(w.text for w in words), tuple(words))
 
 
+def _keep_slots(segments: list[Segment]) -> list[bool]:
+    """For each word (or each segment without words), whether it survives the loop cut.
+
+    Loops are looked for in one flat run of word keys; a segment without word timings is a break no loop
+    can span, and a word with no letters or digits ("%") goes with the word before it.
+    """
+    keys: list[str] = []  # the words that count, and "" for a break
+    owner: list[int] = []  # for each slot: its index in keys (-1: a mark before any word, always kept)
+    for s in segments:
+        if not s.words:
+            keys.append("")
+            owner.append(len(keys) - 1)
+            continue
+        for w in s.words:
+            k = _key(w.text)
+            if k:
+                keys.append(k)
+            owner.append(len(keys) - 1 if k or keys else -1)
+    kept = set(_kept(keys))
+    return [o < 0 or o in kept for o in owner]
+
+
 def collapse_loops(segments: list[Segment]) -> list[Segment]:
     """Segments without Whisper's copies: a long segment equal to the one before it, and looping runs of words.
 
     A run is looked for across segment boundaries too: a window decoded in pieces came back in CI as
     "Nenship the fix in a staged rollout. 1%, 10%," three times, one copy per segment.
     """
-    # One flat run of word keys; a segment without word timings is a break no loop can span.
-    keys: list[str] = []
-    for s in segments:
-        keys.extend([_key(w.text) for w in s.words] or [""])
-    keep = [False] * len(keys)
-    for i in _kept(keys):
-        keep[i] = True
+    keep = _keep_slots(segments)
     trimmed: list[Segment] = []
     position = 0
     for s in segments:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from voicecoach.audio.io import SAMPLE_RATE_HZ
 from voicecoach.ports import AudioArray
+from voicecoach.speech import runtime
 from voicecoach.speech.checks import loudest_rms
 
 _MIN_RMS = 3e-4  # about -70 dBFS in the loudest 100 ms: below this there is nothing to hear
@@ -25,6 +26,7 @@ class Segmentation:
 
 def speech_spans(audio: AudioArray, seg: Segmentation) -> list[tuple[int, int]]:
     """VAD utterances as (start, end) sample indexes."""
+    runtime.prepare()  # importing faster_whisper loads CTranslate2's OpenMP: the wait policy goes first
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     if audio.size < SAMPLE_RATE_HZ // 10 or loudest_rms(audio) < _MIN_RMS:

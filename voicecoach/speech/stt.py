@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +14,20 @@ from voicecoach.config import SttOptions
 from voicecoach.errors import AudioError, ModelNotAvailableError
 from voicecoach.model import Segment, Transcript, Word
 from voicecoach.ports import AudioArray
+from voicecoach.speech import runtime
 from voicecoach.speech.checks import doubted_after_text, fault_count, faults_in, halves, invented, outside_speech
 from voicecoach.speech.models import resolve_model
 from voicecoach.speech.outcome import NOT_ENGLISH_NOTE, DecodeStats, finish, text_of
 from voicecoach.speech.repeats import collapse_loops
 from voicecoach.speech.segmenting import Segmentation, join_groups, speech_spans
 
-# Prepended by callers so Whisper writes the fillers it would otherwise clean away.
+runtime.prepare()  # before anything imports ctranslate2: its OpenMP reads the wait policy once, when loaded
+
+# Put first in every prompt when SttOptions.verbatim (the default), so Whisper writes the fillers it would
+# otherwise clean away; callers may also pass it themselves.
 DISFLUENT_PROMPT = "Um, so, uh, I think, you know, we'd, like, look at the funnel first."
 PROMPT_TAIL_CHARS = 200  # how much of the text so far is carried into the next utterance's prompt
+PROMPT_CALLER_CHARS = 400  # how much of the caller's prompt (question, earlier answers) is kept
 MIN_FILE_S = 0.25  # a file shorter than this cannot hold an answer
 _FILE_BLOCK_S = 120.0
 _WHOLE_WINDOW_S = 29.5  # audio up to this long is decoded as one window, untrimmed
@@ -41,17 +45,19 @@ class _Shared:
 class WhisperTranscriber:
     """ports.Transcriber on faster-whisper (CTranslate2, int8 on CPU)."""
 
-    def __init__(self, options: SttOptions, segmentation: Segmentation | None = None, fallback: bool = True) -> None:
+    def __init__(self, options: SttOptions, segmentation: Segmentation | None = None) -> None:
         self.options = options
         self.segmentation = segmentation or Segmentation()
-        # Whisper's temperature fallback re-decodes a doubtful window at 0.2, 0.4 ... 1.0: right for files and
-        # the second pass, but it made live listening's last utterance take 3.5 s instead of 0.3 s.
-        self.fallback = fallback
         self._shared = _Shared()
 
     def greedy(self) -> WhisperTranscriber:
-        """The same loaded model, decoding at temperature 0 only (loops and skips are still caught here)."""
-        view = WhisperTranscriber(self.options, self.segmentation, fallback=False)
+        """The same loaded model, decoding greedily (beam 1): live listening's first pass.
+
+        The candidate waits for the last utterance's first pass, and beam 1 decodes an 8 s utterance in
+        half the time of beam 5 (1.0 s -> 0.55 s on the shared 2-core machine, same text there); the second
+        pass (beam 5) then rewrites the answer in ~20 s stretches. Decoding stays at temperature 0.
+        """
+        view = WhisperTranscriber(replace(self.options, beam_size=1), self.segmentation)
         view._shared = self._shared
         return view
 
@@ -77,9 +83,10 @@ class WhisperTranscriber:
             if self._model is not None:
                 return
             path = resolve_model(self.options.model)
+            runtime.prepare()
             from faster_whisper import WhisperModel
 
-            threads = self.options.threads or os.cpu_count() or 1
+            threads = runtime.choose(self.options.threads).threads
             try:
                 model = WhisperModel(path, device="cpu", compute_type=self.options.compute_type, cpu_threads=threads)
             except (RuntimeError, ValueError, OSError) as e:
@@ -177,7 +184,7 @@ class WhisperTranscriber:
         """
         trial = DecodeStats()
         start, end = window or (spans[0][0], spans[-1][1])
-        given = _prompt(prompt, (before + " " + text_of(done)).strip())
+        given = _prompt(prompt, (before + " " + text_of(done)).strip(), self.options.verbatim)
         got = self._decode(audio, start, end, offset_s, given, trial)
         got = [g for g in got if not outside_speech(g, spans, offset_s)]
         faults, copied = fault_count(got, spans, offset_s, given)
@@ -226,7 +233,11 @@ class WhisperTranscriber:
                 condition_on_previous_text=False,
                 initial_prompt=prompt or None,
                 vad_filter=False,
-                **({} if self.fallback else {"temperature": 0.0}),
+                # Temperature 0 only. Whisper's fallback re-decodes a doubtful window by sampling at 0.2 ... 1.0,
+                # and CTranslate2's sampling is not repeatable (OpenNMT/CTranslate2#1757): the demo's strong
+                # answer came out right in one run and looped in the next. Loops and skipped speech are caught
+                # by our own checks instead, and repaired by decoding smaller windows, the same way every time.
+                temperature=0.0,
             )
             raw = list(raw)  # faster-whisper's segments are lazy: decode inside the lock
         out: list[Segment] = []
@@ -265,8 +276,14 @@ class WhisperTranscriber:
             stats.notes.append(NOT_ENGLISH_NOTE + f" (it sounds like '{language}')")
 
 
-def _prompt(prompt: str | None, so_far: str) -> str | None:
-    """The caller's prompt plus the tail of the text so far."""
-    tail = so_far[-PROMPT_TAIL_CHARS:]
-    joined = " ".join(p for p in ((prompt or "").strip(), tail) if p)
+def _prompt(prompt: str | None, so_far: str, verbatim: bool) -> str | None:
+    """The disfluent prefix (verbatim), the end of the caller's prompt, and the tail of the text so far.
+
+    Whisper keeps only the last 223 tokens of a prompt, so a long question must not push the prefix out:
+    the prefix goes first and the caller's part is cut from its start.
+    """
+    given = prompt or ""
+    prefix = DISFLUENT_PROMPT if verbatim or DISFLUENT_PROMPT in given else ""
+    caller = given.replace(DISFLUENT_PROMPT, " ").strip()[-PROMPT_CALLER_CHARS:]
+    joined = " ".join(p for p in (prefix, caller, so_far[-PROMPT_TAIL_CHARS:]) if p)
     return joined or None
