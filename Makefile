@@ -51,6 +51,10 @@ bench: setup
 	$(PY) bench/turn_latency.py
 	$(PY) bench/turn_latency_load.py
 	$(PY) bench/stt_threads.py
+	$(PY) bench/interviewer_selftest.py
+	$(PY) bench/voice_intelligibility.py
+	$(PY) bench/report_size.py
+	$(PY) bench/llm_fallback.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache
