@@ -153,6 +153,11 @@ def _vocab(
     return Vocab(own, foreign, key_terms, owner, asked, shared)
 
 
+def rubric_words() -> frozenset[str]:
+    """Stems of the rubric's own vocabulary (public name of _rubric_words)."""
+    return _rubric_words()
+
+
 @functools.lru_cache(maxsize=1)
 def _rubric_words() -> frozenset[str]:
     """Words of the rubric's own vocabulary: using one is not talking about another case."""
