@@ -69,6 +69,6 @@ def off_topic(
     if not signals and not _PROPOSES.search(norm):
         return "small talk"
     content = any(s.weight > 0 and s.dim != "clarify" for s in signals)
-    if not content and len(own_things) <= 1 and not any(g.reasons for g in grounds) and not asks_facts:
+    if signals and not content and len(own_things) <= 1 and not any(g.reasons for g in grounds) and not asks_facts:
         return "" if _PLANS.search(norm) else "small talk"
     return ""
