@@ -59,8 +59,34 @@ def made_points(
 
 
 def _made_in(kp: KeyPoint, norm: str) -> bool:
-    """KeyPoint.made_in on text already put through anchor_text (the same rule, normalising each sentence once)."""
-    return all(any(term_in(t, norm) for t in group) for group in kp.anchors)
+    """KeyPoint.made_in on text already put through anchor_text, with one more condition: each group is met by words
+    of its own. "failed transfers" alone is not the partner's interface and a transfer ("failed transfer*" and
+    "transfer*" would both match the same word): one term can show one part of the point, not two."""
+    if not all(any(term_in(t, norm) for t in group) for group in kp.anchors):
+        return False
+    return _disjoint([_spans(group, norm) for group in kp.anchors])
+
+
+def _spans(group: tuple[str, ...], norm: str) -> list[tuple[int, int]]:
+    """Where the group's terms occur in the normalised text, as word-aligned character spans."""
+    out: list[tuple[int, int]] = []
+    for t in group:
+        needle = anchor_text(t.rstrip("*"))[: -1 if t.endswith("*") else None]
+        start = norm.find(needle)
+        while start >= 0:
+            out.append((start + 1, start + len(needle.rstrip())))
+            start = norm.find(needle, start + 1)
+    return out
+
+
+def _disjoint(groups: Sequence[list[tuple[int, int]]], taken: tuple[tuple[int, int], ...] = ()) -> bool:
+    """Whether each group can take one span overlapping no span another group took (a small backtracking search)."""
+    if not groups:
+        return True
+    return any(
+        all(b <= s or e <= a for a, b in taken) and _disjoint(groups[1:], (*taken, (s, e)))
+        for s, e in groups[0][:12]
+    )
 
 
 def as_signal(made: Made) -> Signal:
