@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -9,7 +10,7 @@ from voicecoach.brain.analysis import Signal, short_quote
 from voicecoach.brain.grounding import Ground
 from voicecoach.content import Case, KeyPoint, anchor_text, term_in
 
-KEY_WEIGHT = 1.5  # a key point made is a strong, applied move on its dimension
+KEY_WEIGHT = 2.5  # a key point made is a strong, applied move: alone it reads 3, with one more move on its dimension 4
 _QUOTE_WORDS = 24
 LABEL = "made the key point: "
 
@@ -42,20 +43,35 @@ def made_points(
     pairs = [anchor_text(f"{sentences[n - 1]} {x}") if n else "" for n, x in enumerate(sentences)]
     out: list[Made] = []
     for kp in case.answer_key:
+        asks = kp.point.startswith("Asks")  # a point the key describes as asking is made by asking
         found: list[tuple[int, float, int]] = []  # (made by the sentence alone first, most support, first)
         for n in range(len(sentences)):
             if (n, kp.dimension) in against:
                 continue
             here = support.get((n, kp.dimension), 0.0)
+            if asks and not _ASKING.search(sentences[n]):
+                continue
             if _made_in(kp, norms[n]):
                 found.append((0, -here, n))
-            elif here > 0 and n > 0 and _made_in(kp, pairs[n]):
+            elif here > 0 and n > 0 and _made_in(kp, pairs[n]) and _moves_here(kp, norms[n]):
                 found.append((1, -here, n))
         if found:
             n = min(found)[2]
             reasoned = not grounds or any(0 <= k < len(grounds) and grounds[k].reasons for k in (n, n + 1))
             out.append(Made(kp, turn, n, short_quote(sentences[n], _QUOTE_WORDS), reasoned))
     return out
+
+
+_ASKING = re.compile(
+    r"\?|\b(?:ask|asking|know|find out|wonder|clarify|understand|whether|confirm|check with|before (?:i|we))\b", re.IGNORECASE
+)
+
+
+def _moves_here(kp: KeyPoint, norm: str) -> bool:
+    """In a pair of sentences, the later one makes the move: it meets every group but the first (the case's thing,
+    which the sentence before may name). "...instead of going with whoever shouts. For the deal, I'd ask sales ..."
+    does not make the call."""
+    return all(any(term_in(t, norm) for t in group) for group in kp.anchors[1:])
 
 
 def _made_in(kp: KeyPoint, norm: str) -> bool:
