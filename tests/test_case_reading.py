@@ -128,7 +128,7 @@ def test_a_strong_answer_scores_well_on_its_own_case_and_low_on_another(pack: Pa
     own, _ = scores(pack, "uploads-drop", UPLOADS, ("follow_up", "Suppose the error rate is normal.", ("follow_up",)),
                     UPLOADS_REPLY)
     assert own >= 3.5
-    assert scores(pack, "search-latency", SEARCH)[0] >= 3.0  # measured 3.1; see docs/offline_interviewer.md
+    assert scores(pack, "search-latency", SEARCH)[0] >= 3.3  # measured 3.43; see docs/offline_interviewer.md
     for case in pack.cases:
         if case.id != "uploads-drop":
             assert scores(pack, case.id, UPLOADS)[0] <= 2.5, case.id
@@ -170,11 +170,15 @@ def test_a_list_that_names_the_case_subject_is_still_a_list(pack: Pack, case_id:
 
 # Fluent answers about something that is not this case: another product entirely, or chat with the interviewer.
 ELSEWHERE = [
-    ("uploads-drop", "For the hotel chain's loyalty scheme I'd give members a free breakfast after their third "
-     "stay, a late checkout on weekends, and a birthday upgrade to a suite. The front desk would greet returning "
-     "guests by name, and I'd count repeat bookings per property every quarter."),
-    ("checkout-fees", "Lovely to meet you. Are you calling from the London office? I visited last spring, the view "
-     "over the river was wonderful. Do you get much time to travel yourself?"),
+    ("uploads-drop", (
+        "For the hotel chain's loyalty scheme I'd give members a free breakfast after their third "
+        "stay, a late checkout on weekends, and a birthday upgrade to a suite. The front desk would greet returning "
+        "guests by name, and I'd count repeat bookings per property every quarter."
+    )),
+    ("checkout-fees", (
+        "Lovely to meet you. Are you calling from the London office? I visited last spring, the view "
+        "over the river was wonderful. Do you get much time to travel yourself?"
+    )),
 ]
 
 
@@ -288,7 +292,7 @@ def test_score_caps_leave_a_good_answer_alone_and_cap_a_list(pack: Pack) -> None
 
 
 def test_plain_word_answers_are_read_on_their_case_and_nowhere_else(pack: Pack) -> None:
-    for case_id, text, floor in (("uploads-drop", PLAIN_UPLOADS, 2.0), ("search-latency", PLAIN_SEARCH, 2.7)):
+    for case_id, text, floor in (("uploads-drop", PLAIN_UPLOADS, 2.5), ("search-latency", PLAIN_SEARCH, 3.3)):
         assert scores(pack, case_id, text)[0] >= floor, case_id  # regression floor; the target (3.5) is not met
         for case in pack.cases:
             if case.id != case_id:

@@ -61,9 +61,11 @@ def off_topic(
     if from_one >= FOREIGN_MIN and from_one > 2 * ours:
         return "another product"
     own_things = own - v.shared
-    if not own_things and not key_points and not recites and len(norm.split()) >= ELSEWHERE_WORDS:
-        if len(content_stems(text) - rubric_words() - v.own) >= ELSEWHERE_STEMS:
-            return "another product"
+    long_enough = len(norm.split()) >= ELSEWHERE_WORDS
+    if not own_things and not key_points and not recites and long_enough and (
+        len(content_stems(text) - rubric_words() - v.own) >= ELSEWHERE_STEMS
+    ):
+        return "another product"
     if key_points:
         return ""
     if not signals and not _PROPOSES.search(norm):
