@@ -82,7 +82,7 @@ def tuning(pack: Pack, items: list[dict[str, Any]]) -> Any:
 @pytest.fixture(scope="module")
 def batches(pack: Pack, items: list[dict[str, Any]]) -> dict[str, Any]:
     """One run per held-out batch (see docs/offline_interviewer.md for when each was written and used)."""
-    keys = ("holdout", *(f"holdout{n}" for n in range(3, 13)))
+    keys = ("holdout", *(f"holdout{n}" for n in range(3, 14)))
     return {key: bench.evaluate(pack, bench.subset(items, key)) for key in keys}
 
 
