@@ -76,7 +76,7 @@ def _read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | Non
     for m in made:
         keyed[m.sentence] = keyed.get(m.sentence, 0) + 1
     rec = recitation(raw, g, sentences, keyed)
-    why = off_topic(text, raw, g, v, len(made), rec.whole, bool(matching_facts(case, text)))
+    why = off_topic(text, raw, g, v, len(made), rec.whole, lambda: bool(matching_facts(case, text)))
     if why:
         return TurnReading(turn, (), g, rec, why, made=made)
     if rec.whole:  # a reciting turn: only reasons, the case's numbers or a key point apply a move, not its nouns

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from voicecoach.brain.analysis import Signal
 from voicecoach.brain.grounding import Ground, Vocab, content_stems, rubric_words
@@ -39,7 +39,7 @@ def leans_elsewhere(grounds: Sequence[Ground], v: Vocab, key_points: int = 0) ->
 
 def off_topic(
     text: str, signals: Sequence[Signal], grounds: Sequence[Ground], v: Vocab, key_points: int = 0,
-    recites: bool = False, asks_facts: bool = False,
+    recites: bool = False, asks_facts: Callable[[], bool] = lambda: False,
 ) -> str:
     """Why a candidate turn is not an answer to the case ("another product", "small talk"), or "" when it is one.
 
@@ -49,7 +49,7 @@ def off_topic(
     of techniques (recites) is read as a list instead.
     Small talk: no rubric signal at all, nothing proposed or judged, no key point: an anecdote, not an answer; or
     no case word, no reasoning, no key point, and no signal beyond questions (clarify) that the case's facts cannot
-    answer (asks_facts): "is that a real plant behind you? how long have you been at the company?".
+    answer (asks_facts, asked only when needed): "is that a real plant behind you? how long have you been at the company?".
     """
     norm = " ".join(w.lower().replace("\u2019", "'") for w in _WORD.findall(text))
     if len(norm.split()) < MIN_WORDS:
@@ -71,6 +71,6 @@ def off_topic(
     if not signals and not _PROPOSES.search(norm):
         return "small talk"
     content = any(s.weight > 0 and s.dim != "clarify" for s in signals)
-    if signals and not content and len(own_things) <= 1 and not any(g.reasons for g in grounds) and not asks_facts:
+    if signals and not content and len(own_things) <= 1 and not any(g.reasons for g in grounds) and not asks_facts():
         return "" if _PLANS.search(norm) else "small talk"
     return ""
