@@ -128,7 +128,7 @@ def test_a_strong_answer_scores_well_on_its_own_case_and_low_on_another(pack: Pa
     own, _ = scores(pack, "uploads-drop", UPLOADS, ("follow_up", "Suppose the error rate is normal.", ("follow_up",)),
                     UPLOADS_REPLY)
     assert own >= 3.5
-    assert scores(pack, "search-latency", SEARCH)[0] >= 3.0  # measured 3.1; see docs/offline_interviewer.md
+    assert scores(pack, "search-latency", SEARCH)[0] >= 3.3  # measured 3.43; see docs/offline_interviewer.md
     for case in pack.cases:
         if case.id != "uploads-drop":
             assert scores(pack, case.id, UPLOADS)[0] <= 2.5, case.id
@@ -148,6 +148,56 @@ def test_an_answer_about_something_else_is_not_an_answer(pack: Pack) -> None:
     # asked again once; a second off-topic turn is not met with the same line a third time
     again = ctx(pack, "uploads-drop", SMALL_TALK, ("question", f"{NOT_HEARD} x", ()), SMALL_TALK)
     assert not brain.react(again).text.startswith(NOT_HEARD)
+
+
+# A list with the case's subject sprinkled in is still a list (the case's nouns alone tie no list to the case).
+NAMED_LISTS = {
+    "japan-launch": "For the Japanese market I'd do localisation, pricing research, a beta, A/B tests, partnerships, "
+    "a north star metric, guardrails and a phased rollout, then retrospectives on Japan.",
+    "cleaner-marketplace": "On the weekend cleaners side, supply and demand, surge pricing, incentives, cohorts, "
+    "funnels, a pilot city, NPS surveys, fraud checks and a kill switch for the cleaners.",
+    "feed-ranking": "So for the ranking model: offline evaluation, online A/B, holdouts, guardrails, exploration, "
+    "cold start, popularity bias, caching, distillation and a gradual ramp of the model.",
+}
+
+
+@pytest.mark.parametrize("case_id", sorted(NAMED_LISTS))
+def test_a_list_that_names_the_case_subject_is_still_a_list(pack: Pack, case_id: str) -> None:
+    overall, by_dim = scores(pack, case_id, NAMED_LISTS[case_id])
+    assert overall <= 2.5, by_dim
+    assert sum(1 for s in by_dim.values() if s >= 4) <= 1, by_dim
+
+
+# Fluent answers about something that is not this case: another product entirely, or chat with the interviewer.
+ELSEWHERE = [
+    ("uploads-drop", (
+        "For the hotel chain's loyalty scheme I'd give members a free breakfast after their third "
+        "stay, a late checkout on weekends, and a birthday upgrade to a suite. The front desk would greet returning "
+        "guests by name, and I'd count repeat bookings per property every quarter."
+    )),
+    ("checkout-fees", (
+        "Lovely to meet you. Are you calling from the London office? I visited last spring, the view "
+        "over the river was wonderful. Do you get much time to travel yourself?"
+    )),
+]
+
+
+@pytest.mark.parametrize(("case_id", "text"), ELSEWHERE)
+def test_fluent_talk_about_something_else_is_not_heard_and_earns_no_clarify(pack: Pack, case_id: str, text: str) -> None:
+    brain = OfflineInterviewer()
+    c = ctx(pack, case_id, text)
+    verdict = brain.assess(c)
+    assert verdict.overall <= 1.5
+    assert {s.dimension: s.score for s in verdict.scores}["clarify"] <= 1
+    assert brain.react(c).text.startswith(NOT_HEARD)
+
+
+def test_a_plain_clarifying_question_is_still_answered(pack: Pack) -> None:
+    """Small talk is told from a question the case's facts answer ("how many people use search?")."""
+    brain = OfflineInterviewer()
+    c = ctx(pack, "uploads-drop", "Before I dive in, which platforms are affected, and when did it start?", kind="clarification")
+    assert brain.react(c).kind == "clarification_answer"
+    assert not off_topic(c)
 
 
 @pytest.mark.parametrize(
@@ -242,7 +292,7 @@ def test_score_caps_leave_a_good_answer_alone_and_cap_a_list(pack: Pack) -> None
 
 
 def test_plain_word_answers_are_read_on_their_case_and_nowhere_else(pack: Pack) -> None:
-    for case_id, text, floor in (("uploads-drop", PLAIN_UPLOADS, 2.0), ("search-latency", PLAIN_SEARCH, 2.7)):
+    for case_id, text, floor in (("uploads-drop", PLAIN_UPLOADS, 2.5), ("search-latency", PLAIN_SEARCH, 3.3)):
         assert scores(pack, case_id, text)[0] >= floor, case_id  # regression floor; the target (3.5) is not met
         for case in pack.cases:
             if case.id != case_id:

@@ -49,17 +49,19 @@ FIRST_FOLLOW_UP_FLOORS = {
     "holdout10": 60.0,  # 63.3% (first run 50.0%)
     "holdout11": 70.0,  # 73.3% (first run 63.3%)
     "holdout12": 70.0,  # 73.3% (first run 73.3%)
+    "holdout13": 85.0,  # 90.0% (first run 90.0%)
 }
 # Labels met on the batches that came in fresh and were tuned on least (first runs: holdout5 70.1%, holdout6 78.4%,
 # holdout8 74.2%, holdout9 75.9%, holdout10 79.3%, holdout11 78.3%, holdout12 74.6%): regression floors, not the target.
 FRESH_LABELS_FLOORS = {
-    "holdout5": 72.0,
+    "holdout5": 76.0,  # 79.2% since the answer keys weigh more
     "holdout6": 80.0,
     "holdout8": 82.0,
     "holdout9": 81.0,
     "holdout10": 83.0,
     "holdout11": 84.0,
-    "holdout12": 74.0,
+    "holdout12": 77.0,  # 79.7% since the answer keys weigh more (2026-12-07)
+    "holdout13": 82.0,  # 84.2% (first run 76.7%)
 }
 # Batches held to the 85% bar on labels met (tuned on after their first run).
 BAR_BATCHES = ("holdout", "holdout3", "holdout4", "holdout7")
@@ -80,7 +82,7 @@ def tuning(pack: Pack, items: list[dict[str, Any]]) -> Any:
 @pytest.fixture(scope="module")
 def batches(pack: Pack, items: list[dict[str, Any]]) -> dict[str, Any]:
     """One run per held-out batch (see docs/offline_interviewer.md for when each was written and used)."""
-    keys = ("holdout", *(f"holdout{n}" for n in range(3, 13)))
+    keys = ("holdout", *(f"holdout{n}" for n in range(3, 14)))
     return {key: bench.evaluate(pack, bench.subset(items, key)) for key in keys}
 
 

@@ -43,7 +43,7 @@ _STOP = wordset(
 )
 # Reasoning that applies a move (a cause, a condition, a consequence, a decision and its price): normalised text.
 _REASON = re.compile(
-    r"\b(?:because|since (?:the|it|we|they|that|this|most|our)|so that|so (?:i|we|it|they|that|the)\b|which means|"
+    r"\b(?:because|since (?:the|it|we|they|that|this|most|our)|so that|(?<=[a-z0-9] )so (?:i|id|ill|we|wed|well|it|they|theyd|that|the)\b|which means|"
     r"that means|this means|it means|meaning|in order to|otherwise|unless|rather than|instead of|at the cost of|"
     r"in exchange|the price (?:is|of)|costs? us|if|whether|only (?:once|after|when)|as long as|until|given that|"
     r"(?:which|that|this) (?:tells|would tell|rules|leads|drives|shows)|thats why|the reason|"
@@ -151,6 +151,11 @@ def _vocab(
     asked = frozenset(w for q in questions for w in content_stems(q)) & frozenset(owner)
     shared = frozenset(w for w in own if df.get(w, 0) >= 3)
     return Vocab(own, foreign, key_terms, owner, asked, shared)
+
+
+def rubric_words() -> frozenset[str]:
+    """Stems of the rubric's own vocabulary (public name of _rubric_words)."""
+    return _rubric_words()
 
 
 @functools.lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -9,7 +10,7 @@ from voicecoach.brain.analysis import Signal, short_quote
 from voicecoach.brain.grounding import Ground
 from voicecoach.content import Case, KeyPoint, anchor_text, term_in
 
-KEY_WEIGHT = 1.5  # a key point made is a strong, applied move on its dimension
+KEY_WEIGHT = 2.5  # a key point made is a strong, applied move: alone it reads 3, with one more move on its dimension 4
 _QUOTE_WORDS = 24
 LABEL = "made the key point: "
 
@@ -42,14 +43,17 @@ def made_points(
     pairs = [anchor_text(f"{sentences[n - 1]} {x}") if n else "" for n, x in enumerate(sentences)]
     out: list[Made] = []
     for kp in case.answer_key:
+        asks = kp.point.startswith("Asks")  # a point the key describes as asking is made by asking
         found: list[tuple[int, float, int]] = []  # (made by the sentence alone first, most support, first)
         for n in range(len(sentences)):
             if (n, kp.dimension) in against:
                 continue
             here = support.get((n, kp.dimension), 0.0)
+            if asks and not _ASKING.search(sentences[n]):
+                continue
             if _made_in(kp, norms[n]):
                 found.append((0, -here, n))
-            elif here > 0 and n > 0 and _made_in(kp, pairs[n]):
+            elif here > 0 and n > 0 and _made_in(kp, pairs[n]) and _moves_here(kp, norms[n]):
                 found.append((1, -here, n))
         if found:
             n = min(found)[2]
@@ -58,9 +62,47 @@ def made_points(
     return out
 
 
+_ASKING = re.compile(
+    r"\?|\b(?:ask|asking|know|find out|wonder|clarify|understand|whether|confirm|check with|before (?:i|we))\b", re.IGNORECASE
+)
+
+
+def _moves_here(kp: KeyPoint, norm: str) -> bool:
+    """In a pair of sentences, the later one makes the move: it meets every group but the first (the case's thing,
+    which the sentence before may name). "...instead of going with whoever shouts. For the deal, I'd ask sales ..."
+    does not make the call."""
+    return all(any(term_in(t, norm) for t in group) for group in kp.anchors[1:])
+
+
 def _made_in(kp: KeyPoint, norm: str) -> bool:
-    """KeyPoint.made_in on text already put through anchor_text (the same rule, normalising each sentence once)."""
-    return all(any(term_in(t, norm) for t in group) for group in kp.anchors)
+    """KeyPoint.made_in on text already put through anchor_text, with one more condition: each group is met by words
+    of its own. "failed transfers" alone is not the partner's interface and a transfer ("failed transfer*" and
+    "transfer*" would both match the same word): one term can show one part of the point, not two."""
+    if not all(any(term_in(t, norm) for t in group) for group in kp.anchors):
+        return False
+    return _disjoint([_spans(group, norm) for group in kp.anchors])
+
+
+def _spans(group: tuple[str, ...], norm: str) -> list[tuple[int, int]]:
+    """Where the group's terms occur in the normalised text, as word-aligned character spans."""
+    out: list[tuple[int, int]] = []
+    for t in group:
+        needle = anchor_text(t.rstrip("*"))[: -1 if t.endswith("*") else None]
+        start = norm.find(needle)
+        while start >= 0:
+            out.append((start + 1, start + len(needle.rstrip())))
+            start = norm.find(needle, start + 1)
+    return out
+
+
+def _disjoint(groups: Sequence[list[tuple[int, int]]], taken: tuple[tuple[int, int], ...] = ()) -> bool:
+    """Whether each group can take one span overlapping no span another group took (a small backtracking search)."""
+    if not groups:
+        return True
+    return any(
+        all(b <= s or e <= a for a, b in taken) and _disjoint(groups[1:], (*taken, (s, e)))
+        for s, e in groups[0][:12]
+    )
 
 
 def as_signal(made: Made) -> Signal:

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from voicecoach.brain.analysis import Signal, find_signals, sentences_of
-from voicecoach.brain.clarify import presumes_false
+from voicecoach.brain.clarify import matching_facts, presumes_false
 from voicecoach.brain.grounding import Ground, grounds, vocab
 from voicecoach.brain.keypoints import Made, as_signal, made_points
 from voicecoach.brain.meta import is_meta_turn
-from voicecoach.brain.recitation import NONE, Recitation, recitation
+from voicecoach.brain.recitation import NONE, Recitation, facts_of, recitation
 from voicecoach.brain.relevance import leans_elsewhere, off_topic
 from voicecoach.content import Case, Pack
 from voicecoach.model import Turn
@@ -72,13 +72,19 @@ def _read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | Non
         if s.weight > 0:
             support[(s.sentence, s.dim)] = support.get((s.sentence, s.dim), 0.0) + s.weight
     made = tuple(made_points(case, sentences, turn, g, against, support))
-    rec = recitation(raw, g, sentences)
-    why = off_topic(text, raw, g, v, len(made))
+    keyed: dict[int, int] = {}
+    for m in made:
+        keyed[m.sentence] = keyed.get(m.sentence, 0) + 1
+    rec = recitation(raw, g, sentences, keyed)
+    why = off_topic(text, raw, g, v, len(made), rec.whole, lambda: bool(matching_facts(case, text)))
     if why:
         return TurnReading(turn, (), g, rec, why, made=made)
-    applied = _applied_sentences(g, leans_elsewhere(g, v, len(made)))
+    if rec.whole:  # a reciting turn: only reasons, the case's numbers or a key point apply a move, not its nouns
+        applied = [bool(x.reasons or facts_of(x, keyed.get(n, 0))) and not x.about_other for n, x in enumerate(g)]
+    else:
+        applied = _applied_sentences(g, leans_elsewhere(g, v, len(made)))
     sigs = [_applied(s, applied, rec) for s in raw]
-    sigs += _key_credit([m for m in made if 0 <= m.sentence < len(g) and g[m.sentence].own], sigs)
+    sigs += [_applied(k, [True] * len(g), rec) for k in _key_credit([m for m in made if 0 <= m.sentence < len(g) and g[m.sentence].own], sigs)]
     return TurnReading(turn, tuple(sigs), g, rec, "", made=made)
 
 

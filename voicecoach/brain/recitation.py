@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from voicecoach.brain.analysis import Signal
@@ -67,14 +67,33 @@ def listed_items(sentence: str, terms: Sequence[Signal]) -> int:
     return len(hit) - max(len(cuts) - 1, 0)
 
 
-def is_list(items: int, g: Ground) -> bool:
-    """Many short items each naming a technique, few of this case's things, no reasoning: a list, not a move."""
-    anchors = len(g.own) + g.key_terms
-    return items >= LIST_TERMS and not g.reasons and anchors < items * ANCHORS_PER_TERM
+DENSE_KINDS = 4  # a sentence naming this many kinds of technique in as many separate items ...
+_DIGIT = re.compile(r"\d")
 
 
-def recitation(signals: Sequence[Signal], grounds: Sequence[Ground], sentences: Sequence[str]) -> Recitation:
-    """Which sentences of one turn are lists, and whether the turn as a whole recites."""
+def facts_of(g: Ground, key_points: int = 0) -> int:
+    """What ties a list sentence to the case: a key point made in it, or the case's numbers. The case's nouns alone do
+    not ("for Japan, localisation, A/B tests, a staged rollout" is still a list of techniques)."""
+    return key_points + sum(1 for w in g.own if _DIGIT.search(w)) + g.key_terms
+
+
+def is_list(items: int, g: Ground, key_points: int = 0, kinds: int = 0, parts: int = 0) -> bool:
+    """Many short items each naming a technique, few of this case's facts, no reasoning: a list, not a move. A long
+    sentence counts too when it names many kinds of technique in as many separate items ("significance, p-values,
+    novelty effects, segment by cohort, the HEART framework, ...")."""
+    if g.reasons:
+        return False
+    anchors = facts_of(g, key_points)
+    short = items >= LIST_TERMS and anchors < items * ANCHORS_PER_TERM
+    dense = kinds >= DENSE_KINDS and parts >= DENSE_KINDS + 1 and anchors < kinds * ANCHORS_PER_TERM
+    return short or dense
+
+
+def recitation(
+    signals: Sequence[Signal], grounds: Sequence[Ground], sentences: Sequence[str], keyed: Mapping[int, int] | None = None
+) -> Recitation:
+    """Which sentences of one turn are lists, and whether the turn as a whole recites (keyed: how many key points of the case
+    each sentence makes)."""
     by_sentence: dict[int, list[Signal]] = {}
     for s in signals:
         by_sentence.setdefault(s.sentence, []).append(s)
@@ -84,7 +103,11 @@ def recitation(signals: Sequence[Signal], grounds: Sequence[Ground], sentences: 
     for n, sigs in sorted(by_sentence.items()):
         terms = _terms(sigs)
         all_terms += len(terms)
-        if 0 <= n < len(grounds) and n < len(sentences) and is_list(listed_items(sentences[n], terms), grounds[n]):
+        if not (0 <= n < len(grounds) and n < len(sentences)):
+            continue
+        parts = len([p for p in _ITEM_SPLIT.split(sentences[n]) if p.strip()])
+        kinds = len({t.label for t in terms})
+        if is_list(listed_items(sentences[n], terms), grounds[n], (keyed or {}).get(n, 0), kinds, parts):
             listed.append(n)
             list_terms += terms
     if not listed:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from voicecoach.brain.analysis import Signal
-from voicecoach.brain.grounding import Ground, Vocab
+from voicecoach.brain.grounding import Ground, Vocab, content_stems, rubric_words
 
 NOT_HEARD = "I didn't hear an answer to the question."  # a contract: the reply to an off-topic turn starts with it
 MIN_WORDS = 8  # shorter turns are weak answers ("ship it"), not a change of subject
 FOREIGN_MIN = 4  # another case's own words needed before a turn counts as about another product
 LEAN_MIN = 4  # ... and before reasoning alone stops tying its sentences to this case
+ELSEWHERE_WORDS = 25  # a turn this long that names none of this case's things ...
+ELSEWHERE_STEMS = 12  # ... and this many words of its own things (not the rubric's) talks about something else
 
 # A turn that proposes or decides something is an attempt at an answer, however weak.
 _PROPOSES = re.compile(
@@ -23,6 +25,8 @@ _PROPOSES = re.compile(
     r"(?:people|users|customers|they|it|this|that) (?:would|will|might|could|should|won't|wouldn't))\b"
 )
 _WORD = re.compile(r"[\w']+")
+# A plan in the first person: a turn with one is an attempt at an answer even when it names nothing of the case.
+_PLANS = re.compile(r"\b(?:i'd|i would|we'd|we would|i'll|we'll|let's|we should|i should|my (?:plan|approach|first step))\b")
 
 
 def leans_elsewhere(grounds: Sequence[Ground], v: Vocab, key_points: int = 0) -> bool:
@@ -33,11 +37,19 @@ def leans_elsewhere(grounds: Sequence[Ground], v: Vocab, key_points: int = 0) ->
     return from_one >= LEAN_MIN and from_one > len(own - v.shared) + 2 * key_points
 
 
-def off_topic(text: str, signals: Sequence[Signal], grounds: Sequence[Ground], v: Vocab, key_points: int = 0) -> str:
+def off_topic(
+    text: str, signals: Sequence[Signal], grounds: Sequence[Ground], v: Vocab, key_points: int = 0,
+    recites: bool = False, asks_facts: Callable[[], bool] = lambda: False,
+) -> str:
     """Why a candidate turn is not an answer to the case ("another product", "small talk"), or "" when it is one.
 
     Another product: more than twice as many words of one other case as of this one (a key point made counts two).
-    Small talk: no rubric signal at all, nothing proposed or judged, no key point: an anecdote, not an answer.
+    Or a long turn that names none of this case's own things (its words, a key point) but many things of its own
+    that are not the rubric's (a restaurant's deposit, a fitness watch): fluent, but about another product. A list
+    of techniques (recites) is read as a list instead.
+    Small talk: no rubric signal at all, nothing proposed or judged, no key point: an anecdote, not an answer; or
+    no case word, no reasoning, no key point, and no signal beyond questions (clarify) that the case's facts cannot
+    answer (asks_facts, asked only when needed): "is that a real plant behind you? how long have you been at the company?".
     """
     norm = " ".join(w.lower().replace("\u2019", "'") for w in _WORD.findall(text))
     if len(norm.split()) < MIN_WORDS:
@@ -48,6 +60,17 @@ def off_topic(text: str, signals: Sequence[Signal], grounds: Sequence[Ground], v
     ours = len(own - v.shared) + sum(g.key_terms for g in grounds) + 2 * key_points
     if from_one >= FOREIGN_MIN and from_one > 2 * ours:
         return "another product"
-    if not signals and not key_points and not _PROPOSES.search(norm):
+    own_things = own - v.shared
+    long_enough = len(norm.split()) >= ELSEWHERE_WORDS
+    if not own_things and not key_points and not recites and long_enough and (
+        len(content_stems(text) - rubric_words() - v.own) >= ELSEWHERE_STEMS
+    ):
+        return "another product"
+    if key_points:
+        return ""
+    if not signals and not _PROPOSES.search(norm):
         return "small talk"
+    content = any(s.weight > 0 and s.dim != "clarify" for s in signals)
+    if signals and not content and len(own_things) <= 1 and not any(g.reasons for g in grounds) and not asks_facts():
+        return "" if _PLANS.search(norm) else "small talk"
     return ""
