@@ -173,9 +173,9 @@ def read_session(d: dict[str, Any], ms: float = 0.0) -> Outcome:
     )
 
 
-def check(c: Candidate, o: Outcome, own: Outcome | None = None) -> list[str]:
-    """The expectation checks this outcome fails, each as a readable line."""
-    e, bad = EXPECTATIONS[c.cls], []
+def check(c: Candidate, o: Outcome, own: Outcome | None = None, e: Expectation | None = None) -> list[str]:
+    """The checks of e (by default the class's target) this outcome fails, each as a readable line."""
+    e, bad = e or EXPECTATIONS[c.cls], []
     if e.max_overall is not None and o.overall > e.max_overall:
         bad.append(f"overall {o.overall} > {e.max_overall}")
     if e.min_overall is not None and o.overall < e.min_overall:
