@@ -19,6 +19,19 @@ CustomLLM = litellm.CustomLLM
 
 PROVIDER = "scripted"
 
+# Run first in a child interpreter: every socket connection is refused and counted in `attempts`.
+BLOCK_SOCKETS = """
+import socket, sys
+attempts = []
+def refuse(*args, **kwargs):
+    attempts.append(args)
+    raise OSError("network blocked by the test")
+socket.socket.connect = refuse
+socket.socket.connect_ex = refuse
+socket.getaddrinfo = refuse
+socket.create_connection = refuse
+"""
+
 
 @dataclass
 class Fail:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes import FakeSpeaker, write_answers
-from tests.llm_provider import ChatServer
+from tests.llm_provider import BLOCK_SOCKETS, ChatServer
 from voicecoach.audio.scripted import TextAnswersListener
 from voicecoach.brain.fallback import FallbackInterviewer
 from voicecoach.brain.llm import LiteLLMInterviewer
@@ -168,16 +168,7 @@ def test_preflight_says_which_key_is_missing(monkeypatch: pytest.MonkeyPatch) ->
 
 
 # ---- the whole command, as a user runs it ----------------------------------------------------------------
-NO_NETWORK = """
-import socket, sys
-attempts = []
-def refuse(*args, **kwargs):
-    attempts.append(args)
-    raise OSError("network blocked by the test")
-socket.socket.connect = refuse
-socket.socket.connect_ex = refuse
-socket.getaddrinfo = refuse
-socket.create_connection = refuse
+NO_NETWORK = BLOCK_SOCKETS + """
 from voicecoach.cli import main
 code = main(sys.argv[1:])
 print("EXIT", code, "ATTEMPTS", len(attempts))

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.llm_provider import Fail, ScriptedProvider, Slow, install
+from tests.llm_provider import BLOCK_SOCKETS, Fail, ScriptedProvider, Slow, install
 from voicecoach.brain.evidence import normalise
 from voicecoach.brain.fallback import FallbackInterviewer
 from voicecoach.brain.llm import LiteLLMInterviewer, fill, strip_for_model
@@ -83,16 +83,7 @@ def assess_json(score: int, quotes: list[str], feedback: str = "Good structure. 
 
 
 # ---- no network on import --------------------------------------------------------------------------------
-NO_SOCKET = """
-import socket, sys
-attempts = []
-def refuse(*args, **kwargs):
-    attempts.append(args)
-    raise OSError("network blocked by the test")
-socket.socket.connect = refuse
-socket.socket.connect_ex = refuse
-socket.getaddrinfo = refuse
-socket.create_connection = refuse
+NO_SOCKET = BLOCK_SOCKETS + """
 from voicecoach.brain.llm import LiteLLMInterviewer
 from voicecoach.brain.fallback import FallbackInterviewer
 from voicecoach.config import LlmOptions
