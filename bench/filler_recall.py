@@ -9,6 +9,7 @@ Run: .venv/bin/python bench/filler_recall.py [--corpus DIR] [--engine product|an
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -17,7 +18,10 @@ from typing import Any
 from voicecoach.fillers import filler_events
 from voicecoach.model import Segment, Transcript, Word
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "speech-corpus"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/: the shared corpus rule
+from corpus import find_corpus
+
+CORPUS = find_corpus()
 FALLBACK_PROMPT = "Um, so, uh, I think, you know, we'd, like, look at the funnel first."
 
 

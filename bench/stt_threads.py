@@ -25,7 +25,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-CORPUS = REPO.parent / "shared" / "speech-corpus"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/: the shared corpus rule
+from corpus import find_corpus
+
+CORPUS = find_corpus()
 SHORT = "ljspeech_LJ001-0005.wav"  # 8 s: a typical utterance
 LONG = "mfa_acoustic_corpus.wav"  # 27 s of spontaneous speech: one second-pass window
 POLICIES = {"default": "", "passive": "PASSIVE"}

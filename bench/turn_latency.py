@@ -32,7 +32,10 @@ from voicecoach.build import build_refiner
 from voicecoach.config import SttOptions, TurnOptions
 from voicecoach.speech.stt import WhisperTranscriber
 
-CORPUS = REPO.parent / "shared" / "speech-corpus"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/: the shared corpus rule
+from corpus import find_corpus
+
+CORPUS = find_corpus()
 SR = 16000
 GAP_S = 0.6  # a breath between joined rows: shorter than the end-of-turn silence
 MAX_PAUSE_S = 1.2  # longer pauses inside a recording are shortened to this (else they would end the turn)

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "speech-corpus"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/: the shared corpus rule
+from corpus import find_corpus
+
+CORPUS = find_corpus()
 
 _ONES = [
     "zero",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,28 +14,10 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _find_corpus() -> Path:
-    """The real-speech corpus: $VOICECOACH_SPEECH_CORPUS, else ../shared/speech-corpus beside this clone, else beside
-    the checkout this one was cloned from (a fresh `git clone . /tmp/fresh` keeps its tests runnable)."""
-    import os
-    import subprocess
+sys.path.insert(0, str(REPO / "bench"))
+from corpus import find_corpus
 
-    if os.environ.get("VOICECOACH_SPEECH_CORPUS"):
-        return Path(os.environ["VOICECOACH_SPEECH_CORPUS"])
-    here = REPO.parent / "shared" / "speech-corpus"
-    if (here / "manifest.tsv").exists():
-        return here
-    origin = subprocess.run(
-        ["git", "-C", str(REPO), "config", "--get", "remote.origin.url"], capture_output=True, text=True, check=False
-    ).stdout.strip()
-    if origin and Path(origin).is_dir():
-        beside = Path(origin).resolve().parent / "shared" / "speech-corpus"
-        if (beside / "manifest.tsv").exists():
-            return beside
-    return here
-
-
-CORPUS = _find_corpus()
+CORPUS = find_corpus()
 
 
 @pytest.fixture(scope="session")
