@@ -311,8 +311,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--write", action="store_true", help=f"record the table in {DOC.relative_to(REPO)}")
     ap.add_argument("--only", choices=CLASSES, help="run one class only")
+    ap.add_argument("--data", type=Path, default=DATA, help="candidates file (default: %(default)s)")
     args = ap.parse_args(argv)
-    pool = load_candidates()
+    pool = load_candidates(args.data)
     candidates = [c for c in pool if args.only in (None, c.cls)]
     with tempfile.TemporaryDirectory(prefix="selftest-") as tmp:
         results = evaluate(candidates, Path(tmp), pool)
