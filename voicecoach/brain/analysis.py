@@ -28,6 +28,9 @@ _OUTCOME = re.compile(
 _VANITY_NAMED = re.compile(r"\bvanity\b|\b(?:don't|doesn't|do not|does not|won't) (?:really )?(?:tell|mean|show)|\bmisleading\b")
 _QUOTE_MAX_WORDS = 24
 MENTION_CAP = 3  # a dimension shown only by terms mentioned in passing (none applied to the case) scores at most this
+# Terms mentioned in passing can add at most this to what the answer applied to the case: knowing the words is not
+# using them, so a stack of mentions never carries a dimension (a grounded 0.75 plus ten mentions is still a 2).
+MENTION_ROOM = 1.0
 _MAX_HITS = {c.label: c.max_hits for c in CONCEPTS} | {"asked pointed questions while answering": 2}
 _CLARIFY_TURN_WEIGHTS = (2.0, 1.0, 1.0)  # first, second, third clarifying question asked
 _REFUSED = "said they would not: "  # a refusable concept said in the negative ("we wouldn't segment")
@@ -273,6 +276,21 @@ def score_total(total: float) -> int:
     return 5
 
 
+def _summed(sigs: Sequence[Signal]) -> float:
+    """The best weight of each distinct phrase per concept (up to its max hits), summed, against-signals included."""
+    phrases: dict[str, dict[str, float]] = {}
+    for s in sigs:
+        seen = phrases.setdefault(s.label, {})
+        key = s.phrase.lower()
+        if key not in seen or abs(s.weight) > abs(seen[key]):
+            seen[key] = s.weight
+    total = 0.0
+    for label, seen in phrases.items():
+        ranked = sorted(seen.values(), key=abs, reverse=True)
+        total += sum(ranked[: _MAX_HITS.get(label, 1) if ranked[0] > 0 else 1])
+    return total
+
+
 def read(signals: Iterable[Signal], dims: Sequence[str] = DIMENSIONS) -> dict[str, Reading]:
     """Per-dimension reading: the best weight of each distinct concept, summed, against-signals subtracted."""
     by_dim: dict[str, list[Signal]] = {d: [] for d in dims}
@@ -281,16 +299,9 @@ def read(signals: Iterable[Signal], dims: Sequence[str] = DIMENSIONS) -> dict[st
             by_dim[s.dim].append(s)
     out: dict[str, Reading] = {}
     for d, sigs in by_dim.items():
-        phrases: dict[str, dict[str, float]] = {}
-        for s in sigs:
-            seen = phrases.setdefault(s.label, {})
-            key = s.phrase.lower()
-            if key not in seen or abs(s.weight) > abs(seen[key]):
-                seen[key] = s.weight
-        total = 0.0
-        for label, seen in phrases.items():
-            ranked = sorted(seen.values(), key=abs, reverse=True)
-            total += sum(ranked[: _MAX_HITS.get(label, 1) if ranked[0] > 0 else 1])
+        total = _summed(sigs)
+        if any(s.weight > 0 and not s.grounded for s in sigs):  # mentions add at most MENTION_ROOM to what was applied
+            total = min(total, _summed([s for s in sigs if s.grounded or s.weight < 0]) + MENTION_ROOM)
         score = score_total(total)
         if any(s.weight > 0 for s in sigs) and not any(s.weight > 0 and s.grounded for s in sigs):
             score = min(score, MENTION_CAP)

@@ -44,12 +44,26 @@ _STOP = wordset(
 # Reasoning that applies a move (a cause, a condition, a consequence, a decision and its price): normalised text.
 _REASON = re.compile(
     r"\b(?:because|since (?:the|it|we|they|that|this|most|our)|so that|(?<=[a-z0-9] )so (?:i|id|ill|we|wed|well|it|they|theyd|that|the)\b|which means|"
-    r"that means|this means|it means|meaning|in order to|otherwise|unless|rather than|instead of|at the cost of|"
+    r"that means|this means|it means|meaning|in order to|otherwise|unless|rather than|instead of|at the cost of|my (?:guess|bet|hunch) is|i suspect|"
     r"in exchange|the price (?:is|of)|costs? us|if|whether|only (?:once|after|when)|as long as|until|given that|"
     r"(?:which|that|this) (?:tells|would tell|rules|leads|drives|shows)|thats why|the reason|"
     r"or (?:we|they|it|you|people)(?:d|ll| would| will| could)|"
     r"(?:would|could|will|might) (?:\w+ ){0,2}(?:fail|break|leave|lose|cause|create|end up|mean|hurt|cost)|"
     r"to (?:rule out|see (?:if|whether|which|what|how)|check (?:if|whether)|make sure|confirm|tell))\b"
+)
+
+
+# A clause has someone doing something: a subject pronoun or a finite verb. A sentence with neither is a headline
+# ("Segment by cohort, geography and platform.", "Compliance review, KYC and AML."): the shape of a recited list.
+_CLAUSE = re.compile(
+    r"\b(?:i|id|ill|im|ive|we|wed|well|were|weve|you|youd|they|theyd|theyre|he|she|it|its|thats|theres|there|"
+    r"is|are|was|been|would|will|could|should|can|cant|wont|wouldnt|does|did|dont|doesnt|didnt|has|have|had|"
+    r"gets|got|goes|went|comes|came|makes|made|means|seems|looks|says|said|needs|wants|happens|happened)\b"
+)
+# A sentence about method in general, not this case: "the way I approach any metric drop", "a standard framework".
+_GENERIC = re.compile(
+    r"\b(?:any|standard|playbook|framework|checklist|textbook|template|in general|as a rule|"
+    r"the way i (?:approach|tackle|handle|do)|my (?:usual |normal |go to )?(?:approach|process|method))\b"
 )
 
 
@@ -212,6 +226,8 @@ class Ground:
     reasons: tuple[str, ...]
     key_terms: int = 0
     other: int = 0  # the most words from any one other case
+    clause: bool = True  # has a subject or a finite verb; False for a headline ("Funnel analysis to find the step.")
+    generic: bool = False  # frames a method in general ("the way I approach any drop"): the case's nouns don't apply it
 
     @property
     def about_other(self) -> bool:
@@ -236,7 +252,9 @@ def ground(sentence: str, v: Vocab) -> Ground:
     keys = sum(1 for t in v.key_terms if term_in(t, norm))
     reasons = tuple(m.group(0) for m in _REASON.finditer(" ".join(norm.split())))
     foreign = frozenset(stems & v.foreign)
-    return Ground(frozenset(stems & v.own), foreign, reasons, keys, v.most_from_one_case(foreign))
+    clause = bool(_CLAUSE.search(norm))
+    generic = bool(_GENERIC.search(norm))
+    return Ground(frozenset(stems & v.own), foreign, reasons, keys, v.most_from_one_case(foreign), clause, generic)
 
 
 def grounds(sentences: Iterable[str], v: Vocab) -> list[Ground]:

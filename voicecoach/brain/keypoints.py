@@ -24,6 +24,7 @@ class Made:
     sentence: int
     quote: str
     reasoned: bool = True  # said with its reason ("because", "if ... then", "so that"); a bare claim counts half
+    deep: bool = False  # said in its own sentence with its why or its price ("because", "rather than", "unless")
 
 
 def made_points(
@@ -58,10 +59,16 @@ def made_points(
         if found:
             n = min(found)[2]
             reasoned = not grounds or any(0 <= k < len(grounds) and grounds[k].reasons for k in (n, n + 1))
-            out.append(Made(kp, turn, n, short_quote(sentences[n], _QUOTE_WORDS), reasoned))
+            deep = any(_WHY.search(norms[k]) for k in (n, n + 1) if k < len(norms))
+            out.append(Made(kp, turn, n, short_quote(sentences[n], _QUOTE_WORDS), reasoned, deep))
     return out
 
 
+# The point's why or its price, not a narrative "so I'd": a cause, a condition, a consequence, a choice against another.
+_WHY = re.compile(
+    r"\b(?:because|so that|which means|that means|this means|rather than|instead of|otherwise|unless|in order to|"
+    r"at the cost of|the price|costs? us|worth it|only (?:once|after|when|if)|until|given that|if|whether)\b"
+)
 _ASKING = re.compile(
     r"\?|\b(?:ask|asking|know|find out|wonder|clarify|understand|whether|confirm|check with|before (?:i|we))\b", re.IGNORECASE
 )
@@ -80,7 +87,28 @@ def _made_in(kp: KeyPoint, norm: str) -> bool:
     "transfer*" would both match the same word): one term can show one part of the point, not two."""
     if not all(any(term_in(t, norm) for t in group) for group in kp.anchors):
         return False
-    return _disjoint([_spans(group, norm) for group in kp.anchors])
+    spans = [_spans(group, norm) for group in kp.anchors]
+    return _disjoint(spans) and not _dropped(kp, norm, spans)
+
+
+# Words that say a thing is left out: "skip the security review", "no testing week", "we wouldn't keep".
+_DROPS = frozenset(
+    ["skip", "skipping", "skipped", "cut", "cutting", "drop", "dropping", "dropped", "squeeze", "squeezing", "shorten",
+     "shortening", "rush", "rushing", "no", "not", "never", "without", "dont", "wont", "wouldnt", "cant", "shouldnt",
+     "instead", "even"]
+)
+
+
+def _dropped(kp: KeyPoint, norm: str, spans: Sequence[list[tuple[int, int]]]) -> bool:
+    """The point's thing is named only to be left out ("skip the separate security review and test in parallel"): every
+    place one of its groups is met comes just after a word that drops it. A group whose own terms hold such a word
+    ("cut*", "not cut") is judged by its terms alone."""
+    for terms, group in zip(kp.anchors, spans):
+        if any(w in _DROPS for t in terms for w in anchor_text(t.rstrip("*")).split()):
+            continue
+        if group and all(_DROPS & set(norm[max(a - 30, 0) : a].split()[-3:]) for a, _ in group):
+            return True
+    return False
 
 
 def _spans(group: tuple[str, ...], norm: str) -> list[tuple[int, int]]:

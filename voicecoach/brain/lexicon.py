@@ -219,6 +219,12 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:users|riders|customers|readers)|the whole (?:\w+ )?base) (?:at once|on day one|in one go|straight away|immediately|"
        r"right away|at the same time)(?!.{0,60}\b(?:if|unless|kill|stop|pause|roll ?back|flag)\b)|"
        r"(?:big bang|all at once) (?:launch|release|rollout)(?!.{0,60}\b(?:if|unless|kill|stop|pause|roll ?back)\b)", "against"),
+    # cutting the checks that catch failures to hit a date: "skip the security review", "fix bugs after launch"
+    _c("edge_cases", "cut testing or review to ship sooner", -1.5,
+       r"(?:skip|skipping|cut|cutting|drop|dropping|squeez\w*|shorten\w*|rush\w*|compress\w*) (?:\w+ ){0,3}"
+       r"(?:testing|tests|qa|security (?:review|check|audit)s?|reviews?|bug bash|hardening)\b|"
+       r"fix (?:\w+ ){0,2}(?:bugs?|issues?|problems?) (?:after|post)[ -]?(?:launch|release)|"
+       r"(?:bugs?|issues?) (?:can wait|after (?:we )?launch)", "against"),
     # --- edge cases: abuse, failure states, scale --------------------------------------------------------
     _c("edge_cases", "considered abuse or fraud", 2.0,
        r"abuse|abusing|fraud\w*|spam\w*(?! (?:readers|users|people|customers|subscribers|our))|bots?(?! filter)|fake accounts?|fakes|fake (?:users|riders|referrals|sign ?ups|reviews|orders)|malicious|bad actors?|exploit\w*|gam(?:e|ing) the|scams?|"

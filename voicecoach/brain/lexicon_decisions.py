@@ -77,7 +77,8 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
     _c("tradeoffs", "refused to make a decision", -1.5,
        r"(?:i|we) (?:can't|cannot|couldn't|wouldn't|won't|don't want to|would rather not|'d rather not) (?:really )?"
        r"(?:decide|choose|pick|commit|make (?:that|the|a) call)(?! (?:until|before|without))|no need to (?:choose|pick|decide)|"
-       r"(?:do|try|ship|build|fund) (?:all|every one|each) of them|(?:it )?(?:all )?depends,? (?:really|honestly)?$|"
+       r"(?:do|try|ship|build|fund|pull|use) (?:all|every one|each) of them|no (?:reason|need) to (?:pick|choose) (?:just )?one|"
+       r"(?:do|doing|try|trying) (?:everything|all of (?:it|them)) at (?:once|the same time)|(?:it )?(?:all )?depends,? (?:really|honestly)?$|"
        r"hard to say(?:,| really| honestly)?$", "against"),
     # --- data: discover, prioritise, kill bad ideas early -------------------------------------------------
     _c("data", "segmented the data", 2.0,

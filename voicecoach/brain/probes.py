@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from voicecoach.brain.analysis import (
     Reading,
@@ -130,25 +130,28 @@ def probed_dims(turns: Sequence[Turn]) -> set[str]:
     return {d for t in asked_follow_ups(turns) for d in t.targets}
 
 
-def choose_target(readings: Mapping[str, Reading], already: set[str]) -> str | None:
+def choose_target(readings: Mapping[str, Reading], already: set[str], keyless: Collection[str] = ()) -> str | None:
     """The weakest dimension not covered well and not yet probed; the follow_up curveball once all are covered.
 
     Lower score first (a weak dimension the question asked for, or one the candidate said something against, counts a
     point lower), then anything the candidate said against a dimension, then what the question asked for, then PRIORITY.
+    keyless: dimensions the case's answer key makes no point on; a gap there costs little on this case, so it counts a
+    point less weak ("how would the matching system know?" is a poor first probe on a pricing question).
     """
     open_dims = [d for d in PROBED_DIMS if d in readings and d not in already and readings[d].score < COVERED]
     if open_dims:
-        return min(open_dims, key=lambda d: _weakness(readings[d], d))
+        return min(open_dims, key=lambda d: _weakness(readings[d], d, d in keyless))
     if "follow_up" not in already and not already:
         return "follow_up"  # everything covered in one go: test how they adapt instead of asking nothing
     return None
 
 
-def _weakness(r: Reading, dim: str) -> tuple[float, float, float, int]:
+def _weakness(r: Reading, dim: str, keyless: bool = False) -> tuple[float, float, float, int]:
     """Sort key, weakest first. A weak dimension (2 or less) counts a point weaker when the case question asked for it
     by name (an answer that barely touched what it was asked is probed there before on something it was never asked)
     or when the candidate said something against it ("I'd hand that to the engineers" is probed before a silence)."""
     lower = max(r.need, 1.0 if r.negatives else 0.0) if r.score <= WEAK else 0.0
+    lower -= 1.0 if keyless and not r.negatives else 0.0
     return (r.score - lower, -1.0 if r.negatives else 0.0, -r.need, PRIORITY.index(dim))
 
 

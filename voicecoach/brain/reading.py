@@ -17,6 +17,9 @@ from voicecoach.model import Turn
 
 MENTION_SHARE = 0.5  # a term mentioned in passing (not applied to the case) is worth this share of a move
 BARE_KEY_SHARE = 0.25  # a key point matched by the case's words alone, with no word of its dimension
+# ... and the same said with its reason ("hurt people who already speak some of it, because their lessons are too
+# easy"): a point made in plain words with its why is a move, whatever the rubric would call it
+REASONED_KEY_SHARE = 1.0
 RECITATION_CAP = 2  # a dimension shown only in a recited list scores at most this
 
 
@@ -84,7 +87,11 @@ def _read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | Non
     else:
         applied = _applied_sentences(g, leans_elsewhere(g, v, len(made)))
     sigs = [_applied(s, applied, rec) for s in raw]
-    sigs += [_applied(k, [True] * len(g), rec) for k in _key_credit([m for m in made if 0 <= m.sentence < len(g) and g[m.sentence].own], sigs)]
+    # scoping is done before solving: a clarify point counts in the opening answer or a question, not once a solution
+    # is on the table ("I'd look at how many weekend bookings get filled" after proposing the fix is measuring)
+    credited = [m for m in made if 0 <= m.sentence < len(g) and g[m.sentence].own and not g[m.sentence].generic
+                and (m.point.dimension != "clarify" or opening or asking)]
+    sigs += [_applied(k, [True] * len(g), rec) for k in _key_credit(credited, sigs)]
     return TurnReading(turn, tuple(sigs), g, rec, "", made=made)
 
 
@@ -93,11 +100,20 @@ def _key_credit(made: Sequence[Made], sigs: Sequence[Signal]) -> list[Signal]:
     transfers" is one act of defining success, whether the lexicon or the key reads it. (Only key points said with
     one of the case's own words reach here: a key matched on generic words alone adds nothing to the lexicon.)"""
     out: list[Signal] = []
+    seen: set[tuple[int, str]] = set()
     for m in made:
         sig = as_signal(m)
         said = sum(s.weight for s in sigs if s.sentence == m.sentence and s.dim == sig.dim and s.weight > 0)
-        if not said:  # the case's words without any word of the dimension: half the credit
-            out.append(replace(sig, weight=sig.weight * BARE_KEY_SHARE))
+        if (m.sentence, sig.dim) in seen:  # three options in one breath ("raise prices, pay cleaners to travel, run
+            out.append(replace(sig, weight=sig.weight * BARE_KEY_SHARE))  # ads") name options; they choose none
+            continue
+        seen.add((m.sentence, sig.dim))
+        if not said:  # the case's words without any word of the dimension: credit for the point's depth only, and
+            # none when the sentence's words make another move ("guardrails would be load time and the share going to
+            # new creators" measures; it does not weigh creators against watch time)
+            other = any(s.sentence == m.sentence and s.weight > 0 and s.dim != sig.dim for s in sigs)
+            share = REASONED_KEY_SHARE if m.deep and not other else BARE_KEY_SHARE
+            out.append(replace(sig, weight=sig.weight * share))
         elif sig.weight > said:  # what the sentence's own words did not already earn
             out.append(replace(sig, weight=sig.weight - said))
     return out
@@ -111,8 +127,14 @@ def _applied_sentences(g: Sequence[Ground], elsewhere: bool = False) -> list[boo
         return [here.anchored and not here.about_other for here in g]
     out = []
     for n, here in enumerate(g):
-        near = any(0 <= k < len(g) and g[k].anchored and not g[k].about_other for k in (n - 1, n + 1))
-        out.append(here.applied or (near and not here.about_other))
+        if not here.clause or here.generic:  # a headline or a method in general: applied by its reasons or the
+            out.append(bool(here.reasons or facts_of(here)) and not here.about_other)  # case's facts, not by nouns
+            continue
+        near = any(0 <= k < len(g) and g[k].anchored and not g[k].about_other and not g[k].generic for k in (n - 1, n + 1))
+        # a reasoned sentence beside this case's things stays applied though it borrows another case's words ("I would
+        # not launch an engagement campaign until the bug is fixed, because ..."); the whole answer leaning elsewhere
+        # is handled above
+        out.append(here.applied or (near and (not here.about_other or bool(here.reasons))))
     return out
 
 

@@ -45,7 +45,7 @@ def _terms(sigs: Sequence[Signal]) -> list[Signal]:
     return out
 
 
-_ITEM_SPLIT = re.compile(r",|;|:|\band\b|\bor\b|\bplus\b|\blike\b|\bsuch as\b", re.IGNORECASE)
+_ITEM_SPLIT = re.compile(r",|;|:|\band\b|\bor\b|\bplus\b|\blike\b|\bsuch as\b|\bwith\b|\bthen\b", re.IGNORECASE)
 _CUT = re.compile(r"\b(?:by|per|across|for each)\b|^new (?:versus|vs)\b")
 ITEM_WORDS = 6  # a listed item is short: a term and little else
 

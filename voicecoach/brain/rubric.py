@@ -54,7 +54,9 @@ class OfflineInterviewer:
         if used >= ctx.max_follow_ups:
             return Move(kind="wrap_up", text=CLOSING, note=f"{used} follow-up(s) used")
         readings = answer_readings(ctx.turns, case_start(ctx.turns), ctx.case, ctx.pack, keys=False)
-        target = choose_target(readings, probed_dims(ctx.turns))
+        keyed = {kp.dimension for kp in ctx.case.answer_key}
+        keyless = {d for d in readings if d not in keyed} if keyed else set()
+        target = choose_target(readings, probed_dims(ctx.turns), keyless)
         if target is None:
             return Move(kind="wrap_up", text=CLOSING, note="every dimension covered or probed")
         pinned = self._pin_down(ctx) if used == 0 else None

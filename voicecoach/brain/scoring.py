@@ -19,9 +19,10 @@ from voicecoach.brain.analysis import (
 from voicecoach.brain.clarify import is_clarifying_question
 from voicecoach.brain.evidence import locate, normalise
 from voicecoach.brain.keypoints import LABEL as KEY_LABEL
+from voicecoach.brain.keypoints import as_signal
 from voicecoach.brain.lexicon import CONCEPTS
 from voicecoach.brain.probes import COVERED, PROBED_DIMS
-from voicecoach.brain.reading import RECITATION_CAP, TurnReading, read_turns, recited_dims
+from voicecoach.brain.reading import RECITATION_CAP, TurnReading, read_turn, read_turns, recited_dims
 from voicecoach.content import Case, Pack
 from voicecoach.model import DIMENSIONS, Evidence, Score, Turn
 
@@ -117,7 +118,24 @@ def _replies(turns: Sequence[Turn]) -> list[tuple[Turn, int]]:
     return pairs
 
 
-def follow_up_reading(turns: Sequence[Turn], readings: dict[str, Reading]) -> tuple[Reading, str]:
+def _reply_signals(turns: Sequence[Turn], j: int, case: Case | None, pack: Pack | None) -> list[Signal] | None:
+    """What a reply to a follow-up showed: the lexicon's signals plus the case's key points made in it (a reply is
+    about the case by being a reply, so its terms count in full). None when the reply earns nothing: a meta turn, an
+    off-topic turn. A reply that recites a list is read as the case reader reads it, its terms as mentions."""
+    sigs = find_signals(turns[j].text, j, opening=False)
+    if case is None:
+        return sigs
+    r = read_turn(turns[j].text, j, False, case, pack)
+    if not r.counts:
+        return None
+    if r.recitation.whole:
+        return list(r.signals)
+    return sigs + [as_signal(m) for m in r.made]
+
+
+def follow_up_reading(
+    turns: Sequence[Turn], readings: dict[str, Reading], case: Case | None = None, pack: Pack | None = None
+) -> tuple[Reading, str]:
     """How the candidate handled follow-ups: did each reply address the dimension it was asked about?"""
     pairs = _replies(turns)
     if not pairs:
@@ -135,7 +153,8 @@ def follow_up_reading(turns: Sequence[Turn], readings: dict[str, Reading]) -> tu
     for follow, j in pairs:
         reply = strip_instructions(turns[j].text)
         target = follow.targets[0] if follow.targets else "follow_up"
-        sigs = find_signals(turns[j].text, j, opening=False)
+        found = _reply_signals(turns, j, case, pack)
+        sigs = found or []
         norm = normalise(reply)
         if target == "follow_up" or target not in PROBED_DIMS:
             # a curveball: new substance (capped) plus whether the plan visibly changed ("in that case I'd ...")
@@ -145,7 +164,7 @@ def follow_up_reading(turns: Sequence[Turn], readings: dict[str, Reading]) -> tu
             s = read(sigs, (target,))[target].score
         if _DEFLECT.search(norm):
             s -= 1
-        if len(norm.split()) < _MIN_REPLY_WORDS:
+        if len(norm.split()) < _MIN_REPLY_WORDS or found is None:
             s = 1
         s = max(1, min(5, s))
         per_pair.append(s)
@@ -225,7 +244,7 @@ def _rationale(dim: str, reading: Reading, evidence: tuple[Evidence, ...], cappe
 def assess_turns(turns: Sequence[Turn], case: Case | None = None, pack: Pack | None = None) -> Assessment:
     """Readings and scores for all seven dimensions over a whole conversation (read against case when given)."""
     readings = answer_readings(turns, 0, case, pack)
-    fu, fu_why = follow_up_reading(turns, readings)
+    fu, fu_why = follow_up_reading(turns, readings, case, pack)
     readings["follow_up"] = fu
     scores: list[Score] = []
     memo: dict[tuple[str, int], Evidence | None] = {}
