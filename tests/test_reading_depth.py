@@ -167,3 +167,35 @@ def test_the_first_probe_on_a_marketplace_answer_is_not_about_systems(pack: Pack
     assert not any(kp.dimension == "technical" for kp in c.case.answer_key)
     move = OfflineInterviewer().react(c)
     assert move.kind == "follow_up" and move.targets == ("edge_cases",), move  # technical is as weak, and not needed
+
+
+def test_a_reply_that_makes_another_point_of_the_case_earns_a_two_not_a_one(pack: Pack) -> None:
+    other_point = ("I'd call it fixed once completed uploads per active user on Android are back where they were the "
+                   "week before five point two, since that's what people actually feel.")
+    vague = "Yeah, I think that is a really good question and I would definitely look into it with the team soon."
+    assert _scores(pack, "uploads-drop", FIRST, PROBE, other_point)["follow_up"] == 2
+    assert _scores(pack, "uploads-drop", FIRST, PROBE, vague)["follow_up"] == 1
+
+
+def test_a_probe_is_hung_only_on_words_about_what_it_asks(pack: Pack) -> None:
+    from voicecoach.brain.probes import phrase_probe
+
+    case = pack.case("checkout-fees")
+    answer = ("The first thing I'd ask is whether it's gradual or sudden. I'd want to know how bad it is in the big "
+              "cities, and I'd confirm the shape week by week.")
+    turns = _ctx(pack, "checkout-fees", answer).turns
+    technical = phrase_probe(case, "technical", turns)
+    assert '"' not in technical and technical in case.probes["technical"]  # nothing technical was said to quote
+    for dim in ("clarify", "tradeoffs"):
+        line = phrase_probe(case, dim, turns)
+        for quote in line.split('"')[1:2]:
+            assert not quote.lower().startswith("i'd ask is"), line  # never a clause cut out of "the thing I'd ask is"
+            assert not quote.endswith("how bad it"), line  # "how bad it is" is whole
+
+
+def test_a_plan_about_the_answer_itself_is_never_quoted(pack: Pack) -> None:
+    from voicecoach.brain.probes import phrase_probe
+
+    answer = "I'm fairly new, so I'll just say how I'd think about it. Um, fewer pushes that match what people read."
+    line = phrase_probe(pack.case("notification-volume"), "tradeoffs", _ctx(pack, "notification-volume", answer).turns)
+    assert "think about it" not in line, line

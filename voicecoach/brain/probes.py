@@ -166,8 +166,10 @@ def quote_for(dim: str, turns: Sequence[Turn]) -> str | None:
     return found[0] if found else None
 
 
-def quote_and_source(dim: str, turns: Sequence[Turn]) -> tuple[str, bool] | None:
-    """(a whole-clause quote located in the candidate's words, whether it says something against dim)."""
+def quote_and_source(dim: str, turns: Sequence[Turn], on_dim_only: bool = False) -> tuple[str, bool] | None:
+    """(a whole-clause quote located in the candidate's words, whether it says something against dim). With
+    on_dim_only, only a clause that says something on dim: a probe about the system is not hung on "I'd confirm the
+    shape"."""
     said = [(i, t) for i, t in reversed(list(enumerate(turns))) if t.role == "candidate" and t.text.strip()]
     if not said:
         return None
@@ -176,15 +178,26 @@ def quote_and_source(dim: str, turns: Sequence[Turn]) -> tuple[str, bool] | None
         sigs = find_signals(turn.text, i, opening=False)
         on_dim = sorted((s for s in sigs if s.dim == dim), key=lambda s: s.weight)  # negatives first: they invite probing
         candidates += [(clause_of(s.quote, s.phrase), s.weight < 0) for s in on_dim]
-        candidates += [(c, False) for c in _proposals(turn.text)]
-    candidates += [(clause_of(s), False) for s in split_sentences(strip_instructions(said[0][1].text))]
+        if not on_dim_only or dim in _PLAN_DIMS:  # what they proposed is what these probes ask about
+            candidates += [(c, False) for c in _proposals(turn.text) if not _META_PLAN.search(c)]
+    if not on_dim_only:
+        candidates += [(clause_of(s), False) for s in split_sentences(strip_instructions(said[0][1].text))]
     for c, against in candidates:
         c = _tidy(c)
-        if len(c.split()) >= 2 and not _DEFLECTION.search(c):
+        if len(c.split()) >= 2 and not _DEFLECTION.search(c) and not _PSEUDO_CLEFT.match(c):
             ev = locate(c, turns)
             if ev is not None:
                 return ev.quote, against
     return None
+
+
+_PLAN_DIMS = frozenset(["tradeoffs", "clarify"])  # a proposal invites "what would you not do" and "what first"
+# A plan about the answer itself, not the case: "I'll just say how I'd think about it", "I'd start by saying".
+_META_PLAN = re.compile(r"\b(?:say|saying|think about it|talk|explain|answer|go through|be honest|walk you)\b", re.IGNORECASE)
+# "I'd ask is whether ...", cut from "The first thing I'd ask is whether ...": not a clause the candidate said.
+_PSEUDO_CLEFT = re.compile(r"^(?:i'd|i would|we'd|i'll|i want|i'm going to)\s+\w+\s+(?:is|was)\b", re.IGNORECASE)
+_COPULA = frozenset(["is", "are", "was", "were"])
+_SUBJECTS = frozenset(["it", "that", "this", "there", "they", "we", "what", "who", "which", "he", "she", "you"])
 
 
 def _tidy(quote: str) -> str:
@@ -192,6 +205,8 @@ def _tidy(quote: str) -> str:
     quote = _LEAD_WORDS.sub("", quote).strip(" ,.;:")
     words = quote.split()
     while len(words) > 2 and words[-1].lower().strip(",.;:") in _DANGLING:
+        if words[-1].lower().strip(",.;:") in _COPULA and words[-2].lower() in _SUBJECTS:
+            break  # "how bad it is" ends whole; "the error rate is" does not
         words.pop()
     return " ".join(words).strip(" ,.;:")
 
@@ -229,7 +244,7 @@ def phrase_probe(case: Case, dim: str, turns: Sequence[Turn], pick: int = 0, foc
     said = _said_since_question(turns)
     options = tuple(p for p in phrasings(case, dim) if not already_answered(p, said)) or phrasings(case, dim)
     last = last_follow_up(turns)
-    found = quote_and_source(dim, turns)
+    found = quote_and_source(dim, turns, on_dim_only=True)
     plain = by_focus([p for p in options if "{quote}" not in p], focus)
     if not plain:
         plain = [p for p in GENERIC_PROBES[dim] if "{quote}" not in p and not already_answered(p, said)] or [

@@ -162,6 +162,10 @@ def follow_up_reading(
             s = score_total(max(substance, 0.0) + (2.0 if _ADAPT.search(norm) else 0.0))
         else:
             s = read(sigs, (target,))[target].score
+        # a reply that makes another of the case's points engaged with the case, if not with the question: a 2, not
+        # the 1 of a reply that says nothing
+        elsewhere = s <= 1 and any(x.label.startswith(KEY_LABEL) and x.dim != target for x in sigs)
+        s = 2 if elsewhere else s
         if _DEFLECT.search(norm):
             s -= 1
         if len(norm.split()) < _MIN_REPLY_WORDS or found is None:
@@ -173,6 +177,7 @@ def follow_up_reading(
         name = target.replace("_", " ")
         notes.append(f"the {name} follow-up was answered head on" if s >= 4 else
                      f"the reply to the {name} follow-up only partly addressed it" if s == 3 else
+                     f"the reply to the {name} follow-up made another point of the case instead" if elsewhere and s == 2 else
                      f"the reply to the {name} follow-up did not address it")
     score = round(sum(per_pair) / len(per_pair) + 1e-9)
     return Reading("follow_up", score, float(score), tuple(used)), "; ".join(notes).capitalize() + "."
