@@ -199,3 +199,30 @@ def test_a_plan_about_the_answer_itself_is_never_quoted(pack: Pack) -> None:
     answer = "I'm fairly new, so I'll just say how I'd think about it. Um, fewer pushes that match what people read."
     line = phrase_probe(pack.case("notification-volume"), "tradeoffs", _ctx(pack, "notification-volume", answer).turns)
     assert "think about it" not in line, line
+
+
+UPLOADS_ON_CHECKOUT = (
+    "A twelve percent fall in one week smells like a release, so I'd check the upload event first and then split photo "
+    "uploads by iPhone and Android and by app version. If it's the Android build that moved uploading to the "
+    "background, the phone may be killing the job to save battery, and I'd roll that uploader back today because it's "
+    "cheap to undo. Recovered means photo uploads per active user back at last month's level."
+)
+
+
+def test_later_turns_about_the_same_other_product_earn_nothing(pack: Pack) -> None:
+    reply = ("Stuck photos will all retry at once after the Android fix, so the uploader needs an id to drop "
+             "duplicates, and staged releases for Android builds.")
+    own = _scores(pack, "uploads-drop", UPLOADS_ON_CHECKOUT, PROBE, reply)
+    moved = _scores(pack, "checkout-fees", UPLOADS_ON_CHECKOUT, ("Which step of checkout?", ("technical",)), reply)
+    assert sum(own.values()) / len(own) >= 3.0, own
+    assert max(v for k, v in moved.items() if k != "follow_up") <= 1, moved
+
+
+def test_a_holiday_story_that_names_the_country_is_not_an_answer(pack: Pack) -> None:
+    from voicecoach.brain.relevance import NOT_HEARD
+
+    story = ("Oh, Japan! I was in Osaka last spring with my brother. We ate our way through the covered market and took "
+             "a day trip to Nara to see the deer. My partner wants us to go back when the leaves turn red.")
+    move = OfflineInterviewer().react(_ctx(pack, "japan-launch", story))
+    assert move.text.startswith(NOT_HEARD), move
+    assert max(_scores(pack, "japan-launch", story).values()) <= 1

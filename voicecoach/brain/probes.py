@@ -195,7 +195,7 @@ _PLAN_DIMS = frozenset(["tradeoffs", "clarify"])  # a proposal invites "what wou
 # A plan about the answer itself, not the case: "I'll just say how I'd think about it", "I'd start by saying".
 _META_PLAN = re.compile(r"\b(?:say|saying|think about it|talk|explain|answer|go through|be honest|walk you)\b", re.IGNORECASE)
 # "I'd ask is whether ...", cut from "The first thing I'd ask is whether ...": not a clause the candidate said.
-_PSEUDO_CLEFT = re.compile(r"^(?:i'd|i would|we'd|i'll|i want|i'm going to)\s+\w+\s+(?:is|was)\b", re.IGNORECASE)
+_PSEUDO_CLEFT = re.compile(r"^(?:i'd|i would|we'd|i'll|i want|i'm going to)\s+(?:\w+\s+){1,2}(?:is|was)\b", re.IGNORECASE)
 _COPULA = frozenset(["is", "are", "was", "were"])
 _SUBJECTS = frozenset(["it", "that", "this", "there", "they", "we", "what", "who", "which", "he", "she", "you"])
 

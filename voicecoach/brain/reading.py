@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from voicecoach.brain.analysis import Signal, find_signals, sentences_of
 from voicecoach.brain.clarify import matching_facts, presumes_false
-from voicecoach.brain.grounding import Ground, grounds, vocab
+from voicecoach.brain.grounding import Ground, Vocab, grounds, vocab
 from voicecoach.brain.keypoints import Made, as_signal, made_points
 from voicecoach.brain.meta import is_meta_turn
 from voicecoach.brain.recitation import NONE, Recitation, facts_of, recitation
@@ -148,7 +148,9 @@ def _applied(sig: Signal, applied: Sequence[bool], rec: Recitation) -> Signal:
 
 
 def read_turns(turns: Sequence[Turn], start: int, case: Case, pack: Pack | None, asking: Sequence[int]) -> list[TurnReading]:
-    """Every candidate turn from start on, read against the case (asking: indexes of clarifying questions)."""
+    """Every candidate turn from start on, read against the case (asking: indexes of clarifying questions). Once the
+    candidate's first answer was about another product, a later turn that names more of that product than of this
+    case is about it too ("photos stuck in the queue will all retry at once" on a checkout question), however short."""
     out: list[TurnReading] = []
     first_word = True
     for i in range(start, len(turns)):
@@ -158,7 +160,22 @@ def read_turns(turns: Sequence[Turn], start: int, case: Case, pack: Pack | None,
             continue
         out.append(read_turn(t.text, i, first_word and i not in asking, case, pack, asking=i in asking))
         first_word = False
+    elsewhere = next((r for r in out if not r.meta and not r.false_premise), None)
+    if elsewhere is not None and elsewhere.off_topic == "another product":
+        v = vocab(case, pack)
+        out = [_still_elsewhere(r, v) for r in out]
     return out
+
+
+def _still_elsewhere(r: TurnReading, v: Vocab) -> TurnReading:
+    """The turn again as about another product, when it holds more of one other case's words than of this one's."""
+    if not r.counts or not r.grounds:
+        return r
+    own = set().union(*(g.own for g in r.grounds)) - v.shared
+    foreign = v.most_from_one_case(set().union(*(g.foreign for g in r.grounds)))
+    if foreign >= 2 and foreign > len(own) + 2 * len(r.made):
+        return replace(r, signals=(), off_topic="another product")
+    return r
 
 
 def recited_dims(readings: Sequence[TurnReading]) -> set[str]:

@@ -14,6 +14,7 @@ FOREIGN_MIN = 4  # another case's own words needed before a turn counts as about
 LEAN_MIN = 4  # ... and before reasoning alone stops tying its sentences to this case
 ELSEWHERE_WORDS = 25  # a turn this long that names none of this case's things ...
 ELSEWHERE_STEMS = 12  # ... and this many words of its own things (not the rubric's) talks about something else
+ANECDOTE_WEIGHT = 1.5  # a turn with no plan and no reasoning whose rubric words add up to less than this is a story
 
 # A turn that proposes or decides something is an attempt at an answer, however weak.
 _PROPOSES = re.compile(
@@ -25,6 +26,11 @@ _PROPOSES = re.compile(
     r"(?:people|users|customers|they|it|this|that) (?:would|will|might|could|should|won't|wouldn't))\b"
 )
 _WORD = re.compile(r"[\w']+")
+# The shape of a personal story: what I did or saw, my people ("I went in April", "my partner wants to go back").
+_STORY = re.compile(
+    r"\b(?:(?:i|we) (?:went|was|were|had|took|saw|visited|tried|stayed|got|love|loved|use|used|grew up)|"
+    r"my (?:partner|wife|husband|family|kids|friends?|mum|mom|dad|grandma|granddad|holiday|trip|weekend))\b"
+)
 # A plan in the first person: a turn with one is an attempt at an answer even when it names nothing of the case.
 _PLANS = re.compile(r"\b(?:i'd|i would|we'd|we would|i'll|we'll|let's|we should|i should|my (?:plan|approach|first step))\b")
 
@@ -70,6 +76,11 @@ def off_topic(
         return ""
     if not signals and not _PROPOSES.search(norm):
         return "small talk"
+    said = sum(s.weight for s in signals if s.weight > 0)
+    if said < ANECDOTE_WEIGHT and _STORY.search(norm) and "?" not in text and not _PROPOSES.search(norm) and not any(
+        g.reasons for g in grounds
+    ):
+        return "small talk"  # a story that proposes nothing and reasons about nothing ("my partner wants to go back")
     content = any(s.weight > 0 and s.dim != "clarify" for s in signals)
     if signals and not content and len(own_things) <= 1 and not any(g.reasons for g in grounds) and not asks_facts():
         return "" if _PLANS.search(norm) else "small talk"
