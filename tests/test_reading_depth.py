@@ -226,3 +226,18 @@ def test_a_holiday_story_that_names_the_country_is_not_an_answer(pack: Pack) -> 
     move = OfflineInterviewer().react(_ctx(pack, "japan-launch", story))
     assert move.text.startswith(NOT_HEARD), move
     assert max(_scores(pack, "japan-launch", story).values()) <= 1
+
+
+RECITED = ("Phased release, feature flags, a kill switch. Identity checks and compliance. Fraud scoring, velocity caps, "
+           "idempotent retries. North star, guardrails, cohorts, experiments. Risks, abuse, scale. Speed versus safety.")
+
+
+def test_after_a_recited_answer_a_generic_reply_is_still_a_list(pack: Pack) -> None:
+    generic = "Basically I'd keep an eye on the numbers, keep a kill switch ready, and roll back if something goes wrong."
+    applied = ("Our own employees in one country first, capped at fifty dollars a transfer, and I'd stop the staged "
+               "rollout if failed transfers through the partner go over one in a thousand, because each one is "
+               "somebody's rent money.")
+    probe = ("Of what, to whom, and what would make you stop it?", ("technical",))
+    after_list = _scores(pack, "friend-payments", RECITED, probe, generic)
+    assert after_list["technical"] <= 2 and after_list["follow_up"] <= 2, after_list
+    assert _scores(pack, "friend-payments", RECITED, probe, applied)["follow_up"] >= 3

@@ -8,9 +8,10 @@ from dataclasses import dataclass, replace
 from voicecoach.brain.analysis import Signal, find_signals, sentences_of
 from voicecoach.brain.clarify import matching_facts, presumes_false
 from voicecoach.brain.grounding import Ground, Vocab, grounds, vocab
+from voicecoach.brain.keypoints import LABEL as KEY_LABEL
 from voicecoach.brain.keypoints import Made, as_signal, made_points
 from voicecoach.brain.meta import is_meta_turn
-from voicecoach.brain.recitation import NONE, Recitation, facts_of, recitation
+from voicecoach.brain.recitation import NONE, Recitation, facts_of, recitation, with_headlines
 from voicecoach.brain.relevance import leans_elsewhere, off_topic
 from voicecoach.content import Case, Pack
 from voicecoach.model import Turn
@@ -78,7 +79,7 @@ def _read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | Non
     keyed: dict[int, int] = {}
     for m in made:
         keyed[m.sentence] = keyed.get(m.sentence, 0) + 1
-    rec = recitation(raw, g, sentences, keyed)
+    rec = with_headlines(recitation(raw, g, sentences, keyed), raw, g, keyed)
     why = off_topic(text, raw, g, v, len(made), rec.whole, lambda: bool(matching_facts(case, text)))
     if why:
         return TurnReading(turn, (), g, rec, why, made=made)
@@ -160,11 +161,27 @@ def read_turns(turns: Sequence[Turn], start: int, case: Case, pack: Pack | None,
             continue
         out.append(read_turn(t.text, i, first_word and i not in asking, case, pack, asking=i in asking))
         first_word = False
-    elsewhere = next((r for r in out if not r.meta and not r.false_premise), None)
-    if elsewhere is not None and elsewhere.off_topic == "another product":
+    first = next((r for r in out if not r.meta and not r.false_premise), None)
+    if first is not None and first.off_topic == "another product":
         v = vocab(case, pack)
         out = [_still_elsewhere(r, v) for r in out]
+    elif first is not None and first.recitation.whole:
+        out = [r if r is first else _anchored_only(r) for r in out]
     return out
+
+
+def _anchored_only(r: TurnReading) -> TurnReading:
+    """After an answer that recited, a reply earns in full only what it ties to this case's things: "I'd monitor the
+    metrics, have a kill switch, and roll back if there's an issue" is the list again, not its application."""
+    if not r.counts:
+        return r
+    anchored = [g.anchored or bool(facts_of(g)) for g in r.grounds]
+    sigs = tuple(
+        s if s.weight <= 0 or s.label.startswith(KEY_LABEL) or not 0 <= s.sentence < len(anchored) or anchored[s.sentence]
+        else replace(s, weight=s.weight * MENTION_SHARE, grounded=False) if s.grounded else s
+        for s in r.signals
+    )
+    return replace(r, signals=sigs)
 
 
 def _still_elsewhere(r: TurnReading, v: Vocab) -> TurnReading:

@@ -115,3 +115,22 @@ def recitation(
     kinds = len({t.label for t in list_terms})
     whole = kinds >= WHOLE_TERMS and len(list_terms) >= WHOLE_SHARE * all_terms
     return Recitation(frozenset(listed), whole, frozenset(s.dim for s in list_terms), tuple(list_terms))
+
+
+HEADLINES = 3  # an answer whose sentences with terms are mostly headlines, this many at least, recites as a whole
+HEADLINE_SHARE = 0.6
+
+
+def with_headlines(rec: Recitation, signals: Sequence[Signal], grounds: Sequence[Ground], keyed: Mapping[int, int]) -> Recitation:
+    """A turn recites too when most of its sentences that name techniques are headlines: no one doing anything, no
+    reason, none of the case's facts ("Phased release, feature flags, a kill switch. Fraud scoring, velocity caps.")."""
+    if rec.whole:
+        return rec
+    with_terms = sorted({s.sentence for s in signals if s.weight > 0 and 0 <= s.sentence < len(grounds)})
+    heads = [n for n in with_terms
+             if not grounds[n].clause and not grounds[n].reasons and not facts_of(grounds[n], keyed.get(n, 0))]
+    if len(heads) < HEADLINES or len(heads) < HEADLINE_SHARE * len(with_terms):
+        return rec
+    listed = rec.sentences | frozenset(heads)
+    terms = tuple(_terms([s for s in signals if s.sentence in listed]))
+    return Recitation(listed, True, frozenset(t.dim for t in terms), terms)

@@ -22,7 +22,7 @@ from voicecoach.brain.keypoints import LABEL as KEY_LABEL
 from voicecoach.brain.keypoints import as_signal
 from voicecoach.brain.lexicon import CONCEPTS
 from voicecoach.brain.probes import COVERED, PROBED_DIMS
-from voicecoach.brain.reading import RECITATION_CAP, TurnReading, read_turn, read_turns, recited_dims
+from voicecoach.brain.reading import RECITATION_CAP, TurnReading, read_turns, recited_dims
 from voicecoach.content import Case, Pack
 from voicecoach.model import DIMENSIONS, Evidence, Score, Turn
 
@@ -118,19 +118,19 @@ def _replies(turns: Sequence[Turn]) -> list[tuple[Turn, int]]:
     return pairs
 
 
-def _reply_signals(turns: Sequence[Turn], j: int, case: Case | None, pack: Pack | None) -> list[Signal] | None:
+def _reply_signals(turns: Sequence[Turn], j: int, read: TurnReading | None, recited: bool) -> list[Signal] | None:
     """What a reply to a follow-up showed: the lexicon's signals plus the case's key points made in it (a reply is
     about the case by being a reply, so its terms count in full). None when the reply earns nothing: a meta turn, an
-    off-topic turn. A reply that recites a list is read as the case reader reads it, its terms as mentions."""
+    off-topic turn. A reply that recites, or any reply once the answer recited, is read as the case reader reads it:
+    what it does not tie to the case is a mention."""
     sigs = find_signals(turns[j].text, j, opening=False)
-    if case is None:
+    if read is None:
         return sigs
-    r = read_turn(turns[j].text, j, False, case, pack)
-    if not r.counts:
+    if not read.counts:
         return None
-    if r.recitation.whole:
-        return list(r.signals)
-    return sigs + [as_signal(m) for m in r.made]
+    if recited or read.recitation.whole:
+        return list(read.signals)
+    return sigs + [as_signal(m) for m in read.made]
 
 
 def follow_up_reading(
@@ -150,10 +150,15 @@ def follow_up_reading(
     per_pair: list[int] = []
     used: list[Signal] = []
     notes: list[str] = []
+    by_turn: dict[int, TurnReading] = {}
+    if case is not None:
+        asking = [i for i in range(len(turns)) if is_clarification(turns[i])]
+        by_turn = {r.turn: r for r in read_turns(turns, case_start(turns), case, pack, asking)}
+    recited = any(r.recitation.whole for r in by_turn.values())
     for follow, j in pairs:
         reply = strip_instructions(turns[j].text)
         target = follow.targets[0] if follow.targets else "follow_up"
-        found = _reply_signals(turns, j, case, pack)
+        found = _reply_signals(turns, j, by_turn.get(j) if case is not None else None, recited)
         sigs = found or []
         norm = normalise(reply)
         if target == "follow_up" or target not in PROBED_DIMS:
