@@ -39,26 +39,23 @@ def _outcome(c: Any, case: str, work: Path) -> Any:
 # is held to its class's regression FLOOR instead, set just past today's worst figure, so a further slip fails; the
 # bench keeps reporting them against the target. A candidate that starts meeting its target should leave this list.
 KNOWN_MISSES: frozenset[str] = frozenset({
-    # strong answers under-read on their own case (3.0-3.43): technical and edge cases said in words no key point holds
-    "strong-roadmap", "strong-notifications", "strong-checkout", "strong-japan",
-    # strong answers with none of the rubric's words (2.57-3.29)
-    "plain-onboarding", "plain-referral", "plain-cleaners", "plain-japan", "plain-lists", "plain-notifications",
-    # moved answers in words any case uses (2.57, 2.71 on the wrong case), or whose source is under-read on its own case
-    "moved-uploads-to-checkout", "moved-payments-to-referral", "moved-notifications-to-onboarding",
+    # strong answers under-read on their own case (3.14-3.43): technical and edge cases said in words no key point holds
+    "strong-roadmap", "strong-checkout", "strong-japan",
+    # strong answers with none of the rubric's words (2.86-3.29)
+    "plain-onboarding", "plain-referral", "plain-cleaners", "plain-japan", "plain-lists",
+    # a moved answer whose source (strong-roadmap) is under-read on its own case; on the wrong case it reads 1.0
     "moved-roadmap-to-lists",
-    # a list whose items are long enough to read as applied (2.71; technical and edge cases at 4)
-    "buzz-payments",
 })
 FLOOR: dict[str, Any] = {
-    "strong": bench.Expectation(min_overall=2.9),  # worst today 3.0
-    "plain": bench.Expectation(min_overall=2.5),  # worst today 2.57
-    "wrong_case": bench.Expectation(max_overall=2.8, own_case_min=2.9),  # worst today 2.71 moved, 3.0 own
-    "buzzword": bench.Expectation(max_overall=2.8, max_dims_at_4=2),  # worst today 2.71 with two dimensions at 4
+    "strong": bench.Expectation(min_overall=3.0),  # worst today 3.14
+    "plain": bench.Expectation(min_overall=2.7),  # worst today 2.86
+    "wrong_case": bench.Expectation(max_overall=2.5, own_case_min=3.0),  # own case 3.14 today
 }
-# Of each class, at least this many candidates meet the target (today's counts, 33 of 48; 13 on the reader before).
+# Of each class, at least this many candidates meet the target (today's counts, 39 of 48; 33 at the end of the first
+# round of issue 12, 13 on the reader before it).
 MIN_PASSED: dict[str, int] = {
-    "buzzword": 6, "wrong_case": 2, "off_topic": 4, "one_word": 3, "gibberish": 3, "plea": 3, "repeat": 4,
-    "plain": 2, "strong": 6,
+    "buzzword": 7, "wrong_case": 5, "off_topic": 4, "one_word": 3, "gibberish": 3, "plea": 3, "repeat": 4,
+    "plain": 3, "strong": 7,
 }
 
 
