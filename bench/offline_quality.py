@@ -1,6 +1,7 @@
 """Measure the offline interviewer against tests/labelled_answers.toml and write the figures to docs/offline_interviewer.md.
 
-Run: .venv/bin/python bench/offline_quality.py  (add --no-write to only print)
+Run: .venv/bin/python bench/offline_quality.py  (add --no-write to only print; --labels FILE measures one batch kept in
+its own file, such as a blind batch before it joins the set)
 """
 
 from __future__ import annotations
@@ -269,6 +270,14 @@ def targets(pack: Pack, items: list[dict[str, Any]]) -> str:
 def main(argv: list[str]) -> int:
     """Print the figures and misses; write them into the doc unless --no-write."""
     pack = load_pack("pm-execution")
+    if "--labels" in argv:  # a batch kept in its own file (a blind batch before it joins the set): its figures only
+        path = Path(argv[argv.index("--labels") + 1])
+        r = evaluate(pack, load_items(path))
+        print(f"{path}: labels met {r.pct(r.labels_met, r.labels_total):.1f}% ({r.labels_met}/{r.labels_total}), "
+              f"weak read as strong {r.weak_as_strong}, first follow-up on a weak dimension "
+              f"{r.pct(r.first_hit, r.first_total):.1f}% ({r.first_hit}/{r.first_total})")
+        print(*("  " + m for m in r.misses), sep="\n")
+        return 0
     items = load_items()
     results = {"All": evaluate(pack, items)} | {name: evaluate(pack, subset(items, key)) for name, key in SETS.items()}
     text = table(results) + "\n\n" + targets(pack, items)
