@@ -241,3 +241,12 @@ def test_after_a_recited_answer_a_generic_reply_is_still_a_list(pack: Pack) -> N
     after_list = _scores(pack, "friend-payments", RECITED, probe, generic)
     assert after_list["technical"] <= 2 and after_list["follow_up"] <= 2, after_list
     assert _scores(pack, "friend-payments", RECITED, probe, applied)["follow_up"] >= 3
+
+
+def test_turning_down_a_metric_with_its_reason_is_metric_judgement() -> None:
+    from voicecoach.brain.analysis import find_signals
+
+    reasoned = "I wouldn't judge it on raw watch time, because the new model was trained to push exactly that up."
+    refused = "Honestly we won't define success for this one, we'll just see."
+    assert sum(s.weight for s in find_signals(reasoned, 1) if s.dim == "metrics") > 0
+    assert sum(s.weight for s in find_signals(refused, 1) if s.dim == "metrics") < 0

@@ -27,6 +27,7 @@ _OUTCOME = re.compile(
 )
 _VANITY_NAMED = re.compile(r"\bvanity\b|\b(?:don't|doesn't|do not|does not|won't) (?:really )?(?:tell|mean|show)|\bmisleading\b")
 _QUOTE_MAX_WORDS = 24
+_WHY_NOT = re.compile(r"\b(?:because|since|as (?:it|that|they)|which (?:would|is|just)|it (?:rewards|favours|favors|hides|misses))\b")
 MENTION_CAP = 3  # a dimension shown only by terms mentioned in passing (none applied to the case) scores at most this
 # Terms mentioned in passing can add at most this to what the answer applied to the case: knowing the words is not
 # using them, so a stack of mentions never carries a dimension (a grounded 0.75 plus ten mentions is still a 2).
@@ -222,6 +223,9 @@ def _make_signal(
             label, weight = "tied a volume metric to an outcome", 0.5
         else:
             label = f"a vanity metric ({phrase.lower()})"
+    if negated and concept.dim == "metrics" and polarity == "for" and _WHY_NOT.search(norm):
+        # "not judge it on watch time, because the model was built to push it up" rejects a proxy with its reason
+        return Signal(concept.dim, "rejected a misleading metric, with its reason", 1.0, "for", phrase, quote, turn)
     if negated:
         if polarity == "for" and concept.refusable:
             label, weight, polarity = f"{_REFUSED}{concept.label}", -1.0, "against"
