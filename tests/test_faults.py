@@ -13,6 +13,8 @@ import wave
 from pathlib import Path
 
 import numpy as np
+import pytest
+from offline_demo import DemoRun, copy_sessions, offline_env
 
 from tests.fakes import write_answers
 from voicecoach.audio.io import load_audio, write_wav
@@ -99,50 +101,15 @@ def test_full_disk_refuses_to_start_before_the_first_question(tmp_path: Path) ->
     assert "Interviewer:" not in r.stdout and "Traceback" not in r.stderr
 
 
-BLOCK_SOCKETS = """
-import socket, os
-LOG = os.environ["VOICECOACH_TEST_SOCKET_LOG"]
-def _refuse(kind):
-    def f(*a, **k):
-        with open(LOG, "a") as fh:
-            fh.write(f"{kind} {a[1:] if len(a) > 1 else a}\\n")
-        raise OSError("network blocked by test")
-    return f
-_orig_connect = socket.socket.connect
-def _connect(self, address):
-    if self.family in (socket.AF_INET, socket.AF_INET6):
-        return _refuse("connect")(self, address)
-    return _orig_connect(self, address)
-socket.socket.connect = _connect
-socket.socket.connect_ex = lambda self, address: _connect(self, address)
-socket.getaddrinfo = _refuse("getaddrinfo")
-socket.create_connection = _refuse("create_connection")
-"""
-
-
-def test_offline_demo_attempts_no_connection(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "sitecustomize.py").write_text(BLOCK_SOCKETS)
-    log = tmp_path / "sockets.log"
-    env = {
-        **_env(tmp_path),
-        "PYTHONPATH": str(site),
-        "VOICECOACH_TEST_SOCKET_LOG": str(log),
-        "HF_HUB_OFFLINE": "",
-        "TRANSFORMERS_OFFLINE": "",
-    }
-    r = subprocess.run(
-        [BIN, "demo", "--out", str(tmp_path / "sessions"), "--voice-out", str(tmp_path / "voice")],
-        env=env,
-        capture_output=True,
-        check=False,
-        text=True,
-        timeout=600,
-    )
+@pytest.mark.xdist_group("offline_demo")
+def test_offline_demo_attempts_no_connection(tmp_path: Path, offline_demo: DemoRun) -> None:
+    """The demo, then exporting it in every format and the progress report: no connection is even tried."""
+    r = offline_demo.result
     assert r.returncode == 0, r.stderr
+    log = offline_demo.socket_log
     assert not log.exists(), f"connections attempted: {log.read_text()}"
-    folder = Path(r.stdout.strip().splitlines()[-1])
+    folder = copy_sessions(offline_demo, tmp_path)
+    env, log = offline_env(tmp_path / "env", tmp_path)  # a fresh log for the commands below
     data = json.loads((folder / "session.json").read_text())
     assert data["status"] == "completed"
     assert (folder / f"{folder.name}.md").exists() and (folder / f"{folder.name}.json").exists()
