@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from offline_demo import DemoRun
-
     from voicecoach.speech.stt import WhisperTranscriber
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,15 +42,3 @@ def speech_model() -> WhisperTranscriber:
 
     transcriber: WhisperTranscriber = product_transcriber()
     return transcriber
-
-
-@pytest.fixture(scope="session")
-def offline_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
-    """One `voicecoach demo` (defaults, no sound card, every connection refused) shared by the tests that need it.
-
-    Tests read it as it was left and work on copies (offline_demo.copy_sessions); under xdist they share the
-    group "offline_demo", so the run is made once.
-    """
-    from offline_demo import run_demo
-
-    return run_demo(tmp_path_factory.mktemp("offline-demo"))

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from offline_demo import DemoRun, copy_sessions
 
 from tests.fakes import write_answers
 
@@ -245,30 +244,6 @@ def test_practice_ends_with_the_report_and_how_to_open_it(tmp_path: Path) -> Non
     assert lines[-3] == f"Report: {report}"
     assert lines[-2].startswith("Open it in your browser: ") and lines[-2].endswith(f" {report}")
     assert "<html" in report.read_text().lower() and "kill switch" in report.read_text()  # this session's report
-
-
-@pytest.mark.xdist_group("offline_demo")
-def test_demo_is_marked_and_keeps_its_voice_in_its_own_folder(tmp_path: Path, offline_demo: DemoRun) -> None:
-    r = offline_demo.result  # `voicecoach demo` with its defaults and no sound card
-    assert r.returncode == 0, r.stderr
-    assert offline_demo.folder.parent == offline_demo.home / "sessions"  # the data directory, by default
-    assert offline_demo.sessions_after == [offline_demo.folder]  # nothing beside the session
-    assert "kept out of `voicecoach sessions`" in r.stdout
-    folder = copy_sessions(offline_demo, tmp_path)
-    data = json.loads((folder / "session.json").read_text())
-    assert data["demo"] is True and data["status"] == "completed"
-    voices = [t["audio"] for t in data["turns"] if t["role"] == "interviewer"]
-    assert voices and all(v.startswith("voice/") and (folder / v).exists() for v in voices)
-
-    typed = _practice(tmp_path, "--case", "uploads-drop")
-    assert json.loads((typed / "session.json").read_text())["demo"] is False
-    listing = run(["sessions"], tmp_path)
-    assert listing.returncode == 0, listing.stderr
-    assert typed.name in listing.stdout and folder.name not in listing.stdout
-    everything = run(["sessions", "--all"], tmp_path)
-    assert folder.name in everything.stdout and typed.name in everything.stdout
-    prog = run(["progress", "--all"], tmp_path)
-    assert prog.returncode == 0, prog.stderr
 
 
 def test_devices_without_a_sound_card_does_not_blame_portaudio(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Faults on purpose: SIGKILL mid-answer, a full disk, and no network at all for an offline session."""
+"""Faults on purpose: SIGKILL mid-answer and a full disk (no network at all for the demo: test_demo.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ import wave
 from pathlib import Path
 
 import numpy as np
-import pytest
-from offline_demo import DemoRun, copy_sessions, offline_env
 
 from tests.fakes import write_answers
 from voicecoach.audio.io import load_audio, write_wav
@@ -99,38 +97,3 @@ def test_full_disk_refuses_to_start_before_the_first_question(tmp_path: Path) ->
     assert r.returncode == 6, r.stderr
     assert "Free some disk space" in r.stderr
     assert "Interviewer:" not in r.stdout and "Traceback" not in r.stderr
-
-
-@pytest.mark.xdist_group("offline_demo")
-def test_offline_demo_attempts_no_connection(tmp_path: Path, offline_demo: DemoRun) -> None:
-    """The demo, then exporting it in every format and the progress report: no connection is even tried."""
-    r = offline_demo.result
-    assert r.returncode == 0, r.stderr
-    log = offline_demo.socket_log
-    assert not log.exists(), f"connections attempted: {log.read_text()}"
-    folder = copy_sessions(offline_demo, tmp_path)
-    env, log = offline_env(tmp_path / "env", tmp_path)  # a fresh log for the commands below
-    data = json.loads((folder / "session.json").read_text())
-    assert data["status"] == "completed"
-    assert (folder / f"{folder.name}.md").exists() and (folder / f"{folder.name}.json").exists()
-    # the demo session exported in every format, and the progress report, still with no network
-    exported = subprocess.run(
-        [BIN, "export", str(folder), "--format", "all", "-o", str(tmp_path / "exports")],
-        env=env,
-        capture_output=True,
-        check=False,
-        text=True,
-        timeout=120,
-    )
-    assert exported.returncode == 0, exported.stderr
-    names = {p.suffix for p in (tmp_path / "exports").iterdir()}
-    assert names >= {".md", ".json", ".html", ".srt", ".vtt"}
-    html = next((tmp_path / "exports").glob("*.html")).read_text()
-    assert "score-chart" in html and "data:audio/ogg;base64," in html
-    prog = subprocess.run(
-        [BIN, "progress", "--all", "--html", str(tmp_path / "progress.html")],  # --all: a demo is not practice
-        env=env, capture_output=True, check=False, text=True, timeout=120,
-    )
-    assert prog.returncode == 0, prog.stderr
-    assert "Metrics" in prog.stdout and "progress-chart" in (tmp_path / "progress.html").read_text()
-    assert not log.exists(), f"connections attempted: {log.read_text()}"
