@@ -25,12 +25,16 @@ demo: setup
 
 # Everything the tests call is installed by `setup` (espeak-ng; the HTML test fetches chromium itself):
 # audio in other formats is written with PyAV, so no sox.
+# Two workers (pytest-xdist), each test module whole on one of them, so module fixtures (a demo run, a set of
+# graded answers) are made once; `make test XDIST=` runs everything in one process.
+XDIST ?= -n 2 --dist loadfile
+
 test: setup
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q $(XDIST) $(PYTEST_ARGS)
 
 # The same without the soak tests (thread counts, busy processes, long answers): for a quick local run.
 test-quick: setup
-	$(PY) -m pytest -q -m "not llm and not soak" $(PYTEST_ARGS)
+	$(PY) -m pytest -q $(XDIST) -m "not llm and not soak" $(PYTEST_ARGS)
 
 # The LLM interviewer against a real llama.cpp server (built once from PyPI's llama-cpp-python sdist, cached).
 test-llm: setup

@@ -81,12 +81,14 @@ def test_two_hour_file_is_streamed_in_bounded_memory(tmp_path: Path) -> None:
         for _ in range(120):
             w.writeframes(minute)
         w.writeframes((speech * 32767).astype("<i2").tobytes())
+    # The peak is the child's own (VmHWM): its ru_maxrss would start at the size of the process that spawned it
+    # (Linux keeps the old memory's peak across exec), so the test's answer hung on what ran before it.
     probe = (
-        "import json, resource, sys; from pathlib import Path; "
+        "import json, sys; from pathlib import Path; "
         "from voicecoach.speech.stt import WhisperTranscriber; from voicecoach.config import SttOptions; "
         "t = WhisperTranscriber(SttOptions()).transcribe_file(Path(sys.argv[1])); "
-        "print(json.dumps({'text': t.text, 'dur': t.duration_s, "
-        "'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))"
+        "hwm = next(line for line in open('/proc/self/status') if line.startswith('VmHWM:')); "
+        "print(json.dumps({'text': t.text, 'dur': t.duration_s, 'rss_mb': int(hwm.split()[1]) / 1024}))"
     )
     r = subprocess.run(
         [sys.executable, "-c", probe, str(path)], capture_output=True, check=False, text=True, timeout=900

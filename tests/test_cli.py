@@ -246,33 +246,6 @@ def test_practice_ends_with_the_report_and_how_to_open_it(tmp_path: Path) -> Non
     assert "<html" in report.read_text().lower() and "kill switch" in report.read_text()  # this session's report
 
 
-def test_demo_is_marked_and_keeps_its_voice_in_its_own_folder(tmp_path: Path) -> None:
-    home = tmp_path / "alsa-home"
-    home.mkdir()
-    (home / ".asoundrc").write_text("pcm.!default { type hw; card 99 }\n")  # no sound card: WAVs instead
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ALSA")}
-    r = subprocess.run([BIN, "demo"], capture_output=True, check=False, text=True, timeout=600,
-                       env={**env, "VOICECOACH_HOME": str(tmp_path), "HOME": str(home)})
-    assert r.returncode == 0, r.stderr
-    folder = Path(r.stdout.strip().splitlines()[-1])
-    data = json.loads((folder / "session.json").read_text())
-    assert data["demo"] is True and data["status"] == "completed"
-    voices = [t["audio"] for t in data["turns"] if t["role"] == "interviewer"]
-    assert voices and all(v.startswith("voice/") and (folder / v).exists() for v in voices)
-    assert list((tmp_path / "sessions").iterdir()) == [folder]  # nothing beside the session
-    assert "kept out of `voicecoach sessions`" in r.stdout
-
-    typed = _practice(tmp_path, "--case", "uploads-drop")
-    assert json.loads((typed / "session.json").read_text())["demo"] is False
-    listing = run(["sessions"], tmp_path)
-    assert listing.returncode == 0, listing.stderr
-    assert typed.name in listing.stdout and folder.name not in listing.stdout
-    everything = run(["sessions", "--all"], tmp_path)
-    assert folder.name in everything.stdout and typed.name in everything.stdout
-    prog = run(["progress", "--all"], tmp_path)
-    assert prog.returncode == 0, prog.stderr
-
-
 def test_devices_without_a_sound_card_does_not_blame_portaudio(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ALSA")}
     for asoundrc, expect in (
