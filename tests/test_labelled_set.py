@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -68,22 +69,35 @@ BAR_BATCHES = ("holdout", "holdout3", "holdout4", "holdout7")
 
 
 @pytest.fixture(scope="module")
-def result(pack: Pack, items: list[dict[str, Any]]) -> Any:
-    """One run of the interviewer over the whole set."""
-    return bench.evaluate(pack, items)
+def by_set(pack: Pack, items: list[dict[str, Any]]) -> dict[str | None, Any]:
+    """One run of the interviewer per batch (`set`; None for the answers the grader was first developed against):
+    every item is graded once, and the whole set's figures are these runs added up."""
+    keys = list(dict.fromkeys(i.get("set") for i in items))
+    return {key: bench.evaluate(pack, bench.subset(items, key)) for key in keys}
 
 
 @pytest.fixture(scope="module")
-def tuning(pack: Pack, items: list[dict[str, Any]]) -> Any:
+def result(by_set: dict[str | None, Any]) -> Any:
+    """The whole set: the batches' runs added up."""
+    total = bench.Result()
+    for r in by_set.values():
+        for f in dataclasses.fields(total):
+            mine = getattr(total, f.name)
+            setattr(total, f.name, mine | r.cases if f.name == "cases" else mine + getattr(r, f.name))
+    return total
+
+
+@pytest.fixture(scope="module")
+def tuning(by_set: dict[str | None, Any]) -> Any:
     """The run over the answers the grader was first developed against (no `set`)."""
-    return bench.evaluate(pack, bench.subset(items, None))
+    return by_set[None]
 
 
 @pytest.fixture(scope="module")
-def batches(pack: Pack, items: list[dict[str, Any]]) -> dict[str, Any]:
+def batches(by_set: dict[str | None, Any]) -> dict[str, Any]:
     """One run per held-out batch (see docs/offline_interviewer.md for when each was written and used)."""
     keys = ("holdout", *(f"holdout{n}" for n in range(3, 14)))
-    return {key: bench.evaluate(pack, bench.subset(items, key)) for key in keys}
+    return {key: by_set[key] for key in keys}
 
 
 def test_the_set_is_big_and_spread(pack: Pack, items: list[dict[str, Any]]) -> None:
