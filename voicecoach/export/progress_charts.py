@@ -48,6 +48,24 @@ def _y(score: float, top: float, plot_h: float) -> float:
     return top + plot_h * (5 - score) / 4
 
 
+def _points(
+    values: Sequence[float | None], xs: Sequence[float], top: float, plot_h: float
+) -> list[list[tuple[int, float, float]]]:
+    """(index, x, y) of each known value, in runs broken where a session has no value (a gap, not a line across)."""
+    runs: list[list[tuple[int, float, float]]] = [[]]
+    for i, v in enumerate(values):
+        if v is None:
+            runs.append([])
+        else:
+            runs[-1].append((i, xs[i], _y(v, top, plot_h)))
+    return runs
+
+
+def _joined(run: Sequence[tuple[int, float, float]]) -> str:
+    """An SVG points attribute for one run."""
+    return " ".join(f"{x:.1f},{y:.1f}" for _, x, y in run)
+
+
 def _fmt(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
 
@@ -90,23 +108,19 @@ def overall_chart_svg(
         upper = [f"{x:.1f},{_y(b[1], top, plot_h):.1f}" for x, b in bands]
         lower = [f"{x:.1f},{_y(b[0], top, plot_h):.1f}" for x, b in reversed(bands)]
         parts.append(f'<polygon class="band" points="{" ".join(upper + lower)}" fill="#c7d2fe" opacity="0.7"/>')
-    line: list[list[str]] = [[]]
-    for i, v in enumerate(overall):
-        if v is None:
-            line.append([])
-            continue
-        x, y = xs[i], _y(v, top, plot_h)
-        line[-1].append(f"{x:.1f},{y:.1f}")
-        lo_hi = spread[i]
-        extra = f"; dimensions {_fmt(lo_hi[0])}-{_fmt(lo_hi[1])}" if lo_hi else ""
-        parts.append(
-            f'<circle class="overall-point" data-index="{i}" cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#1d4ed8">'
-            f"<title>Session {i + 1}, {escape(short_date(created[i]))}: overall {_fmt(v)}{extra}</title></circle>"
-        )
+    line = _points(overall, xs, top, plot_h)
+    for run_pts in line:
+        for i, x, y in run_pts:
+            v, lo_hi = overall[i], spread[i]
+            extra = f"; dimensions {_fmt(lo_hi[0])}-{_fmt(lo_hi[1])}" if lo_hi else ""
+            parts.append(
+                f'<circle class="overall-point" data-index="{i}" cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#1d4ed8">'
+                f"<title>Session {i + 1}, {escape(short_date(created[i]))}: overall {_fmt(v or 0)}{extra}</title></circle>"
+            )
     for run_pts in line:
         if len(run_pts) > 1:
             parts.append(
-                f'<polyline class="overall-line" points="{" ".join(run_pts)}" fill="none" stroke="#1d4ed8" '
+                f'<polyline class="overall-line" points="{_joined(run_pts)}" fill="none" stroke="#1d4ed8" '
                 'stroke-width="2.5"/>'
             )
     parts += _x_labels(created, xs, top + plot_h)
@@ -167,21 +181,17 @@ def small_multiple_svg(dim: str, created: Sequence[str], values: Sequence[int | 
         y = _y(s, top, plot_h)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#e5e7eb"/>')
         parts.append(f'<text x="{left - 5}" y="{y + 3:.1f}" text-anchor="end" fill="#9ca3af">{s}</text>')
-    runs: list[list[str]] = [[]]
-    for i, v in enumerate(values):
-        if v is None:
-            runs.append([])
-            continue
-        x, y = xs[i], _y(v, top, plot_h)
-        runs[-1].append(f"{x:.1f},{y:.1f}")
-        parts.append(
-            f'<circle class="point" data-dimension="{escape(dim)}" cx="{x:.1f}" cy="{y:.1f}" r="2.5" '
-            f'fill="#2563eb"><title>Session {i + 1}, {escape(short_date(created[i]))}: {v}</title></circle>'
-        )
+    runs = _points(values, xs, top, plot_h)
+    for run in runs:
+        for i, x, y in run:
+            parts.append(
+                f'<circle class="point" data-dimension="{escape(dim)}" cx="{x:.1f}" cy="{y:.1f}" r="2.5" '
+                f'fill="#2563eb"><title>Session {i + 1}, {escape(short_date(created[i]))}: {values[i]}</title></circle>'
+            )
     for run in runs:
         if len(run) > 1:
             parts.append(
-                f'<polyline class="line" data-dimension="{escape(dim)}" points="{" ".join(run)}" fill="none" '
+                f'<polyline class="line" data-dimension="{escape(dim)}" points="{_joined(run)}" fill="none" '
                 'stroke="#2563eb" stroke-width="1.5"/>'
             )
     parts += _x_labels(created, xs, top + plot_h, small=True)
