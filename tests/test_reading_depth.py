@@ -250,3 +250,12 @@ def test_turning_down_a_metric_with_its_reason_is_metric_judgement() -> None:
     refused = "Honestly we won't define success for this one, we'll just see."
     assert sum(s.weight for s in find_signals(reasoned, 1) if s.dim == "metrics") > 0
     assert sum(s.weight for s in find_signals(refused, 1) if s.dim == "metrics") < 0
+
+
+def test_techniques_stacked_in_one_breath_are_a_list(pack: Pack) -> None:
+    case = pack.case("friend-payments")
+    stacked = "For sending money I'd go with a phased rollout behind feature flags and a kill switch."
+    applied = ("I'd open it to staff in one country first behind a flag, because a bug there costs us little and we "
+               "can switch it off in minutes.")
+    assert 0 in read_turn(stacked, 1, True, case, pack).recitation.sentences
+    assert not read_turn(applied, 1, True, case, pack).recitation.sentences

@@ -68,6 +68,13 @@ def listed_items(sentence: str, terms: Sequence[Signal]) -> int:
 
 
 DENSE_KINDS = 4  # a sentence naming this many kinds of technique in as many separate items ...
+STACKED_NAMES = 3  # ... or this many named techniques in one breath, with no reason and none of the case's facts
+# Techniques a candidate can name without applying (what a pin-down asks "of what, to whom?" about).
+NAMED = frozenset([
+    "staged the rollout", "used reliability patterns", "ran an experiment", "set a guardrail or counter-metric",
+    "segmented the data", "used cohorts", "walked the funnel", "considered abuse or fraud", "defined success",
+    "said how to detect or limit it",
+])
 _DIGIT = re.compile(r"\d")
 
 
@@ -77,7 +84,7 @@ def facts_of(g: Ground, key_points: int = 0) -> int:
     return key_points + sum(1 for w in g.own if _DIGIT.search(w)) + g.key_terms
 
 
-def is_list(items: int, g: Ground, key_points: int = 0, kinds: int = 0, parts: int = 0) -> bool:
+def is_list(items: int, g: Ground, key_points: int = 0, kinds: int = 0, parts: int = 0, named: int = 0) -> bool:
     """Many short items each naming a technique, few of this case's facts, no reasoning: a list, not a move. A long
     sentence counts too when it names many kinds of technique in as many separate items ("significance, p-values,
     novelty effects, segment by cohort, the HEART framework, ...")."""
@@ -86,7 +93,8 @@ def is_list(items: int, g: Ground, key_points: int = 0, kinds: int = 0, parts: i
     anchors = facts_of(g, key_points)
     short = items >= LIST_TERMS and anchors < items * ANCHORS_PER_TERM
     dense = kinds >= DENSE_KINDS and parts >= DENSE_KINDS + 1 and anchors < kinds * ANCHORS_PER_TERM
-    return short or dense
+    stacked = named >= STACKED_NAMES and not anchors  # "a phased rollout behind feature flags with a kill switch"
+    return short or dense or stacked
 
 
 def recitation(
@@ -107,7 +115,8 @@ def recitation(
             continue
         parts = len([p for p in _ITEM_SPLIT.split(sentences[n]) if p.strip()])
         kinds = len({t.label for t in terms})
-        if is_list(listed_items(sentences[n], terms), grounds[n], (keyed or {}).get(n, 0), kinds, parts):
+        named = len({t.phrase.lower() for t in terms if t.label in NAMED})
+        if is_list(listed_items(sentences[n], terms), grounds[n], (keyed or {}).get(n, 0), kinds, parts, named):
             listed.append(n)
             list_terms += terms
     if not listed:
