@@ -259,3 +259,20 @@ def test_techniques_stacked_in_one_breath_are_a_list(pack: Pack) -> None:
                "can switch it off in minutes.")
     assert 0 in read_turn(stacked, 1, True, case, pack).recitation.sentences
     assert not read_turn(applied, 1, True, case, pack).recitation.sentences
+
+
+def test_a_condition_that_says_nothing_is_not_a_reason(pack: Pack) -> None:
+    v_case = pack.case("search-latency")
+    empty = read_turn("Then we roll back if needed and fix whatever broke if there's an issue.", 1, True, v_case, pack)
+    real = read_turn("We roll back if the slowest searches stay above a second after the flag is off.", 1, True, v_case, pack)
+    assert not empty.grounds[0].reasons
+    assert real.grounds[0].reasons
+
+
+def test_a_list_lends_no_anchors_to_the_sentence_after_it(pack: Pack) -> None:
+    case = pack.case("search-latency")
+    text = ("For the slow searches, first a root cause analysis, the five whys, segmenting by cohort and an A/B test. "
+            "We would also set guardrails on it.")
+    r = read_turn(text, 1, True, case, pack)
+    assert 0 in r.recitation.sentences
+    assert all(not s.grounded for s in r.signals if s.sentence == 1 and s.weight > 0)

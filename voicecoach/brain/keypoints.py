@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from voicecoach.brain.analysis import Signal, short_quote
-from voicecoach.brain.grounding import Ground
+from voicecoach.brain.grounding import VACUOUS_IF, Ground
 from voicecoach.content import Case, KeyPoint, anchor_text, term_in
 
 KEY_WEIGHT = 2.5  # a key point made is a strong, applied move: alone it reads 3, with one more move on its dimension 4
@@ -67,7 +67,8 @@ def made_points(
 # The point's why or its price, not a narrative "so I'd": a cause, a condition, a consequence, a choice against another.
 _WHY = re.compile(
     r"\b(?:because|so that|which means|that means|this means|rather than|instead of|otherwise|unless|in order to|"
-    r"at the cost of|the price|costs? us|worth it|only (?:once|after|when|if)|until|given that|if|whether)\b"
+    r"at the cost of|the price|costs? us|worth it|only (?:once|after|when|if)|until|given that|if(?! " + VACUOUS_IF +
+    r")|whether)\b"
 )
 _ASKING = re.compile(
     r"\?|\b(?:ask|asking|know|find out|wonder|clarify|understand|whether|confirm|check with|before (?:i|we))\b", re.IGNORECASE

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from voicecoach.brain.analysis import Signal, find_signals, sentences_of
@@ -86,7 +86,7 @@ def _read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | Non
     if rec.whole:  # a reciting turn: only reasons, the case's numbers or a key point apply a move, not its nouns
         applied = [bool(x.reasons or facts_of(x, keyed.get(n, 0))) and not x.about_other for n, x in enumerate(g)]
     else:
-        applied = _applied_sentences(g, leans_elsewhere(g, v, len(made)))
+        applied = _applied_sentences(g, leans_elsewhere(g, v, len(made)), rec.sentences)
     sigs = [_applied(s, applied, rec) for s in raw]
     # scoping is done before solving: a clarify point counts in the opening answer or a question, not once a solution
     # is on the table ("I'd look at how many weekend bookings get filled" after proposing the fix is measuring)
@@ -120,7 +120,7 @@ def _key_credit(made: Sequence[Made], sigs: Sequence[Signal]) -> list[Signal]:
     return out
 
 
-def _applied_sentences(g: Sequence[Ground], elsewhere: bool = False) -> list[bool]:
+def _applied_sentences(g: Sequence[Ground], elsewhere: bool = False, listed: Collection[int] = ()) -> list[bool]:
     """Which sentences apply their moves to the case: their own anchors or reasoning, or a neighbour's anchors (a
     thought that goes on from "if it's Android after release five point two" into "I'd trace the upload service").
     In an answer that leans to another case (elsewhere), only this case's own words tie a sentence to it."""
@@ -131,7 +131,8 @@ def _applied_sentences(g: Sequence[Ground], elsewhere: bool = False) -> list[boo
         if not here.clause or here.generic:  # a headline or a method in general: applied by its reasons or the
             out.append(bool(here.reasons or facts_of(here)) and not here.about_other)  # case's facts, not by nouns
             continue
-        near = any(0 <= k < len(g) and g[k].anchored and not g[k].about_other and not g[k].generic for k in (n - 1, n + 1))
+        near = any(0 <= k < len(g) and g[k].anchored and not g[k].about_other and not g[k].generic and k not in listed
+                   for k in (n - 1, n + 1))  # a list lends no anchors to its neighbours
         # a reasoned sentence beside this case's things stays applied though it borrows another case's words ("I would
         # not launch an engagement campaign until the bug is fixed, because ..."); the whole answer leaning elsewhere
         # is handled above
