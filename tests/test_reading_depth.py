@@ -276,3 +276,13 @@ def test_a_list_lends_no_anchors_to_the_sentence_after_it(pack: Pack) -> None:
     r = read_turn(text, 1, True, case, pack)
     assert 0 in r.recitation.sentences
     assert all(not s.grounded for s in r.signals if s.sentence == 1 and s.weight > 0)
+
+
+def test_a_story_about_home_is_not_an_answer_but_a_blunt_order_is(pack: Pack) -> None:
+    from voicecoach.brain.relevance import NOT_HEARD
+
+    story = ("Ha, estimates. Our garage conversion was meant to take a month and it's on month three, the electrician "
+             "keeps not turning up, so that's another fortnight at least.")
+    blunt = "Just drop the new service charge. People hate surprise charges and orders will come straight back."
+    assert OfflineInterviewer().react(_ctx(pack, "shared-lists-deadline", story)).text.startswith(NOT_HEARD)
+    assert read_turn(blunt, 1, True, pack.case("checkout-fees"), pack).off_topic == ""

@@ -26,10 +26,11 @@ _PROPOSES = re.compile(
     r"(?:people|users|customers|they|it|this|that) (?:would|will|might|could|should|won't|wouldn't))\b"
 )
 _WORD = re.compile(r"[\w']+")
-# The shape of a personal story: what I did or saw, my people ("I went in April", "my partner wants to go back").
-_STORY = re.compile(
-    r"\b(?:(?:i|we) (?:went|was|were|had|took|saw|visited|tried|stayed|got|love|loved|use|used|grew up)|"
-    r"my (?:partner|wife|husband|family|kids|friends?|mum|mom|dad|grandma|granddad|holiday|trip|weekend))\b"
+# A sentence that opens with an order is a proposal, however blunt: "Just remove the service fee."
+_ORDERS = re.compile(
+    r"(?:^|[.!?]\s+)(?:just |simply )?(?:remove|add|cut|drop|raise|lower|ship|launch|build|kill|roll|double|halve|send|"
+    r"show|make|give|offer|stop|start|pause|keep|switch|turn|fix|hire|pay|charge|test|try)\b",
+    re.IGNORECASE,
 )
 # A plan in the first person: a turn with one is an attempt at an answer even when it names nothing of the case.
 _PLANS = re.compile(r"\b(?:i'd|i would|we'd|we would|i'll|we'll|let's|we should|i should|my (?:plan|approach|first step))\b")
@@ -77,7 +78,7 @@ def off_topic(
     if not signals and not _PROPOSES.search(norm):
         return "small talk"
     said = sum(s.weight for s in signals if s.weight > 0)
-    if said < ANECDOTE_WEIGHT and _STORY.search(norm) and "?" not in text and not _PROPOSES.search(norm) and not any(
+    if said < ANECDOTE_WEIGHT and "?" not in text and not _PROPOSES.search(norm) and not _ORDERS.search(text) and not any(
         g.reasons for g in grounds
     ):
         return "small talk"  # a story that proposes nothing and reasons about nothing ("my partner wants to go back")
