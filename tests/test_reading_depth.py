@@ -286,3 +286,12 @@ def test_a_story_about_home_is_not_an_answer_but_a_blunt_order_is(pack: Pack) ->
     blunt = "Just drop the new service charge. People hate surprise charges and orders will come straight back."
     assert OfflineInterviewer().react(_ctx(pack, "shared-lists-deadline", story)).text.startswith(NOT_HEARD)
     assert read_turn(blunt, 1, True, pack.case("checkout-fees"), pack).off_topic == ""
+
+
+def test_a_point_said_with_its_price_is_deep(pack: Pack) -> None:
+    priced = "Running both flows side by side costs a few days a month, and I'd pay that for the beginners' gain."
+    bare = "Both flows would be running side by side for the beginners' gain."
+    case = pack.case("onboarding-experiment")
+    deep = {m.point.id: m.deep for m in read_turn(priced, 1, True, case, pack).made}
+    assert deep.get("cost-of-two-flows") is True, deep
+    assert not any(m.deep for m in read_turn(bare, 1, True, case, pack).made)

@@ -67,8 +67,8 @@ def made_points(
 # The point's why or its price, not a narrative "so I'd": a cause, a condition, a consequence, a choice against another.
 _WHY = re.compile(
     r"\b(?:because|so that|which means|that means|this means|rather than|instead of|otherwise|unless|in order to|"
-    r"at the cost of|the price|costs? us|worth it|only (?:once|after|when|if)|until|given that|if(?! " + VACUOUS_IF +
-    r")|whether)\b"
+    r"at the cost of|the price|costs?|worth it|worth paying|(?:id|i would|wed|we would) pay (?:that|it|for)|"
+    r"only (?:once|after|when|if)|until|given that|if(?! " + VACUOUS_IF + r")|whether)\b"
 )
 _ASKING = re.compile(
     r"\?|\b(?:ask|asking|know|find out|wonder|clarify|understand|whether|confirm|check with|before (?:i|we))\b", re.IGNORECASE
