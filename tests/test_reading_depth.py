@@ -101,7 +101,15 @@ def test_a_point_named_only_to_be_dropped_is_not_made(pack: Pack) -> None:
     keep = "Whatever else goes, I'd hold the final week for testing and the security review, because losing items is worse."
     made = {m.point.id for m in read_turn(squeeze, 1, True, pack.case(case), pack).made}
     assert "keep-the-test-week" not in made
+    skip_last_week = "To hit the date I'd skip the security review in that last week."
+    assert "keep-the-test-week" not in {m.point.id for m in read_turn(skip_last_week, 1, True, pack.case(case), pack).made}
     assert _scores(pack, case, squeeze)["edge_cases"] <= 1
+    from voicecoach.brain.analysis import find_signals
+
+    against = [s for s in find_signals(squeeze, 1) if s.dim == "edge_cases" and s.weight < 0]
+    assert against, "cutting the security review and testing to ship is counted against edge cases"
+    kept = "Whatever else slips, I'd never squeeze out the testing week."
+    assert not [s for s in find_signals(kept, 1) if s.dim == "edge_cases" and s.weight < 0]
     assert "keep-the-test-week" in {m.point.id for m in read_turn(keep, 1, True, pack.case(case), pack).made}
 
 
