@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from voicecoach.brain.meta import is_meta_turn
 from voicecoach.brain.probes import PROBED_DIMS
-from voicecoach.brain.reading import RECITATION_CAP, TurnReading, read_turns
-from voicecoach.brain.scoring import is_clarification
+from voicecoach.brain.reading import RECITATION_CAP, TurnReading
+from voicecoach.brain.scoring import case_readings, is_clarification
 from voicecoach.model import DIMENSIONS
 from voicecoach.ports import Context
 
@@ -21,8 +21,7 @@ NO_CLARIFY_CAP = 2  # clarify when the only questions asked were "could you repe
 
 
 def _readings(ctx: Context) -> list[TurnReading]:
-    asking = [i for i, t in enumerate(ctx.turns) if is_clarification(t)]
-    return read_turns(ctx.turns, 0, ctx.case, ctx.pack, asking)
+    return case_readings(ctx.turns, 0, ctx.case, ctx.pack)
 
 
 def off_topic(ctx: Context) -> bool:

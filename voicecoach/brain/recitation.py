@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from voicecoach.brain.analysis import Signal
+from voicecoach.brain.followups import PIN_ORDER
 from voicecoach.brain.grounding import Ground
 
 LIST_TERMS = 3  # a sentence naming this many techniques ...
@@ -69,12 +70,8 @@ def listed_items(sentence: str, terms: Sequence[Signal]) -> int:
 
 DENSE_KINDS = 4  # a sentence naming this many kinds of technique in as many separate items ...
 STACKED_NAMES = 3  # ... or this many named techniques in one breath, with no reason and none of the case's facts
-# Techniques a candidate can name without applying (what a pin-down asks "of what, to whom?" about).
-NAMED = frozenset([
-    "staged the rollout", "used reliability patterns", "ran an experiment", "set a guardrail or counter-metric",
-    "segmented the data", "used cohorts", "walked the funnel", "considered abuse or fraud", "defined success",
-    "said how to detect or limit it",
-])
+# Techniques a candidate can name without applying: the ones a pin-down asks "of what, to whom?" about, and controls.
+NAMED = frozenset(PIN_ORDER) | {"said how to detect or limit it"}
 _DIGIT = re.compile(r"\d")
 
 

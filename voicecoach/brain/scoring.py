@@ -63,15 +63,24 @@ def case_start(turns: Sequence[Turn]) -> int:
     return 0
 
 
-def all_signals(turns: Sequence[Turn], start: int = 0, case: Case | None = None, pack: Pack | None = None) -> list[Signal]:
+def case_readings(turns: Sequence[Turn], start: int, case: Case, pack: Pack | None) -> list[TurnReading]:
+    """Every candidate turn from start on, read against the case, the clarifying questions marked as such."""
+    return read_turns(turns, start, case, pack, [i for i in range(start, len(turns)) if is_clarification(turns[i])])
+
+
+def all_signals(
+    turns: Sequence[Turn], start: int = 0, case: Case | None = None, pack: Pack | None = None,
+    read: Sequence[TurnReading] | None = None,
+) -> list[Signal]:
     """Signals from every candidate turn from start on; clarifying questions also earn clarify credit.
 
     With a case, each turn is read against it (reading.read_turn): terms not applied to the case count as mentions,
-    key points made count, and meta turns, off-topic turns and questions on a false premise earn nothing.
+    key points made count, and meta turns, off-topic turns and questions on a false premise earn nothing. read: the
+    turns already read (case_readings), so a conversation is read once.
     """
     asking = [i for i in range(start, len(turns)) if is_clarification(turns[i])]
     if case is not None:
-        readings = read_turns(turns, start, case, pack, asking)
+        readings = read if read is not None else case_readings(turns, start, case, pack)
         sigs = [s for r in readings for s in r.signals]
         counted = {r.turn for r in readings if r.counts}
         return sigs + clarification_signals(turns, [i for i in asking if i in counted])
@@ -88,17 +97,20 @@ def all_signals(turns: Sequence[Turn], start: int = 0, case: Case | None = None,
 
 
 def answer_readings(
-    turns: Sequence[Turn], start: int = 0, case: Case | None = None, pack: Pack | None = None, keys: bool = True
+    turns: Sequence[Turn], start: int = 0, case: Case | None = None, pack: Pack | None = None, keys: bool = True,
+    turn_readings: Sequence[TurnReading] | None = None,
 ) -> dict[str, Reading]:
     """Readings of the six content dimensions over the candidate's turns from start on, each with whether the case
     question (the interviewer's last question before start) asks for it; lists of terms cap what they touch.
 
-    keys=False leaves out the answer key's credit (choosing a probe: a loose key match must not hide a gap)."""
-    sigs = all_signals(turns, start, case, pack)
+    keys=False leaves out the answer key's credit (choosing a probe: a loose key match must not hide a gap).
+    turn_readings: case_readings(turns, start, case, pack) when the caller already has them."""
+    if case is not None and turn_readings is None:
+        turn_readings = case_readings(turns, start, case, pack)
+    sigs = all_signals(turns, start, case, pack, turn_readings)
     readings = read(sigs if keys else [s for s in sigs if not s.label.startswith(KEY_LABEL)], PROBED_DIMS)
-    if case is not None:
-        asking = [i for i in range(start, len(turns)) if is_clarification(turns[i])]
-        for d in recited_dims(read_turns(turns, start, case, pack, asking)):
+    if case is not None and turn_readings is not None:
+        for d in recited_dims(turn_readings):
             r = readings.get(d)
             if r is not None and not any(s.weight > 0 and s.grounded for s in r.signals):
                 readings[d] = replace(r, score=min(r.score, RECITATION_CAP))
@@ -134,9 +146,10 @@ def _reply_signals(turns: Sequence[Turn], j: int, read: TurnReading | None, reci
 
 
 def follow_up_reading(
-    turns: Sequence[Turn], readings: dict[str, Reading], case: Case | None = None, pack: Pack | None = None
+    turns: Sequence[Turn], readings: dict[str, Reading], turn_readings: Sequence[TurnReading] = ()
 ) -> tuple[Reading, str]:
-    """How the candidate handled follow-ups: did each reply address the dimension it was asked about?"""
+    """How the candidate handled follow-ups: did each reply address the dimension it was asked about? turn_readings:
+    the conversation read against its case (case_readings), empty without a case."""
     pairs = _replies(turns)
     if not pairs:
         asked = any(t.role == "interviewer" and t.kind == "follow_up" for t in turns)
@@ -150,15 +163,12 @@ def follow_up_reading(
     per_pair: list[int] = []
     used: list[Signal] = []
     notes: list[str] = []
-    by_turn: dict[int, TurnReading] = {}
-    if case is not None:
-        asking = [i for i in range(len(turns)) if is_clarification(turns[i])]
-        by_turn = {r.turn: r for r in read_turns(turns, case_start(turns), case, pack, asking)}
-    recited = any(r.recitation.whole for r in by_turn.values())
+    by_turn = {r.turn: r for r in turn_readings}
+    recited = any(r.recitation.whole for r in turn_readings)
     for follow, j in pairs:
         reply = strip_instructions(turns[j].text)
         target = follow.targets[0] if follow.targets else "follow_up"
-        found = _reply_signals(turns, j, by_turn.get(j) if case is not None else None, recited)
+        found = _reply_signals(turns, j, by_turn.get(j), recited)
         sigs = found or []
         norm = normalise(reply)
         if target == "follow_up" or target not in PROBED_DIMS:
@@ -253,8 +263,9 @@ def _rationale(dim: str, reading: Reading, evidence: tuple[Evidence, ...], cappe
 
 def assess_turns(turns: Sequence[Turn], case: Case | None = None, pack: Pack | None = None) -> Assessment:
     """Readings and scores for all seven dimensions over a whole conversation (read against case when given)."""
-    readings = answer_readings(turns, 0, case, pack)
-    fu, fu_why = follow_up_reading(turns, readings, case, pack)
+    turn_readings = case_readings(turns, 0, case, pack) if case is not None else []
+    readings = answer_readings(turns, 0, case, pack, turn_readings=turn_readings)
+    fu, fu_why = follow_up_reading(turns, readings, turn_readings)
     readings["follow_up"] = fu
     scores: list[Score] = []
     memo: dict[tuple[str, int], Evidence | None] = {}
@@ -267,7 +278,4 @@ def assess_turns(turns: Sequence[Turn], case: Case | None = None, pack: Pack | N
         if dim == "follow_up":
             rationale = fu_why + ("" if evidence else " No quote could be located for it.")
         scores.append(Score(dim, score, rationale, evidence))
-    if case is None:
-        return Assessment(readings, tuple(scores))
-    asking = [i for i, t in enumerate(turns) if is_clarification(t)]
-    return Assessment(readings, tuple(scores), tuple(read_turns(turns, 0, case, pack, asking)))
+    return Assessment(readings, tuple(scores), tuple(turn_readings))

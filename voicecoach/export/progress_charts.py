@@ -61,9 +61,13 @@ def _points(
     return runs
 
 
-def _joined(run: Sequence[tuple[int, float, float]]) -> str:
-    """An SVG points attribute for one run."""
-    return " ".join(f"{x:.1f},{y:.1f}" for _, x, y in run)
+def _polylines(runs: Sequence[Sequence[tuple[int, float, float]]], head: str, style: str) -> list[str]:
+    """One SVG polyline per run of two or more points (a lone point is drawn by its circle only)."""
+    return [
+        f'<polyline {head} points="{" ".join(f"{x:.1f},{y:.1f}" for _, x, y in run)}" {style}/>'
+        for run in runs
+        if len(run) > 1
+    ]
 
 
 def _fmt(v: float) -> str:
@@ -117,12 +121,7 @@ def overall_chart_svg(
                 f'<circle class="overall-point" data-index="{i}" cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#1d4ed8">'
                 f"<title>Session {i + 1}, {escape(short_date(created[i]))}: overall {_fmt(v or 0)}{extra}</title></circle>"
             )
-    for run_pts in line:
-        if len(run_pts) > 1:
-            parts.append(
-                f'<polyline class="overall-line" points="{_joined(run_pts)}" fill="none" stroke="#1d4ed8" '
-                'stroke-width="2.5"/>'
-            )
+    parts += _polylines(line, 'class="overall-line"', 'fill="none" stroke="#1d4ed8" stroke-width="2.5"')
     parts += _x_labels(created, xs, top + plot_h)
     legend_y = height - 6
     parts.append(
@@ -188,12 +187,7 @@ def small_multiple_svg(dim: str, created: Sequence[str], values: Sequence[int | 
                 f'<circle class="point" data-dimension="{escape(dim)}" cx="{x:.1f}" cy="{y:.1f}" r="2.5" '
                 f'fill="#2563eb"><title>Session {i + 1}, {escape(short_date(created[i]))}: {values[i]}</title></circle>'
             )
-    for run in runs:
-        if len(run) > 1:
-            parts.append(
-                f'<polyline class="line" data-dimension="{escape(dim)}" points="{_joined(run)}" fill="none" '
-                'stroke="#2563eb" stroke-width="1.5"/>'
-            )
+    parts += _polylines(runs, f'class="line" data-dimension="{escape(dim)}"', 'fill="none" stroke="#2563eb" stroke-width="1.5"')
     parts += _x_labels(created, xs, top + plot_h, small=True)
     parts.append("</svg>")
     return "".join(parts)
