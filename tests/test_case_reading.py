@@ -9,15 +9,14 @@ import re
 
 import pytest
 
+from tests.conversations import ctx
 from voicecoach.brain.analysis import find_signals
 from voicecoach.brain.evidence import normalise
 from voicecoach.brain.guards import is_meta_turn, off_topic, score_caps
 from voicecoach.brain.relevance import NOT_HEARD
 from voicecoach.brain.rubric import OfflineInterviewer
 from voicecoach.content import Pack
-from voicecoach.model import Turn
 from voicecoach.packs import load_pack
-from voicecoach.ports import Context
 
 LISTS = (
     ("I'd segment by platform, version and cohort, walk the funnel, pick a north star metric with a guardrail on crash "
@@ -86,18 +85,6 @@ SMALL_TALK = (
 def pack() -> Pack:
     """The real pack."""
     return load_pack("pm-execution")
-
-
-def ctx(pack: Pack, case_id: str, *lines: str | tuple[str, str, tuple[str, ...]], kind: str = "answer") -> Context:
-    """The case question, then candidate turns (str) and interviewer turns ((kind, text, targets))."""
-    case = pack.case(case_id)
-    turns = [Turn("interviewer", "question", case.question)]
-    for line in lines:
-        if isinstance(line, tuple):
-            turns.append(Turn("interviewer", line[0], line[1], targets=line[2]))  # type: ignore[arg-type]
-        else:
-            turns.append(Turn("candidate", kind, line))  # type: ignore[arg-type]
-    return Context(pack=pack, case=case, turns=tuple(turns))
 
 
 def scores(pack: Pack, case_id: str, *lines: str | tuple[str, str, tuple[str, ...]]) -> tuple[float, dict[str, int]]:

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from tests.conversations import ctx
 from voicecoach.brain.analysis import clear_caches
 from voicecoach.brain.evidence import normalise
 from voicecoach.brain.feedback import spoken_score
@@ -35,15 +36,7 @@ def pack() -> Pack:
 
 def convo(pack: Pack, *lines: str | tuple[str, str, tuple[str, ...]], case_id: str = "uploads-drop") -> Context:
     """The case question, then candidate answers (str) and interviewer turns ((kind, text, targets))."""
-    case = pack.case(case_id)
-    turns = [Turn("interviewer", "question", case.question)]
-    for line in lines:
-        if isinstance(line, tuple):
-            kind, text, targets = line
-            turns.append(Turn("interviewer", kind, text, targets=targets))  # type: ignore[arg-type]
-        else:
-            turns.append(Turn("candidate", "answer", line))
-    return Context(pack=pack, case=case, turns=tuple(turns))
+    return ctx(pack, case_id, *lines)
 
 
 def test_recognises_clarifying_questions_but_not_answers() -> None:

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conversations import ctx
 from voicecoach.brain.analysis import Signal, read
 from voicecoach.brain.keypoints import KEY_WEIGHT, LABEL
 from voicecoach.brain.probes import choose_target
 from voicecoach.brain.reading import read_turn
 from voicecoach.brain.rubric import OfflineInterviewer
 from voicecoach.content import Pack
-from voicecoach.model import Turn
 from voicecoach.packs import load_pack
-from voicecoach.ports import Context
 
 
 @pytest.fixture(scope="module")
@@ -26,20 +25,8 @@ def pack() -> Pack:
     return load_pack("pm-execution")
 
 
-def _ctx(pack: Pack, case_id: str, *lines: str | tuple[str, tuple[str, ...]]) -> Context:
-    """The case question, then candidate turns (str) and follow-ups ((text, targets))."""
-    case = pack.case(case_id)
-    turns = [Turn("interviewer", "question", case.question)]
-    for line in lines:
-        if isinstance(line, tuple):
-            turns.append(Turn("interviewer", "follow_up", line[0], targets=line[1]))
-        else:
-            turns.append(Turn("candidate", "answer", line))
-    return Context(pack=pack, case=case, turns=tuple(turns))
-
-
 def _scores(pack: Pack, case_id: str, *lines: str | tuple[str, tuple[str, ...]]) -> dict[str, int]:
-    return {s.dimension: s.score for s in OfflineInterviewer().assess(_ctx(pack, case_id, *lines)).scores}
+    return {s.dimension: s.score for s in OfflineInterviewer().assess(ctx(pack, case_id, *lines)).scores}
 
 
 def _key_weight(pack: Pack, case_id: str, text: str, point: str, opening: bool = True) -> float:
@@ -171,7 +158,7 @@ def test_the_first_probe_on_a_marketplace_answer_is_not_about_systems(pack: Pack
               "cleaners why they skip weekends. I'd rather pay cleaners a weekend bonus than raise what customers pay, "
               "because customers who get no cleaner never come back, and I'd try it in one of the two cities first. "
               "Success is the weekend fill rate up by ten points, with our margin per booking as the guardrail.")
-    c = _ctx(pack, "cleaner-marketplace", answer)
+    c = ctx(pack, "cleaner-marketplace", answer)
     assert not any(kp.dimension == "technical" for kp in c.case.answer_key)
     move = OfflineInterviewer().react(c)
     assert move.kind == "follow_up" and move.targets == ("edge_cases",), move  # technical is as weak, and not needed
@@ -191,7 +178,7 @@ def test_a_probe_is_hung_only_on_words_about_what_it_asks(pack: Pack) -> None:
     case = pack.case("checkout-fees")
     answer = ("The first thing I'd ask is whether it's gradual or sudden. I'd want to know how bad it is in the big "
               "cities, and I'd confirm the shape week by week.")
-    turns = _ctx(pack, "checkout-fees", answer).turns
+    turns = ctx(pack, "checkout-fees", answer).turns
     technical = phrase_probe(case, "technical", turns)
     assert '"' not in technical and technical in case.probes["technical"]  # nothing technical was said to quote
     for dim in ("clarify", "tradeoffs"):
@@ -205,7 +192,7 @@ def test_a_plan_about_the_answer_itself_is_never_quoted(pack: Pack) -> None:
     from voicecoach.brain.probes import phrase_probe
 
     answer = "I'm fairly new, so I'll just say how I'd think about it. Um, fewer pushes that match what people read."
-    line = phrase_probe(pack.case("notification-volume"), "tradeoffs", _ctx(pack, "notification-volume", answer).turns)
+    line = phrase_probe(pack.case("notification-volume"), "tradeoffs", ctx(pack, "notification-volume", answer).turns)
     assert "think about it" not in line, line
 
 
@@ -231,7 +218,7 @@ def test_a_holiday_story_that_names_the_country_is_not_an_answer(pack: Pack) -> 
 
     story = ("Oh, Japan! I was in Osaka last spring with my brother. We ate our way through the covered market and took "
              "a day trip to Nara to see the deer. My partner wants us to go back when the leaves turn red.")
-    move = OfflineInterviewer().react(_ctx(pack, "japan-launch", story))
+    move = OfflineInterviewer().react(ctx(pack, "japan-launch", story))
     assert move.text.startswith(NOT_HEARD), move
     assert max(_scores(pack, "japan-launch", story).values()) <= 1
 
@@ -293,7 +280,7 @@ def test_a_story_about_home_is_not_an_answer_but_a_blunt_order_is(pack: Pack) ->
     story = ("Ha, estimates. Our garage conversion was meant to take a month and it's on month three, the electrician "
              "keeps not turning up, so that's another fortnight at least.")
     blunt = "Just drop the new service charge. People hate surprise charges and orders will come straight back."
-    assert OfflineInterviewer().react(_ctx(pack, "shared-lists-deadline", story)).text.startswith(NOT_HEARD)
+    assert OfflineInterviewer().react(ctx(pack, "shared-lists-deadline", story)).text.startswith(NOT_HEARD)
     assert read_turn(blunt, 1, True, pack.case("checkout-fees"), pack).off_topic == ""
 
 
