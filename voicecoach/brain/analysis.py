@@ -15,6 +15,7 @@ from voicecoach.brain.concept import (
     Concept,
     Polarity,
 )
+from voicecoach.brain.criteria import CRITERIA, GUARDRAIL, criteria
 from voicecoach.brain.lexicon import CONCEPTS, QUESTION_NEEDS
 from voicecoach.brain.negation import negated_at
 from voicecoach.model import DIMENSIONS, Turn
@@ -186,6 +187,7 @@ def _sentence_signals(sentence: str, first: bool, turn: int, matched: _Spans) ->
                 out.append(sig)
             if concept.max_hits == 1 or concept.one_per_sentence:
                 break  # one hit per concept per sentence is enough
+    out += _criteria(sentence, norm, tokens, starts, out, turn)
     if sentence.rstrip().endswith("?") and len(tokens) >= 4 and not PROPOSING.match(sentence.strip()):
         # a pointed question asked inside an answer (not a proposal said with a rising voice)
         quote = _clause(sentence, tokens, 0, len(tokens) - 1)
@@ -193,6 +195,24 @@ def _sentence_signals(sentence: str, first: bool, turn: int, matched: _Spans) ->
     if any(s.polarity == "vanity" and s.weight < 0 for s in out):  # "success is more downloads" defines nothing
         out = [s for s in out if s.label != "defined success"]
     return _framed(out)
+
+
+def _criteria(
+    sentence: str, norm: str, tokens: list[re.Match[str]], starts: list[int], found: list[Signal], turn: int
+) -> list[Signal]:
+    """Success, guardrail and stop-rule moves read from the sentence's shape (criteria.py) in a sentence whose words
+    the lexicon did not already read as a criterion; a guardrail is a second measure and is read beside one."""
+    have = {s.label for s in found if s.weight > 0}
+    measure = any(s.dim == "metrics" for s in found)
+    read_as_criterion = bool(have & CRITERIA)
+    out: list[Signal] = []
+    for role in criteria(norm, measure):
+        if role.label in have or (read_as_criterion and role.label != GUARDRAIL):
+            continue
+        i, j = _token_at(starts, role.start), _token_at(starts, max(role.end - 1, role.start))
+        phrase = sentence[tokens[i].start() : tokens[j].end()]
+        out.append(Signal("metrics", role.label, role.weight, "for", phrase, _clause(sentence, tokens, i, j), turn))
+    return out
 
 
 def _framed(sigs: list[Signal]) -> list[Signal]:

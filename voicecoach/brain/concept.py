@@ -58,7 +58,8 @@ NEGATION_OK = frozenset({
     # a dismissal carries its own negation ("I wouldn't overthink the fraud side, friends don't scam each other")
     "dismissed edge cases",
 })
-NEGATION_BREAKS = frozenset(["but", "so", "and", "then", "instead", "rather", "because"])
+# "I wouldn't ship it, whatever watch time says": a concessive clause starts; its metric is not refused
+NEGATION_BREAKS = frozenset(["but", "so", "and", "then", "instead", "rather", "because", "whatever", "regardless"])
 HARM_WORDS = frozenset(
     ["hurt", "hurts", "hurting", "harm", "harming", "tank", "tanking", "break", "breaking", "regress", "lower", "lowering", "drop", "dropping", "degrade", "increase", "increasing", "cannibalize", "cannibalise", "lose", "losing", "only", "just", "matter"]
 )

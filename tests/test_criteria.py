@@ -1,0 +1,75 @@
+"""A measure held to a standard is read from the sentence's shape (voicecoach/brain/criteria.py): what will count as
+working, what must not get worse, the level or result that reverses the plan, in whatever words the case gives.
+
+Sentences are written for this file in plain, varied words, not the lexicon's names for these moves.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conversations import ctx
+from voicecoach.brain.analysis import find_signals
+from voicecoach.brain.criteria import GUARDRAIL, criteria
+from voicecoach.brain.rubric import OfflineInterviewer
+from voicecoach.content import Pack
+from voicecoach.packs import load_pack
+
+SUCCESS, TARGET = "defined success", "set a target or baseline"
+
+
+@pytest.fixture(scope="module")
+def pack() -> Pack:
+    return load_pack("pm-execution")
+
+
+def _metric_labels(text: str) -> set[str]:
+    return {s.label for s in find_signals(text) if s.dim == "metrics" and s.weight > 0}
+
+
+def test_a_verdict_a_level_and_a_held_measure_are_read_in_plain_words() -> None:
+    said = ("We'll call this done when Android photo uploads per weekly person are back to where they were before "
+            "the release, and support tickets about battery mustn't climb.")
+    labels = _metric_labels(said)
+    assert {SUCCESS, TARGET, GUARDRAIL} <= labels
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Honestly day one is what matters, so even if week-two returns stay flat I'd count it as a win.",  # concession
+        "I'd ship it and make sure it doesn't get worse.",  # no measure named
+        "Then nothing goes up and we move on.",
+    ],
+)
+def test_no_guardrail_without_a_named_measure_or_in_a_concession(said: str) -> None:
+    assert GUARDRAIL not in _metric_labels(said)
+
+
+def test_a_level_counts_only_around_a_measure() -> None:
+    assert not [r for r in criteria("we go back to the office on monday", has_measure=False) if r.label == TARGET]
+    assert [r for r in criteria("refunds per order back to the week before", has_measure=True) if r.label == TARGET]
+
+
+def test_a_sentence_already_read_as_a_criterion_is_not_read_twice() -> None:
+    # the lexicon reads "success is"; its level ("back where it was") is the same act, not a second one
+    labels = [s.label for s in find_signals("Success is conversion back where it was two months ago.") if s.dim == "metrics"]
+    assert SUCCESS in labels and TARGET not in labels
+
+
+def test_a_concessive_clause_does_not_refuse_its_metric() -> None:
+    sigs = find_signals("If people don't come back more often, I wouldn't ship it, whatever watch time says.")
+    assert not [s for s in sigs if s.dim == "metrics" and s.weight < 0]
+
+
+def test_a_plain_success_plan_scores_metrics_high_on_its_case(pack: Pack) -> None:
+    answer = (
+        "Before touching anything I'd check the twelve percent is real, by looking at photos that actually landed on "
+        "our servers. Then I'd split it by phone and app version and put the start date beside the release log. If "
+        "it's only the new Android build, I'd have engineers pull the failed uploads for that build and turn the old "
+        "upload path back on from our side today. We'll call this done when Android photo uploads per weekly person "
+        "are back to where they were before the release, and support tickets about battery mustn't climb while the "
+        "stuck photos go through."
+    )
+    scores = {s.dimension: s.score for s in OfflineInterviewer().assess(ctx(pack, "uploads-drop", answer)).scores}
+    assert scores["metrics"] >= 4

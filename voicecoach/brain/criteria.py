@@ -1,0 +1,91 @@
+"""A measure held to a standard, read from the shape of the sentence rather than the measure's name.
+
+"Fixed means Android uploads per active person back to the week before", "crashes and battery complaints haven't
+gone up", "if return visits don't improve we don't ship": a candidate defines success, sets a guardrail or a stop rule
+in whatever words their case gives them. The lexicon knows the rubric's names for these moves; this reads their
+grammar: a verdict frame (what will count as working), a hold frame (a measure that must not get worse) and a level
+frame (a baseline, a threshold, a result that reverses the plan). A frame earns the move only around a measure: the
+lexicon read one in the sentence, or the words before a hold frame name a thing (not "it" or "nothing").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NEG = r"(?:can't|cannot|mustn't|must not|shouldn't|should not|doesn't|does not|don't|do not|didn't|did not|hasn't|has not|haven't|have not|won't|will not|isn't|aren't)"
+_WORSE = (
+    r"(?:(?:get|gets|getting|got|gone|go|going|goes) (?:any )?(?:worse|up|down)|worsen|rise|climb|creep up|drop|dip|"
+    r"fall|slip|spike|jump|suffer|collapse|tank|grow|increase)"
+)
+# What will count as the plan working: "fixed means", "it worked if", "call it done when", "my measure of better is".
+_VERDICT = re.compile(
+    r"\b(?:(?:fixed|recovered|healthy|done|success|better|a win|working|solved|good)(?: for me| here| to me)? "
+    r"(?:means|would mean|is when|would be when|looks like)|(?:it|this|that)(?: has| have)? work(?:ed|s)? (?:if|when|once)|"
+    r"(?:call|count|consider|declare) (?:it|this|that) (?:fixed|done|a success|a win|working|recovered|solved|healthy)|"
+    r"(?:my|the|our) (?:main |real |primary |one )?(?:measure|yardstick|test|bar) (?:of|for) (?:better|success|whether|working)|"
+    r"(?:the thing|what) (?:i|we) (?:actually |really )?care about is|judge (?:it|this|that|them|the \w+) (?:on|by))\b"
+)
+# A measure that must not get worse: "crashes haven't gone up", "must stay near zero", "no burst of duplicates".
+_HOLD = re.compile(
+    r"\b(?:" + _NEG + r" (?:\w+ )?" + _WORSE + r"|(?:stay|stays|staying|stayed|remain|remains|kept|held) (?:\w+ )?"
+    r"(?:near|close to|under|below|within|flat|low|steady|level)|no (?:burst|spike|rise|jump|surge|increase|wave|flood) (?:of|in)|"
+    r"(?:close to|near|at) zero|while (?:i |we )?(?:watch|watching|keeping an eye on|checking|tracking))\b"
+)
+# A level to hold it to, or a result that reverses the plan: "back to the week before", "at least a point up",
+# "under forecast", "if beginners' day seven isn't up ... I reverse it".
+_LEVEL = re.compile(
+    r"\b(?:back (?:to|where|under|below|above|in line)|the (?:week|month|day|quarter|year) before|"
+    r"(?:at least|at most|no more than|more than|less than|under|below|above) (?:a |the |an )?(?:set |agreed )?(?:\w+ )?"
+    r"(?:point|points|percent|share|half|third|quarter|forecast|target|baseline|level|line|bar)|"
+    r"if (?:\w+ ){1,6}" + _NEG + r" (?:\w+ )?(?:improve|move|rise|recover|get better|go up|beat|hold|come back)|"
+    r"(?:reverse|flip|roll|pull|switch|turn) (?:it |that |this |them )?(?:back|off) (?:if|when|unless))\b"
+)
+# Words before a hold frame that name no measure ("it doesn't get worse", "nothing goes up").
+_VAGUE = frozenset(
+    ["it", "this", "that", "nothing", "anything", "everything", "things", "we", "i", "they", "you", "which", "and", "or",
+     "but", "to", "then", "actually", "just", "also", "still", "really"]
+)
+# A concession is not a guardrail: "even if day seven stays flat I'd count it a win" waves the measure away.
+_CONCEDED = re.compile(r"\beven (?:if|though|when)\b")
+GUARDRAIL = "set a guardrail or counter-metric"
+ROLES = (
+    ("defined success", 1.5, _VERDICT),
+    (GUARDRAIL, 2.0, _HOLD),
+    ("set a target or baseline", 1.0, _LEVEL),
+)
+
+CRITERIA = frozenset(label for label, _, _ in ROLES)
+
+
+@dataclass(frozen=True)
+class Role:
+    """One criterion found: the move it makes (a lexicon label), its weight and where it is in the normalised text."""
+
+    label: str
+    weight: float
+    start: int
+    end: int
+
+
+def criteria(norm: str, has_measure: bool) -> list[Role]:
+    """The criterion moves in one normalised sentence. has_measure: the lexicon read a measure in it."""
+    out: list[Role] = []
+    for label, weight, pattern in ROLES:
+        m = pattern.search(norm)
+        if m is None:
+            continue
+        if label == GUARDRAIL and (
+            (not has_measure and _vague_subject(norm, m.start())) or _CONCEDED.search(norm[max(m.start() - 60, 0) : m.start()])
+        ):
+            continue
+        if label.startswith("set a target") and not (has_measure or out):  # a verdict names its own measure
+            continue
+        out.append(Role(label, weight, m.start(), m.end()))
+    return out
+
+
+def _vague_subject(norm: str, start: int) -> bool:
+    """Whether the word before a hold frame names no measure."""
+    before = norm[:start].split()
+    return not before or before[-1] in _VAGUE
