@@ -161,6 +161,6 @@ def test_reports_say_which_dimensions_count_half(pack: Pack, tmp_path: Path) -> 
     html = to_html(session, tmp_path / "sessions" / session.id)
     assert html.count(clause) == 2
     # a report of a session without saved fixes (an LLM session) ranks fixes the same way
-    derived = derive_fixes(dataclasses.replace(session, fixes=()), case, pack)
+    derived = derive_fixes(dataclasses.replace(session, fixes=[]), case, pack)
     tested = [f.dimension not in case.barely_tests for f in derived]
     assert tested == sorted(tested, reverse=True) and tested[0], [f.dimension for f in derived]
