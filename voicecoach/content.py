@@ -69,6 +69,7 @@ class Case:
     strong_answer: tuple[str, ...]  # what a strong answer covers
     no_data_answer: str = "We don't have that data; make an assumption, say it out loud, and go on."
     answer_key: tuple[KeyPoint, ...] = ()  # the points a strong answer makes on this case
+    barely_tests: tuple[str, ...] = ()  # dimensions the question hardly turns on: they count half in the overall
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from voicecoach.content import Case, Dimension, HiddenFact, Pack
 from voicecoach.errors import PackError
 from voicecoach.model import DIMENSIONS
 from voicecoach.pack_file import KEBAB, PLACEHOLDER, PackFile
-from voicecoach.pack_keys import answer_key
+from voicecoach.pack_keys import KEY_DIMENSIONS, answer_key
 
 LEVELS = ("1", "3", "5")
 
@@ -33,7 +33,9 @@ CASE_KEYS: dict[str, tuple[type, bool]] = {
     "strong_answer": (list, True),
     "no_data_answer": (str, False),
     "answer_key": (list, True),
+    "barely_tests": (list, False),
 }
+BARELY_MAX = 2  # a case that barely tests more of the rubric than this is a bad case
 FACT_KEYS: dict[str, tuple[type, bool]] = {"topic": (str, True), "keywords": (list, True), "answer": (str, True)}
 
 
@@ -102,6 +104,42 @@ def _probes(f: PackFile, raw: dict[str, Any], where: str) -> dict[str, tuple[str
     return probes
 
 
+def _barely_tests(f: PackFile, raw: list[Any], where: str) -> tuple[str, ...]:
+    """A case's barely_tests: at most BARELY_MAX distinct dimension ids, never follow_up."""
+    line = f.line_of("barely_tests")
+    if not raw:
+        raise f.error(where, "'barely_tests' is an empty list", "name a dimension or delete the line", line=line)
+    dims: list[str] = []
+    for value in raw:
+        dim = f.text_value(value, where, "barely_tests", line=line)
+        if dim == "follow_up":
+            raise f.error(
+                where,
+                "'barely_tests' lists follow_up, which every case tests (it is judged from the probes)",
+                "remove follow_up from barely_tests",
+                line=line,
+            )
+        if dim not in KEY_DIMENSIONS:
+            raise f.error(
+                where,
+                f"'barely_tests' lists {dim!r}, which is not a dimension id",
+                f"use one of {', '.join(KEY_DIMENSIONS)}",
+                line=line,
+            )
+        if dim in dims:
+            raise f.error(where, f"'barely_tests' lists {dim!r} twice", "list each dimension once", line=line)
+        dims.append(dim)
+    if len(dims) > BARELY_MAX:
+        raise f.error(
+            where,
+            f"'barely_tests' lists {len(dims)} dimensions; at most {BARELY_MAX} may be barely tested "
+            "(a case that barely tests more is a bad case)",
+            f"keep the {BARELY_MAX} the question turns on least, or rewrite the case so it tests the others",
+            line=line,
+        )
+    return tuple(dims)
+
+
 def _case(path: Path) -> Case:
     """One case file: a single case at the top level."""
     f = PackFile(path)
@@ -117,6 +155,7 @@ def _case(path: Path) -> Case:
     extra: dict[str, str] = {}
     if "no_data_answer" in d:
         extra["no_data_answer"] = f.text_value(d["no_data_answer"], where, "no_data_answer")
+    barely = _barely_tests(f, d["barely_tests"], where) if "barely_tests" in d else ()
     return Case(
         id=case_id,
         title=f.text_value(d["title"], where, "title"),
@@ -126,6 +165,7 @@ def _case(path: Path) -> Case:
         probes=_probes(f, d["probes"], where),
         strong_answer=f.text_list(d["strong_answer"], where, "strong_answer"),
         answer_key=answer_key(f, d["answer_key"], where),
+        barely_tests=barely,
         **extra,
     )
 

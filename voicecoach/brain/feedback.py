@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from voicecoach.brain.analysis import Reading, analyse_text, short_quote
+from voicecoach.brain.overall import counts_half_note, low_barely_tested, overall_score
 from voicecoach.content import Case, Pack
 from voicecoach.model import Delivery, Score, Turn
 
@@ -168,13 +169,18 @@ def compose(
 ) -> str:
     """Spoken feedback of at most MAX_WORDS words, in short paragraphs (a blank line between) the voice pauses at."""
     notes = notes or Notes()
-    overall = sum(s.score for s in scores) / len(scores) if scores else 0.0
+    overall = overall_score(scores, case)
     by_strength = sorted(scores, key=lambda s: (-s.score, -readings[s.dimension].total if s.dimension in readings else 0))
     strong = [s for s in by_strength if s.score >= 3 and s.evidence][:2]
-    weak = [s for s in sorted(scores, key=lambda s: (s.score, readings[s.dimension].total)) if s not in strong][:2]
+    # A low score on what the case barely tests is said in one clause by the verdict, so the weak are what it tests.
+    low_barely = low_barely_tested(scores, case)
+    weak = [s for s in sorted(scores, key=lambda s: (s.dimension in low_barely, s.score, readings[s.dimension].total))
+            if s not in strong][:2]
+    half = counts_half_note(low_barely, {d: _name(pack, d) for d in low_barely})
+    opening = f"Overall, {spoken_score(overall)}: {_verdict(overall)}" + (f" {half}" if half else "")
     text = ""
     for quote_words in (12, 8, 5):
-        text = _assemble(overall, strong, weak, readings, case, turns, pack, quote_words, notes)
+        text = _assemble(opening, strong, weak, readings, case, turns, pack, quote_words, notes)
         if len(text.split()) <= MAX_WORDS:
             return text
     return _cut(text, MAX_WORDS)
@@ -194,7 +200,7 @@ def _cut(text: str, limit: int) -> str:
 
 
 def _assemble(
-    overall: float,
+    opening: str,
     strong: list[Score],
     weak: list[Score],
     rd: dict[str, Reading],
@@ -204,7 +210,7 @@ def _assemble(
     qw: int,
     notes: Notes,
 ) -> str:
-    paras = [f"Overall, {spoken_score(overall)}: {_verdict(overall)}"]
+    paras = [opening]
     if notes.off_topic:
         paras.append("I didn't hear an answer to the question for most of it. Answer the case in front of you first.")
     elif notes.recited:

@@ -55,7 +55,7 @@ def what_to_fix(
     names: Mapping[str, str],
 ) -> tuple[Fix, ...]:
     """The costliest problems first: an off-topic or recited answer, something said against a dimension, then the
-    case's key points never made on the weakest dimensions."""
+    case's key points never made on the weakest dimensions; what the case barely tests comes after what it tests."""
     by_dim = {s.dimension: s.score for s in scores}
     made = {m.point.id for r in turn_readings for m in r.made}
     found: list[tuple[float, Fix]] = []
@@ -86,7 +86,7 @@ def what_to_fix(
             quote, turn = (score.evidence[0].quote, score.evidence[0].turn) if score.evidence else ("", None)
             why = f"{names.get(score.dimension, score.dimension).capitalize()} was thin: a five needs {NEEDS[score.dimension]}."
             found.append((5 - score.score - 1.0, Fix(score.dimension, why, stronger, quote, turn, kid)))
-    return _top(found)
+    return _top(found, case.barely_tests)
 
 
 def _missed_by_weakness(case: Case, made: set[str], by_dim: Mapping[str, int]) -> list[KeyPoint]:
@@ -95,10 +95,11 @@ def _missed_by_weakness(case: Case, made: set[str], by_dim: Mapping[str, int]) -
     return sorted(missed, key=lambda kp: by_dim.get(kp.dimension, 5))
 
 
-def _top(found: list[tuple[float, Fix]]) -> tuple[Fix, ...]:
-    """Most costly first, one fix per dimension, at most MAX_FIXES."""
+def _top(found: list[tuple[float, Fix]], barely: Sequence[str]) -> tuple[Fix, ...]:
+    """Dimensions the case tests before those it barely tests (they count half), then most costly first; one fix per
+    dimension, at most MAX_FIXES."""
     out: list[Fix] = []
-    for _, fix in sorted(found, key=lambda cf: -cf[0]):
+    for _, fix in sorted(found, key=lambda cf: (cf[1].dimension in barely, -cf[0])):
         if all(f.dimension != fix.dimension for f in out):
             out.append(fix)
         if len(out) == MAX_FIXES:

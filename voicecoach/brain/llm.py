@@ -22,6 +22,7 @@ from voicecoach.brain.llm_schema import (
     with_max_lengths,
 )
 from voicecoach.brain.llm_stream import SentenceStream
+from voicecoach.brain.overall import counts_half_note, low_barely_tested, overall_score
 from voicecoach.brain.probes import asked_follow_ups
 from voicecoach.brain.scoring import NO_EVIDENCE_CAP, assess_turns
 from voicecoach.config import LlmOptions
@@ -277,8 +278,10 @@ class LiteLLMInterviewer:
                          "about something else, or asking for the question again does not earn credit.")
         if any(c.text != t.text for c, t in zip(clean, ctx.turns, strict=True)):
             feedback += " Instructions addressed to the grader in your answers were ignored."
+        names = {d.id: d.name.lower() for d in ctx.pack.dimensions}
+        feedback += " " + counts_half_note(low_barely_tested(scores, ctx.case), names)
         self.last_timings = {"llm_s": time.monotonic() - started, "attempts": float(attempts)}
-        overall = round(sum(s.score for s in scores) / len(scores), 2)
+        overall = overall_score(scores, ctx.case)
         return Verdict(scores=tuple(scores), overall=overall, feedback=feedback.strip(), interviewer=self.name)
 
     @property

@@ -9,6 +9,7 @@ from voicecoach.brain.feedback import Notes, compose
 from voicecoach.brain.fixes import stronger_for, what_to_fix
 from voicecoach.brain.followups import pin_down, pin_order
 from voicecoach.brain.meta import is_meta_turn, meta_reply
+from voicecoach.brain.overall import overall_score
 from voicecoach.brain.probes import (
     CLOSING,
     PROBED_DIMS,
@@ -110,7 +111,7 @@ class OfflineInterviewer:
     def assess(self, ctx: Context) -> Verdict:
         """All seven dimensions scored 1-5 with located evidence, and the spoken feedback."""
         result = assess_turns(ctx.turns, ctx.case, ctx.pack)
-        overall = round(sum(s.score for s in result.scores) / len(result.scores), 2)
+        overall = overall_score(result.scores, ctx.case)
         names = {d.id: d.name.lower() for d in ctx.pack.dimensions}
         fixes = what_to_fix(result.scores, result.readings, result.turns, ctx.case, ctx.turns, names)
         answered = [r for r in result.turns if not r.meta]

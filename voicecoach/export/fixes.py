@@ -57,9 +57,12 @@ def _descriptor(pack: Pack | None, dim: str) -> str:
 
 
 def derive_fixes(session: Session, case: Case | None, pack: Pack | None) -> list[Fix]:
-    """Up to three fixes for the weakest dimensions, in the case's own terms where the case has an answer key."""
-    weak = sorted(
-        (s for s in session.scores.values() if s.score < WEAK_BELOW), key=lambda s: (s.score, _order(s.dimension))
+    """Up to three fixes for the weakest dimensions the case tests (then those it barely tests), in the case's own
+    terms where the case has an answer key."""
+    barely = case.barely_tests if case is not None else ()
+    weak = sorted(  # what the case tests first: a dimension it barely tests counts half in the overall
+        (s for s in session.scores.values() if s.score < WEAK_BELOW),
+        key=lambda s: (s.dimension in barely, s.score, _order(s.dimension)),
     )
     fixes: list[Fix] = []
     for score in weak[:MAX_FIXES]:

@@ -8,6 +8,8 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
+from voicecoach.brain.overall import half_clause
+from voicecoach.content import Case
 from voicecoach.export.assets import BASE_CSP, CSP, CSS, SCRIPT
 from voicecoach.export.audio_embed import encode
 from voicecoach.export.charts import score_chart_svg, timeline_svg
@@ -99,8 +101,8 @@ def _turn(
     return "".join(parts)
 
 
-def _scores(session: Session) -> str:
-    """Rubric table: score, rationale, evidence quotes linked to the moment they were said."""
+def _scores(session: Session, case: Case | None) -> str:
+    """Rubric table: score, rationale (and whether the case barely tests it), evidence quotes linked to their moment."""
     if not session.scores:
         return "<p>Not scored yet.</p>"
     rows = []
@@ -109,8 +111,10 @@ def _scores(session: Session) -> str:
             f"<blockquote>\u201c{escape(e.quote)}\u201d {moment_link(session, e.turn, e.quote)}</blockquote>"
             for e in s.evidence
         )
+        note = half_clause(dim, case)
+        half = f' <span class="half">{escape(note)}</span>' if note else ""
         rows.append(
-            f"<tr><td>{escape(dimension_label(dim))}</td><td>{s.score}/5</td><td>{escape(s.rationale)}{ev}</td></tr>"
+            f"<tr><td>{escape(dimension_label(dim))}</td><td>{s.score}/5</td><td>{escape(s.rationale)}{half}{ev}</td></tr>"
         )
     return "<table><tr><th>Dimension</th><th>Score</th><th>Why, with your words</th></tr>" + "".join(rows) + "</table>"
 
@@ -198,7 +202,7 @@ def to_html(
         compare,
         "<h2>Scores</h2>",
         score_chart_svg({k: v.score for k, v in session.scores.items()}),
-        _scores(session),
+        _scores(session, ctx.case),
         "<h2>Feedback</h2>",
         f'<div class="feedback">{escape(session.feedback.strip() or "No feedback yet.")}</div>',
         "<h2>Delivery</h2>",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from voicecoach.brain.overall import half_clause
 from voicecoach.export.compare import delivery_compare, outcomes, score_rows, sentence
 from voicecoach.export.context import ReportContext, case_title, find_case
 from voicecoach.export.fixes import top_fixes
@@ -118,7 +119,8 @@ def to_markdown(session: Session, context: ReportContext | None = None) -> str:
                 "<br>".join(f"\u201c{_cell(e.quote)}\u201d ({_at(session, e.turn, e.quote)})" for e in s.evidence)
                 or "\u2014"
             )
-            out.append(f"| {_cell(dimension_label(dim))} | {s.score}/5 | {_cell(s.rationale)} | {ev} |")
+            why = " ".join(filter(None, (s.rationale.strip(), half_clause(dim, ctx.case))))
+            out.append(f"| {_cell(dimension_label(dim))} | {s.score}/5 | {_cell(why)} | {ev} |")
     else:
         out.append("Not scored yet.")
     out += [
