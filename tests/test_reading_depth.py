@@ -291,3 +291,11 @@ def test_a_point_said_with_its_price_is_deep(pack: Pack) -> None:
     deep = {m.point.id: m.deep for m in read_turn(priced, 1, True, case, pack).made}
     assert deep.get("cost-of-two-flows") is True, deep
     assert not any(m.deep for m in read_turn(bare, 1, True, case, pack).made)
+
+
+def test_measures_named_in_a_row_are_a_list_that_picks_none(pack: Pack) -> None:
+    # each measure is its own item: naming four of them picks none (one item per kind would read one move here)
+    said = "For tracking I'd have bookings filled, GMV, churn, NPS from both sides, plus guardrails."
+    r = read_turn(said, 1, False, pack.case("cleaner-marketplace"), pack)
+    assert 0 in r.recitation.sentences
+    assert all(not s.grounded for s in r.signals if s.dim == "metrics" and s.weight > 0)

@@ -46,6 +46,8 @@ def _terms(sigs: Sequence[Signal]) -> list[Signal]:
     return out
 
 
+# Kinds of term whose items each count: "fill rate, GMV, NPS on both sides" names three measures and picks none.
+NAMES_MANY = frozenset(["named an outcome metric"])
 _ITEM_SPLIT = re.compile(r",|;|:|\band\b|\bor\b|\bplus\b|\blike\b|\bsuch as\b|\bwith\b|\bthen\b", re.IGNORECASE)
 _CUT = re.compile(r"\b(?:by|per|across|for each)\b|^new (?:versus|vs)\b")
 ITEM_WORDS = 6  # a listed item is short: a term and little else
@@ -63,7 +65,8 @@ def listed_items(sentence: str, terms: Sequence[Signal]) -> int:
         k = next((n for n, p in enumerate(lowered) if phrase in p or p.strip() in phrase), None)
         if k is not None and k not in hit and t.label not in labels and len(items[k].split()) <= ITEM_WORDS:
             hit.add(k)
-            labels.add(t.label)
+            if t.label not in NAMES_MANY:
+                labels.add(t.label)
     cuts = {k for k in hit if _CUT.search(lowered[k].strip())}  # "by platform, by OS version, by country": one move
     return len(hit) - max(len(cuts) - 1, 0)
 
