@@ -299,3 +299,19 @@ def test_measures_named_in_a_row_are_a_list_that_picks_none(pack: Pack) -> None:
     r = read_turn(said, 1, False, pack.case("cleaner-marketplace"), pack)
     assert 0 in r.recitation.sentences
     assert all(not s.grounded for s in r.signals if s.dim == "metrics" and s.weight > 0)
+
+
+def test_a_reply_that_takes_up_the_question_with_a_reason_answers_it_in_part(pack: Pack) -> None:
+    probe = ("Stricter checks stop fraud but make honest friends wait days for their credit. Where do you land?",
+             ("tradeoffs",))
+    first = ("I'd pay the credit only after the new rider finishes a first trip, and cap payouts per inviter each month, "
+             "since the last promo code lost a lot of money to fake sign-ups.")
+    lands = ("I'd hold the credit for two days and tighten the checks. Waiting a little annoys a few honest "
+             "friends, because losing another fifth of the budget hurts everyone.")
+    no_reason = "Friends wait for credit, checks on fraud, stricter checks, honest friends, and more checks on credit."
+    elsewhere = ("I'd judge it by new riders still riding two months later against similar cities without the offer, "
+                 "because sign-ups alone flatter any promotion.")
+    case = "referral-credits"
+    assert _scores(pack, case, first, probe, lands)["follow_up"] >= 3
+    assert _scores(pack, case, first, probe, no_reason)["follow_up"] <= 2
+    assert _scores(pack, case, first, probe, elsewhere)["follow_up"] <= 2

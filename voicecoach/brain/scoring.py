@@ -14,10 +14,13 @@ from voicecoach.brain.analysis import (
     question_needs,
     read,
     score_total,
+    sentences_of,
+    short_quote,
     strip_instructions,
 )
 from voicecoach.brain.clarify import is_clarifying_question
 from voicecoach.brain.evidence import locate, normalise
+from voicecoach.brain.grounding import stem, words_of
 from voicecoach.brain.keypoints import LABEL as KEY_LABEL
 from voicecoach.brain.keypoints import as_signal
 from voicecoach.brain.lexicon import CONCEPTS
@@ -145,6 +148,39 @@ def _reply_signals(turns: Sequence[Turn], j: int, read: TurnReading | None, reci
     return sigs + [as_signal(m) for m in read.made]
 
 
+ENGAGED = 3  # a reply that takes up the follow-up's own question and reasons about it answers it, at least in part
+_QUOTED = re.compile(r"[\"\u201c][^\"\u201d]*[\"\u201d]")
+
+
+def taken_up(question: str, reply: str, read: TurnReading | None, opening: str, turn: int) -> Signal | None:
+    """Whether a reply takes up what the follow-up asked, with a reason: two or more of the question's own words
+    (not the words it quoted back, nor the case's opening question) and reasoning in the reply. "Stricter checks stop
+    fraud but make honest friends wait for their credit; where do you land?" is answered by "I'd hold the credit two
+    days and tighten the checks, because ...", in no word of the rubric. The signal quotes the reasoned sentence."""
+    if read is None or not read.counts:
+        return None
+    asked = _asked(_QUOTED.sub(" ", question)) - _asked(opening)
+    if len(asked & _asked(reply)) < 2:
+        return None
+    sentences = sentences_of(reply)
+    k = next((n for n, g in enumerate(read.grounds) if g.reasons and n < len(sentences)), None)
+    if k is None:
+        return None
+    quote = short_quote(sentences[k], 24)
+    return Signal("follow_up", "took up the question it was asked, with a reason", 1.0, "for", quote, quote, turn, k)
+
+
+# Words of four letters or more that ask rather than say: left out when matching a reply to its question.
+_ASKING_WORDS = frozenset(
+    ["what", "where", "when", "which", "would", "could", "should", "your", "yours", "their", "they", "them", "then", "than", "that", "this", "these", "those", "with", "from", "have", "about", "into", "there", "here", "does", "make", "makes", "just", "like", "said", "says", "want", "know", "think", "mean", "tell", "land", "walk", "more", "most", "much", "many", "some", "still", "even", "only", "also", "very", "really", "before", "after", "other", "each", "every", "over", "under", "being", "been", "were", "will", "people", "thing", "things", "doing", "going", "happens", "happen"]
+)
+
+
+def _asked(text: str) -> set[str]:
+    """The stems of a text's words that carry its content, generic verbs ("check", "stop") included."""
+    return {stem(w) for w in words_of(text) if len(w) > 3 and w not in _ASKING_WORDS}
+
+
 def follow_up_reading(
     turns: Sequence[Turn], readings: dict[str, Reading], turn_readings: Sequence[TurnReading] = ()
 ) -> tuple[Reading, str]:
@@ -165,6 +201,7 @@ def follow_up_reading(
     notes: list[str] = []
     by_turn = {r.turn: r for r in turn_readings}
     recited = any(r.recitation.whole for r in turn_readings)
+    opening = next((t.text for t in turns if t.role == "interviewer" and t.kind == "question"), "")
     for follow, j in pairs:
         reply = strip_instructions(turns[j].text)
         target = follow.targets[0] if follow.targets else "follow_up"
@@ -181,6 +218,8 @@ def follow_up_reading(
         # the 1 of a reply that says nothing
         elsewhere = s <= 1 and any(x.label.startswith(KEY_LABEL) and x.dim != target for x in sigs)
         s = 2 if elsewhere else s
+        took = taken_up(follow.text, reply, by_turn.get(j), opening, j) if s < ENGAGED else None
+        s = ENGAGED if took is not None else s
         if _DEFLECT.search(norm):
             s -= 1
         if len(norm.split()) < _MIN_REPLY_WORDS or found is None:
@@ -188,7 +227,7 @@ def follow_up_reading(
         s = max(1, min(5, s))
         per_pair.append(s)
         on_target = sorted((x for x in sigs if x.dim == target or target == "follow_up"), key=lambda x: -abs(x.weight))
-        used.extend(on_target[:2])
+        used.extend(on_target[:2] or ([took] if took is not None else []))
         name = target.replace("_", " ")
         notes.append(f"the {name} follow-up was answered head on" if s >= 4 else
                      f"the reply to the {name} follow-up only partly addressed it" if s == 3 else
