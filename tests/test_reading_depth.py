@@ -315,3 +315,12 @@ def test_a_reply_that_takes_up_the_question_with_a_reason_answers_it_in_part(pac
     assert _scores(pack, case, first, probe, lands)["follow_up"] >= 3
     assert _scores(pack, case, first, probe, no_reason)["follow_up"] <= 2
     assert _scores(pack, case, first, probe, elsewhere)["follow_up"] <= 2
+
+
+def test_a_point_said_in_detail_counts_beside_another_move(pack: Pack) -> None:
+    # both sentences also weigh fraud (edge cases); the first spells the case's point out, the second names it
+    detailed = ("Fraud is the worry here, so we'd tie accounts together when they share a device, a phone number or a "
+                "payment card, and catch rings whose trips start at the same pickup spot.")
+    passing = "Fraud is the worry here, so we'd flag accounts sharing a phone number."
+    assert _key_weight(pack, "referral-credits", detailed, "fake-account-signals") == KEY_WEIGHT
+    assert 0 < _key_weight(pack, "referral-credits", passing, "fake-account-signals") < KEY_WEIGHT / 2

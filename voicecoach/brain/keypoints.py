@@ -25,6 +25,7 @@ class Made:
     quote: str
     reasoned: bool = True  # said with its reason ("because", "if ... then", "so that"); a bare claim counts half
     deep: bool = False  # said in its own sentence with its why or its price ("because", "rather than", "unless")
+    rich: bool = False  # said in detail: more of the point's own terms than one per part
 
 
 def made_points(
@@ -60,7 +61,8 @@ def made_points(
             n = min(found)[2]
             reasoned = not grounds or any(0 <= k < len(grounds) and grounds[k].reasons for k in (n, n + 1))
             deep = any(_WHY.search(norms[k]) for k in (n, n + 1) if k < len(norms))
-            out.append(Made(kp, turn, n, short_quote(sentences[n], _QUOTE_WORDS), reasoned, deep))
+            rich = _terms_met(kp, norms[n]) >= len(kp.anchors) + RICH_EXTRA
+            out.append(Made(kp, turn, n, short_quote(sentences[n], _QUOTE_WORDS), reasoned, deep, rich))
     return out
 
 
@@ -73,6 +75,14 @@ _WHY = re.compile(
 _ASKING = re.compile(
     r"\?|\b(?:ask|asking|know|find out|wonder|clarify|understand|whether|confirm|check with|before (?:i|we))\b", re.IGNORECASE
 )
+
+
+RICH_EXTRA = 3  # a point said with this many more of its own terms than it has parts is said in detail, not in passing
+
+
+def _terms_met(kp: KeyPoint, norm: str) -> int:
+    """How many distinct terms of the point's anchor groups the sentence holds."""
+    return len({t for group in kp.anchors for t in group if term_in(t, norm)})
 
 
 def _moves_here(kp: KeyPoint, norm: str) -> bool:

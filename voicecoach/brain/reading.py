@@ -113,7 +113,7 @@ def _key_credit(made: Sequence[Made], sigs: Sequence[Signal]) -> list[Signal]:
             # none when the sentence's words make another move ("guardrails would be load time and the share going to
             # new creators" measures; it does not weigh creators against watch time)
             other = any(s.sentence == m.sentence and s.weight > 0 and s.dim != sig.dim for s in sigs)
-            share = REASONED_KEY_SHARE if m.deep and not other else BARE_KEY_SHARE
+            share = REASONED_KEY_SHARE if (m.deep and not other) or m.rich else BARE_KEY_SHARE
             out.append(replace(sig, weight=sig.weight * share))
         elif sig.weight > said:  # what the sentence's own words did not already earn
             out.append(replace(sig, weight=sig.weight - said))
