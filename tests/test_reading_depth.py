@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conversations import ctx
-from voicecoach.brain.analysis import Signal, read
+from voicecoach.brain.analysis import Signal, find_signals, read
 from voicecoach.brain.keypoints import KEY_WEIGHT, LABEL
 from voicecoach.brain.probes import choose_target
 from voicecoach.brain.reading import read_turn
@@ -324,3 +324,13 @@ def test_a_point_said_in_detail_counts_beside_another_move(pack: Pack) -> None:
     passing = "Fraud is the worry here, so we'd flag accounts sharing a phone number."
     assert _key_weight(pack, "referral-credits", detailed, "fake-account-signals") == KEY_WEIGHT
     assert 0 < _key_weight(pack, "referral-credits", passing, "fake-account-signals") < KEY_WEIGHT / 2
+
+
+def test_a_story_with_a_rubric_word_in_it_is_still_not_an_answer(pack: Pack) -> None:
+    # "stuck" is a failure state in an answer; in a story about an uncle's van it is a mention, and the turn is
+    # judged on what it applies to the case (nothing), so it is small talk and the question is asked again
+    story = ("My uncle fixed boats for a living. His old van got stuck on every hill in the county, and he would sit "
+             "by the road whistling for help. He kept a flask of tea under the seat for exactly that. Anyway, "
+             "deadlines always remind me of him, he never once made one.")
+    assert [s for s in find_signals(story) if s.weight >= 1.5]  # the story does hold a rubric phrase
+    assert read_turn(story, 1, True, pack.case("shared-lists-deadline"), pack).off_topic == "small talk"

@@ -80,14 +80,15 @@ def _read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | Non
     for m in made:
         keyed[m.sentence] = keyed.get(m.sentence, 0) + 1
     rec = with_headlines(recitation(raw, g, sentences, keyed), raw, g, keyed)
-    why = off_topic(text, raw, g, v, len(made), rec.whole, lambda: bool(matching_facts(case, text)))
-    if why:
-        return TurnReading(turn, (), g, rec, why, made=made)
     if rec.whole:  # a reciting turn: only reasons, the case's numbers or a key point apply a move, not its nouns
         applied = [bool(x.reasons or facts_of(x, keyed.get(n, 0))) and not x.about_other for n, x in enumerate(g)]
     else:
         applied = _applied_sentences(g, leans_elsewhere(g, v, len(made)), rec.sentences)
     sigs = [_applied(s, applied, rec) for s in raw]
+    # whether it answers at all is judged on what it applies: a rubric word in a story is a mention, not an answer
+    why = off_topic(text, sigs, g, v, len(made), rec.whole, lambda: bool(matching_facts(case, text)))
+    if why:
+        return TurnReading(turn, (), g, rec, why, made=made)
     # scoping is done before solving: a clarify point counts in the opening answer or a question, not once a solution
     # is on the table ("I'd look at how many weekend bookings get filled" after proposing the fix is measuring)
     credited = [m for m in made if 0 <= m.sentence < len(g) and g[m.sentence].own and not g[m.sentence].generic
