@@ -334,3 +334,12 @@ def test_a_story_with_a_rubric_word_in_it_is_still_not_an_answer(pack: Pack) -> 
              "deadlines always remind me of him, he never once made one.")
     assert [s for s in find_signals(story) if s.weight >= 1.5]  # the story does hold a rubric phrase
     assert read_turn(story, 1, True, pack.case("shared-lists-deadline"), pack).off_topic == "small talk"
+
+
+def test_weighing_named_in_the_abstract_is_not_a_trade_off_made() -> None:
+    named = "On the trade-off side I'd balance the near term with the long term, plus riders against drivers."
+    made = ("I'd balance it by paying the weekend bonus out of our own cut rather than raising prices, because a "
+            "customer with no cleaner on Saturday doesn't come back.")
+    assert all(not s.grounded for s in find_signals(named) if s.dim == "tradeoffs" and s.weight > 0)
+    assert read(find_signals(named))["tradeoffs"].score <= 2
+    assert read(find_signals(made))["tradeoffs"].score >= 3

@@ -16,8 +16,10 @@ from voicecoach.brain.concept import (
     Polarity,
 )
 from voicecoach.brain.criteria import CRITERIA, GUARDRAIL, criteria
+from voicecoach.brain.grounding import reasons_in
 from voicecoach.brain.lexicon import CONCEPTS, QUESTION_NEEDS
 from voicecoach.brain.negation import negated_at
+from voicecoach.content import anchor_text
 from voicecoach.model import DIMENSIONS, Turn
 
 _TOKEN = re.compile(r"[\w'\u2019]+")
@@ -29,6 +31,7 @@ _OUTCOME = re.compile(
 _VANITY_NAMED = re.compile(r"\bvanity\b|\b(?:don't|doesn't|do not|does not|won't) (?:really )?(?:tell|mean|show)|\bmisleading\b")
 _QUOTE_MAX_WORDS = 24
 _WHY_NOT = re.compile(r"\b(?:because|since|as (?:it|that|they)|which (?:would|is|just)|it (?:rewards|favours|favors|hides|misses))\b")
+MENTION_SHARE = 0.5  # a term named but not applied is worth this share of a move (reading.py applies it per case)
 MENTION_CAP = 3  # a dimension shown only by terms mentioned in passing (none applied to the case) scores at most this
 # Terms mentioned in passing can add at most this to what the answer applied to the case: knowing the words is not
 # using them, so a stack of mentions never carries a dimension (a grounded 0.75 plus ten mentions is still a 2).
@@ -188,6 +191,7 @@ def _sentence_signals(sentence: str, first: bool, turn: int, matched: _Spans) ->
             if concept.max_hits == 1 or concept.one_per_sentence:
                 break  # one hit per concept per sentence is enough
     out += _criteria(sentence, norm, tokens, starts, out, turn)
+    out = _unweighed(sentence, out)
     if sentence.rstrip().endswith("?") and len(tokens) >= 4 and not PROPOSING.match(sentence.strip()):
         # a pointed question asked inside an answer (not a proposal said with a rising voice)
         quote = _clause(sentence, tokens, 0, len(tokens) - 1)
@@ -213,6 +217,22 @@ def _criteria(
         phrase = sentence[tokens[i].start() : tokens[j].end()]
         out.append(Signal("metrics", role.label, role.weight, "for", phrase, _clause(sentence, tokens, i, j), turn))
     return out
+
+
+# A trade-off named is not a trade-off made: "I'd weigh short term against long term, and supply against demand" takes
+# no side and gives no price. Without a reason or a decision in its sentence, such a term is a mention.
+# (A price said in plain words, "cheap next to losing the advanced learners", is a trade-off made: only the words that
+# name weighing in the abstract are read this way.)
+_WEIGHING = re.compile(r"\b(?:weigh\w*|balanc\w*|trade ?offs?|short term|long term|user value|business (?:value|priorit\w*|goals?|needs?))\b")
+_DECISIONS = frozenset(["made a call", "chose one option over another", "prioritised and said what not to do"])
+
+
+def _unweighed(sentence: str, sigs: list[Signal]) -> list[Signal]:
+    """Abstract weighing words in a sentence with no reason and no decision are mentions."""
+    named = [s for s in sigs if s.dim == "tradeoffs" and s.weight > 0 and _WEIGHING.search(anchor_text(s.phrase))]
+    if not named or any(s.label in _DECISIONS for s in sigs) or reasons_in(anchor_text(sentence)):
+        return sigs
+    return [replace(s, weight=s.weight * MENTION_SHARE, grounded=False) if s in named else s for s in sigs]
 
 
 def _framed(sigs: list[Signal]) -> list[Signal]:

@@ -250,12 +250,17 @@ class Ground:
         return (self.anchored or bool(self.reasons)) and not self.about_other
 
 
+def reasons_in(norm: str) -> tuple[str, ...]:
+    """The reasoning words of a sentence already put through anchor_text: "because", "if ...", "rather than"."""
+    return tuple(m.group(0) for m in _REASON.finditer(" ".join(norm.split())))
+
+
 def ground(sentence: str, v: Vocab) -> Ground:
     """How one sentence is tied to the case."""
     stems = content_stems(sentence)
     norm = anchor_text(sentence)
     keys = sum(1 for t in v.key_terms if term_in(t, norm))
-    reasons = tuple(m.group(0) for m in _REASON.finditer(" ".join(norm.split())))
+    reasons = reasons_in(norm)
     foreign = frozenset(stems & v.foreign)
     clause = bool(_CLAUSE.search(norm))
     generic = bool(_GENERIC.search(norm))
