@@ -73,3 +73,8 @@ def test_a_plain_success_plan_scores_metrics_high_on_its_case(pack: Pack) -> Non
     )
     scores = {s.dimension: s.score for s in OfflineInterviewer().assess(ctx(pack, "uploads-drop", answer)).scores}
     assert scores["metrics"] >= 4
+
+
+def test_a_harm_said_with_its_own_negation_is_measured_not_refused() -> None:
+    sigs = [s for s in find_signals("Customers who get no cleaner never come back.") if s.dim == "metrics"]
+    assert sigs and all(s.weight > 0 for s in sigs)

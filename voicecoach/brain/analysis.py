@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from voicecoach.brain.concept import (
     INSTRUCTION,
     NEGATION_OK,
+    NEGATORS,
     PROPOSING,
     Concept,
     Polarity,
@@ -254,7 +255,10 @@ def _make_signal(
 ) -> Signal | None:
     phrase = sentence[tokens[i].start() : tokens[j].end()]
     quote = _clause(sentence, tokens, i, j)
-    negated = concept.label not in NEGATION_OK and negated_at(words, i, j)
+    # a phrase that carries its own negation is the thing itself ("customers who get no cleaner never come back"
+    # names a harm to measure); a negator before it does not turn it into a refusal
+    own_negation = words[i] in NEGATORS or words[i].endswith("n't")
+    negated = concept.label not in NEGATION_OK and not own_negation and negated_at(words, i, j)
     label, weight, polarity = concept.label, concept.weight, concept.polarity
     if polarity == "vanity":
         if negated or _VANITY_NAMED.search(norm):  # "not downloads, they're vanity here" rejects a vanity metric
