@@ -39,23 +39,23 @@ def _outcome(c: Any, case: str, work: Path) -> Any:
 # is held to its class's regression FLOOR instead, set just past today's worst figure, so a further slip fails; the
 # bench keeps reporting them against the target. A candidate that starts meeting its target should leave this list.
 KNOWN_MISSES: frozenset[str] = frozenset({
-    # strong answers under-read on their own case (3.14-3.43): technical and edge cases said in words no key point holds
-    "strong-roadmap", "strong-checkout", "strong-japan",
-    # strong answers with none of the rubric's words (2.86-3.29)
-    "plain-onboarding", "plain-referral", "plain-cleaners", "plain-japan", "plain-lists",
+    # strong answers under-read on their own case (3.33-3.43): edge cases and data said in words no key point holds
+    "strong-roadmap", "strong-japan",
+    # strong answers with none of the rubric's words (3.0-3.31)
+    "plain-onboarding", "plain-cleaners", "plain-lists",
     # a moved answer whose source (strong-roadmap) is under-read on its own case; on the wrong case it reads 1.0
     "moved-roadmap-to-lists",
 })
 FLOOR: dict[str, Any] = {
-    "strong": bench.Expectation(min_overall=3.0),  # worst today 3.14
-    "plain": bench.Expectation(min_overall=2.7),  # worst today 2.86
-    "wrong_case": bench.Expectation(max_overall=2.5, own_case_min=3.0),  # own case 3.14 today
+    "strong": bench.Expectation(min_overall=3.2),  # worst today 3.33
+    "plain": bench.Expectation(min_overall=2.9),  # worst today 3.0
+    "wrong_case": bench.Expectation(max_overall=2.5, own_case_min=3.2),  # own case 3.33 today
 }
-# Of each class, at least this many candidates meet the target (today's counts, 39 of 48; 33 at the end of the first
-# round of issue 12, 13 on the reader before it).
+# Of each class, at least this many candidates meet the target (today's counts, 42 of 48; 39 at the end of the second
+# round of issue 12, 33 at the end of the first, 13 on the reader before it).
 MIN_PASSED: dict[str, int] = {
     "buzzword": 7, "wrong_case": 5, "off_topic": 4, "one_word": 3, "gibberish": 3, "plea": 3, "repeat": 4,
-    "plain": 3, "strong": 7,
+    "plain": 5, "strong": 8,
 }
 
 
@@ -87,12 +87,13 @@ def test_each_class_keeps_its_count_of_candidates_meeting_the_target(work: Path)
     assert set(MIN_PASSED) == set(bench.EXPECTATIONS)
 
 
-# The three batches written blind this round (one used to develop on, one measured once and then developed on, one
-# measured once at the end; docs/interviewer_selftest.md has their first runs): each class keeps today's count.
+# The batches written blind (h2-h4 in the second round of issue 12, blind5 in the third, measured once and then
+# developed on; docs/interviewer_selftest.md has their first runs): each class keeps today's count.
 HELD_OUT_PASSED: dict[str, dict[str, int]] = {
-    "interviewer_selftest_holdout.toml": {"buzzword": 5, "wrong_case": 3, "off_topic": 3, "plain": 3, "strong": 6},
-    "interviewer_selftest_final.toml": {"buzzword": 4, "wrong_case": 2, "off_topic": 3, "plain": 3, "strong": 4},
-    "interviewer_selftest_blind4.toml": {"buzzword": 5, "wrong_case": 3, "off_topic": 2, "plain": 5, "strong": 6},
+    "interviewer_selftest_holdout.toml": {"buzzword": 5, "wrong_case": 3, "off_topic": 3, "plain": 5, "strong": 7},
+    "interviewer_selftest_final.toml": {"buzzword": 5, "wrong_case": 3, "off_topic": 3, "plain": 5, "strong": 6},
+    "interviewer_selftest_blind4.toml": {"buzzword": 5, "wrong_case": 3, "off_topic": 3, "plain": 6, "strong": 7},
+    "interviewer_selftest_blind5.toml": {"buzzword": 5, "wrong_case": 3, "off_topic": 3, "plain": 3, "strong": 8},
 }
 
 

@@ -156,12 +156,14 @@ def test_grading_is_fast(result: Any) -> None:
     assert ordered[len(ordered) // 2] < 100.0
 
 
-# The blind batches of the second round of issue 12, kept in their own files (docs/offline_interviewer.md has their
-# first runs): (labels met floor %, most weak labels read as strong, first follow-up floor %), just under today's.
+# The blind batches of the second and third rounds of issue 12, kept in their own files (docs/offline_interviewer.md
+# has their first runs): (labels met floor %, most weak labels read as strong, first follow-up floor %), just under
+# today's.
 BLIND_FILES = {
-    "labelled_holdout14.toml": (70.0, 1, 60.0),  # 72.0%, 1, 66.7% (first run 64.3%, 11, 66.7%; then developed on)
-    "labelled_holdout15.toml": (75.0, 2, 88.0),  # 77.7%, 2, 94.4% (first run 77.0%, 2, 94.4%)
-    "labelled_holdout16.toml": (72.0, 0, 83.0),  # 74.0%, 0, 88.9% (first run, measured once at the end)
+    "labelled_holdout14.toml": (73.0, 1, 66.0),  # 75.5%, 1, 72.2% (first run 64.3%, 11, 66.7%; then developed on)
+    "labelled_holdout15.toml": (79.0, 2, 88.0),  # 82.0%, 2, 94.4% (first run 77.0%, 2, 94.4%)
+    "labelled_holdout16.toml": (75.0, 0, 83.0),  # 77.2%, 0, 88.9% (first run 74.0%, 0, 88.9%)
+    "labelled_holdout17.toml": (77.0, 0, 83.0),  # 79.9%, 0, 88.9% (first run 79.9%, 1, 88.9%)
 }
 
 
