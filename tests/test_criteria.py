@@ -78,3 +78,14 @@ def test_a_plain_success_plan_scores_metrics_high_on_its_case(pack: Pack) -> Non
 def test_a_harm_said_with_its_own_negation_is_measured_not_refused() -> None:
     sigs = [s for s in find_signals("Customers who get no cleaner never come back.") if s.dim == "metrics"]
     assert sigs and all(s.weight > 0 for s in sigs)
+
+
+@pytest.mark.parametrize("said", ["Page views by themselves would flatter this launch.",
+                                  "Installs on their own can't tell a keeper from a tourist."])
+def test_a_volume_metric_judged_insufficient_is_turned_down_not_chosen(said: str) -> None:
+    labels = {s.label: s.weight for s in find_signals(said) if s.dim == "metrics"}
+    assert labels.get("rejected a vanity metric", 0) > 0 and all(w > 0 for w in labels.values()), labels
+
+
+def test_a_volume_metric_chosen_still_counts_against() -> None:
+    assert [s for s in find_signals("Our goal would be more installs next month.") if s.dim == "metrics" and s.weight < 0]

@@ -29,7 +29,12 @@ _OUTCOME = re.compile(
     r"\b(?:because|so that|which (?:leads|drives|predicts|means)|tied to|ties to|correlat\w*|predict\w*|retention|"
     r"revenue|churn|conversion|outcome|paying|subscri\w*|long term)\b"
 )
-_VANITY_NAMED = re.compile(r"\bvanity\b|\b(?:don't|doesn't|do not|does not|won't) (?:really )?(?:tell|mean|show)|\bmisleading\b")
+# A volume metric judged insufficient in the same sentence: "not downloads, they're vanity", "downloads alone would
+# fool me", "installs on their own don't tell us much"
+_VANITY_NAMED = re.compile(
+    r"\bvanity\b|\b(?:don't|doesn't|do not|does not|won't) (?:really )?(?:tell|mean|show)|\bmisleading\b|"
+    r"\b(?:alone|by (?:itself|themselves)|on (?:its|their) own)\b|\b(?:fool|fools|flatter|flatters)\b"
+)
 _QUOTE_MAX_WORDS = 24
 _WHY_NOT = re.compile(r"\b(?:because|since|as (?:it|that|they)|which (?:would|is|just)|it (?:rewards|favours|favors|hides|misses))\b")
 MENTION_SHARE = 0.5  # a term named but not applied is worth this share of a move (reading.py applies it per case)
