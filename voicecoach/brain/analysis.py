@@ -17,9 +17,9 @@ from voicecoach.brain.concept import (
     Polarity,
 )
 from voicecoach.brain.criteria import CRITERIA, GUARDRAIL, criteria
-from voicecoach.brain.grounding import reasons_in
 from voicecoach.brain.lexicon import CONCEPTS, QUESTION_NEEDS
 from voicecoach.brain.negation import negated_at
+from voicecoach.brain.reasons import WHY_NOT, reasons_in
 from voicecoach.content import anchor_text
 from voicecoach.model import DIMENSIONS, Turn
 
@@ -36,7 +36,6 @@ _VANITY_NAMED = re.compile(
     r"\b(?:alone|by (?:itself|themselves)|on (?:its|their) own)\b|\b(?:fool|fools|flatter|flatters)\b"
 )
 _QUOTE_MAX_WORDS = 24
-_WHY_NOT = re.compile(r"\b(?:because|since|as (?:it|that|they)|which (?:would|is|just)|it (?:rewards|favours|favors|hides|misses))\b")
 MENTION_SHARE = 0.5  # a term named but not applied is worth this share of a move (reading.py applies it per case)
 MENTION_CAP = 3  # a dimension shown only by terms mentioned in passing (none applied to the case) scores at most this
 # Terms mentioned in passing can add at most this to what the answer applied to the case: knowing the words is not
@@ -272,7 +271,7 @@ def _make_signal(
             label, weight = "tied a volume metric to an outcome", 0.5
         else:
             label = f"a vanity metric ({phrase.lower()})"
-    if negated and concept.dim == "metrics" and polarity == "for" and _WHY_NOT.search(norm):
+    if negated and concept.dim == "metrics" and polarity == "for" and WHY_NOT.search(norm):
         # "not judge it on watch time, because the model was built to push it up" rejects a proxy with its reason
         return Signal(concept.dim, "rejected a misleading metric, with its reason", 1.0, "for", phrase, quote, turn)
     if negated:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from voicecoach.brain.reasons import reasons_in
 from voicecoach.content import Case, Pack, anchor_text, term_in
 
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
@@ -41,22 +42,6 @@ _STOP = wordset(
     point points active phone phones device devices
     theres ther whats thats youre youd dont cant isnt arent theyll ive ill id im wed well were"""
 )
-# A condition that says nothing: "roll back if needed", "if there's an issue", "if anything goes wrong".
-VACUOUS_IF = (
-    r"(?:needed|necessary|required|possible|appropriate|applicable|so|need be|any|anything goes wrong|something goes "
-    r"wrong|things go wrong|there(?:s| is| are) (?:an? |any )?(?:issues?|problems?))\b"
-)
-# Reasoning that applies a move (a cause, a condition, a consequence, a decision and its price): normalised text.
-_REASON = re.compile(
-    r"\b(?:because|since (?:the|it|we|they|that|this|most|our)|so that|(?<=[a-z0-9] )so (?:i|id|ill|we|wed|well|it|they|theyd|that|the)\b|which means|"
-    r"that means|this means|it means|meaning|in order to|otherwise|unless|rather than|instead of|at the cost of|my (?:guess|bet|hunch) is|i suspect|"
-    r"in exchange|the price (?:is|of)|costs? us|if(?! " + VACUOUS_IF + r")|whether|only (?:once|after|when)|as long as|until|given that|"
-    r"(?:which|that|this) (?:tells|would tell|rules|leads|drives|shows)|thats why|the reason|"
-    r"or (?:we|they|it|you|people)(?:d|ll| would| will| could)|"
-    r"(?:would|could|will|might) (?:\w+ ){0,2}(?:fail|break|leave|lose|cause|create|end up|mean|hurt|cost)|"
-    r"to (?:rule out|see (?:if|whether|which|what|how)|check (?:if|whether)|make sure|confirm|tell))\b"
-)
-
 
 # A clause has someone doing something: a subject pronoun or a finite verb. A sentence with neither is a headline
 # ("Segment by cohort, geography and platform.", "Compliance review, KYC and AML."): the shape of a recited list.
@@ -248,11 +233,6 @@ class Ground:
     def applied(self) -> bool:
         """Tied to this case, or carried by reasoning, and not about another case."""
         return (self.anchored or bool(self.reasons)) and not self.about_other
-
-
-def reasons_in(norm: str) -> tuple[str, ...]:
-    """The reasoning words of a sentence already put through anchor_text: "because", "if ...", "rather than"."""
-    return tuple(m.group(0) for m in _REASON.finditer(" ".join(norm.split())))
 
 
 def ground(sentence: str, v: Vocab) -> Ground:

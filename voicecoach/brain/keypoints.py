@@ -7,7 +7,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from voicecoach.brain.analysis import Signal, short_quote
-from voicecoach.brain.grounding import VACUOUS_IF, Ground
+from voicecoach.brain.grounding import Ground
+from voicecoach.brain.reasons import WHY
 from voicecoach.content import Case, KeyPoint, anchor_text, term_in
 
 KEY_WEIGHT = 2.5  # a key point made is a strong, applied move: alone it reads 3, with one more move on its dimension 4
@@ -60,18 +61,12 @@ def made_points(
         if found:
             n = min(found)[2]
             reasoned = not grounds or any(0 <= k < len(grounds) and grounds[k].reasons for k in (n, n + 1))
-            deep = any(_WHY.search(norms[k]) for k in (n, n + 1) if k < len(norms))
+            deep = any(WHY.search(norms[k]) for k in (n, n + 1) if k < len(norms))
             rich = _terms_met(kp, norms[n]) >= len(kp.anchors) + RICH_EXTRA
             out.append(Made(kp, turn, n, short_quote(sentences[n], _QUOTE_WORDS), reasoned, deep, rich))
     return out
 
 
-# The point's why or its price, not a narrative "so I'd": a cause, a condition, a consequence, a choice against another.
-_WHY = re.compile(
-    r"\b(?:because|so that|which means|that means|this means|rather than|instead of|otherwise|unless|in order to|"
-    r"at the cost of|the price|costs?|worth it|worth paying|(?:id|i would|wed|we would) pay (?:that|it|for)|"
-    r"only (?:once|after|when|if)|until|given that|if(?! " + VACUOUS_IF + r")|whether)\b"
-)
 _ASKING = re.compile(
     r"\?|\b(?:ask|asking|know|find out|wonder|clarify|understand|whether|confirm|check with|before (?:i|we))\b", re.IGNORECASE
 )
