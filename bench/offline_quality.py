@@ -20,8 +20,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from voicecoach.brain.analysis import clear_caches
 from voicecoach.brain.clarify import is_clarifying_question, matching_facts
+from voicecoach.brain.reading import clear_caches
 from voicecoach.brain.relevance import NOT_HEARD
 from voicecoach.brain.rubric import OfflineInterviewer
 from voicecoach.content import Pack

@@ -38,11 +38,11 @@ from voicecoach.brain import scoring
 from voicecoach.brain.analysis import (
     Signal,
     analyse_text,
-    clear_caches,
     find_signals,
     split_sentences,
     strip_instructions,
 )
+from voicecoach.brain.reading import clear_caches
 from voicecoach.packs import load_pack
 
 MODELS = {  # name -> (distribution, file in site-packages, takes token_type_ids)

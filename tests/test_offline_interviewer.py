@@ -8,10 +8,10 @@ import time
 import pytest
 
 from tests.conversations import ctx
-from voicecoach.brain.analysis import clear_caches
 from voicecoach.brain.evidence import normalise
 from voicecoach.brain.feedback import spoken_score
 from voicecoach.brain.probes import GENERIC_PROBES, already_answered, phrase_probe
+from voicecoach.brain.reading import clear_caches
 from voicecoach.brain.rubric import OfflineInterviewer, is_clarifying_question
 from voicecoach.content import Pack, adhoc_case
 from voicecoach.model import DIMENSIONS, Delivery, Turn

@@ -106,14 +106,11 @@ def find_signals(text: str, turn: int = 0, opening: bool = True) -> list[Signal]
     return list(_signals(text, turn, opening))
 
 
-def clear_caches() -> None:
-    """Forget memoised readings (for timing the cold path)."""
+def clear_signal_caches() -> None:
+    """Forget this module's memoised readings (reading.clear_caches clears these and the case readings)."""
     _signals.cache_clear()
     _matches.cache_clear()
     analyse_text.cache_clear()
-    from voicecoach.brain import reading  # reading builds on this module: imported here to clear its memo too
-
-    reading.clear_memo()
 
 
 @functools.lru_cache(maxsize=512)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
-from voicecoach.brain.analysis import Signal, find_signals, sentences_of
+from voicecoach.brain.analysis import Signal, clear_signal_caches, find_signals, sentences_of
 from voicecoach.brain.clarify import matching_facts, presumes_false
 from voicecoach.brain.grounding import Ground, Vocab, grounds, vocab
 from voicecoach.brain.keypoints import LABEL as KEY_LABEL
@@ -56,8 +56,9 @@ def read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | None
     return _MEMO[key]
 
 
-def clear_memo() -> None:
-    """Forget memoised turn readings (for timing the cold path)."""
+def clear_caches() -> None:
+    """Forget every memoised reading, the lexicon's and the case's (for timing the cold path)."""
+    clear_signal_caches()
     _MEMO.clear()
 
 
