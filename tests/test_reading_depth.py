@@ -343,3 +343,19 @@ def test_weighing_named_in_the_abstract_is_not_a_trade_off_made() -> None:
     assert all(not s.grounded for s in find_signals(named) if s.dim == "tradeoffs" and s.weight > 0)
     assert read(find_signals(named))["tradeoffs"].score <= 2
     assert read(find_signals(made))["tradeoffs"].score >= 3
+
+
+def test_a_story_with_its_own_because_is_still_small_talk(pack: Pack) -> None:
+    # the story reasons about a cat and a roof, not the case: its "because" is no attempt at an answer
+    story = ("Funny, group calls. Our cat climbed onto the garage roof last July, because the ladder had blown over in "
+             "the night, and she sat up there yowling for an hour. My brother climbed up with a tin of tuna and she "
+             "came down on her own the moment he opened it. Half the street stood in a queue to watch. She still "
+             "sleeps on that roof most afternoons.")
+    assert read_turn(story, 1, True, pack.case("group-video-launch"), pack).off_topic == "small talk"
+
+
+def test_a_chat_about_the_weather_that_shrugs_we_will_see_is_not_a_plan(pack: Pack) -> None:
+    chat = ("Hello, sorry, is the sound coming through all right? My flat is freezing, the boiler packed in again and "
+            "the agency says a repairman might turn up Thursday, which, we'll see. Did you have a nice Sunday? "
+            "My list of errands is endless lately. Whatever the forecast says, I'm hoping for sunshine.")
+    assert read_turn(chat, 1, True, pack.case("shared-lists-deadline"), pack).off_topic == "small talk"

@@ -40,7 +40,8 @@ _STOP = wordset(
     service share shares early mostly option options ship ships already signal signals uses end ends case cases
     change changed look keep work find set long start started stop decide decided leave step result results success
     point points active phone phones device devices
-    theres ther whats thats youre youd dont cant isnt arent theyll ive ill id im wed well were"""
+    theres ther whats thats youre youd dont cant isnt arent theyll ive ill id im wed well were
+    whatever whenever whoever however wherever"""
 )
 
 # A clause has someone doing something: a subject pronoun or a finite verb. A sentence with neither is a headline

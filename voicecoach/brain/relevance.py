@@ -27,6 +27,8 @@ _PROPOSES = re.compile(
     r"(?:people|users|customers|they|it|this|that) (?:would|will|might|could|should|won't|wouldn't))\b"
 )
 _WORD = re.compile(r"[\w']+")
+# "we'll see" as a shrug, not a plan ("I'll see whether the errors..." is one)
+_WAIT_AND_SEE = re.compile(r"\b(?:we'll|we will|i'll|i will) see\b(?! (?:if|whether|how|what|which|where|who|why))")
 # A plan in the first person: a turn with one is an attempt at an answer even when it names nothing of the case.
 _PLANS = re.compile(r"\b(?:i'd|i would|we'd|we would|i'll|we'll|let's|we should|i should|my (?:plan|approach|first step))\b")
 
@@ -73,11 +75,12 @@ def off_topic(
     if not signals and not _PROPOSES.search(norm):
         return "small talk"
     said = sum(s.weight for s in signals if s.weight > 0)
-    if said < ANECDOTE_WEIGHT and "?" not in text and not _PROPOSES.search(norm) and not any(
-        g.reasons for g in grounds
-    ):
+    # a story has its own becauses ("as long as the queen's in the box, the rest follow"): reasoning is an attempt
+    # at an answer when it is about the case's things
+    reasons_here = any(g.reasons and g.anchored for g in grounds)
+    if said < ANECDOTE_WEIGHT and "?" not in text and not _PROPOSES.search(norm) and not reasons_here:
         return "small talk"  # a story that proposes nothing and reasons about nothing ("my partner wants to go back")
-    content = any(s.weight > 0 and s.dim != "clarify" for s in signals)
-    if signals and not content and len(own_things) <= 1 and not any(g.reasons for g in grounds) and not asks_facts():
-        return "" if _PLANS.search(norm) else "small talk"
+    content = any(s.weight > 0 and s.grounded and s.dim != "clarify" for s in signals)  # applied, not a mention
+    if signals and not content and len(own_things) <= 1 and not reasons_here and not asks_facts():
+        return "" if _PLANS.search(_WAIT_AND_SEE.sub("", norm)) else "small talk"
     return ""
