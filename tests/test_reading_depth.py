@@ -359,3 +359,18 @@ def test_a_chat_about_the_weather_that_shrugs_we_will_see_is_not_a_plan(pack: Pa
             "the agency says a repairman might turn up Thursday, which, we'll see. Did you have a nice Sunday? "
             "My list of errands is endless lately. Whatever the forecast says, I'm hoping for sunshine.")
     assert read_turn(chat, 1, True, pack.case("shared-lists-deadline"), pack).off_topic == "small talk"
+
+
+def test_a_run_of_named_items_lends_no_anchors_even_when_the_lexicon_knows_none_of_them(pack: Pack) -> None:
+    # the first sentence names the case's things (weekend, cleaners) only as items of a run; the sentence after it
+    # names methods in general and should stay a mention, not borrow the run's anchors
+    case = pack.case("cleaner-marketplace")
+    run = ("The levers are weekend bonuses, cleaner referrals, flexible slots, loyalty perks and "
+           "neighbourhood radius. I'd break it down by region and by signup month.")
+    applied = ("Weekend requests in the two cities go unfilled far more than weekdays. I'd break it down by region and "
+               "by signup month.")
+    r_run = read_turn(run, 1, True, case, pack)
+    r_applied = read_turn(applied, 1, True, case, pack)
+    assert r_run.grounds[0].enumerates
+    assert all(not s.grounded for s in r_run.signals if s.sentence == 1 and s.weight > 0)
+    assert any(s.grounded for s in r_applied.signals if s.sentence == 1 and s.weight > 0)

@@ -219,6 +219,7 @@ class Ground:
     other: int = 0  # the most words from any one other case
     clause: bool = True  # has a subject or a finite verb; False for a headline ("Funnel analysis to find the step.")
     generic: bool = False  # frames a method in general ("the way I approach any drop"): the case's nouns don't apply it
+    enumerates: bool = False  # mostly a run of short named items ("supply-side incentives, dynamic pricing, surge ...")
 
     @property
     def about_other(self) -> bool:
@@ -245,7 +246,19 @@ def ground(sentence: str, v: Vocab) -> Ground:
     foreign = frozenset(stems & v.foreign)
     clause = bool(_CLAUSE.search(norm))
     generic = bool(_GENERIC.search(norm))
-    return Ground(frozenset(stems & v.own), foreign, reasons, keys, v.most_from_one_case(foreign), clause, generic)
+    enumerates = not reasons and _enumerates(sentence)
+    return Ground(frozenset(stems & v.own), foreign, reasons, keys, v.most_from_one_case(foreign), clause, generic,
+                  enumerates)
+
+
+ENUM_ITEMS = 4  # this many short comma-separated items ...
+ENUM_WORDS = 4  # ... of at most this many words each make a sentence an enumeration
+
+
+def _enumerates(sentence: str) -> bool:
+    """Whether a sentence is mostly a run of short named items, whatever they name."""
+    parts = [p.split() for p in re.split(r",|;|\band\b|\bor\b", sentence) if p.strip()]
+    return sum(1 for p in parts if len(p) <= ENUM_WORDS) >= ENUM_ITEMS
 
 
 def grounds(sentences: Iterable[str], v: Vocab) -> list[Ground]:

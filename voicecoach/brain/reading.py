@@ -134,7 +134,7 @@ def _applied_sentences(g: Sequence[Ground], elsewhere: bool = False, listed: Col
             out.append(bool(here.reasons or facts_of(here)) and not here.about_other)  # case's facts, not by nouns
             continue
         near = any(0 <= k < len(g) and g[k].anchored and not g[k].about_other and not g[k].generic and k not in listed
-                   for k in (n - 1, n + 1))  # a list lends no anchors to its neighbours
+                   and not g[k].enumerates for k in (n - 1, n + 1))  # a list lends no anchors to its neighbours
         # a reasoned sentence beside this case's things stays applied though it borrows another case's words ("I would
         # not launch an engagement campaign until the bug is fixed, because ..."); the whole answer leaning elsewhere
         # is handled above
