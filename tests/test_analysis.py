@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from voicecoach.brain.analysis import analyse_text, find_signals, strip_instructions
 from voicecoach.brain.evidence import locate
 from voicecoach.model import Turn
@@ -436,3 +438,11 @@ def test_a_low_risk_with_a_reason_is_not_a_dismissal() -> None:
     assert "dismissed edge cases" in labels("Friends pay friends, so the risk is really low.", "edge_cases")
     reasoned = labels("The risk is fairly low because we cap transfers at fifty dollars a week.", "edge_cases")
     assert "dismissed edge cases" not in reasoned and "said how to detect or limit it" in reasoned
+
+
+@pytest.mark.parametrize("said", [
+    "A few people will cheat the bonus, they always do, but honestly that's the cost of doing business.",
+    "So some fake profiles slip in, so what, the sign-up count still goes up.",
+])
+def test_risk_waved_off_counts_against_edge_cases(said: str) -> None:
+    assert [s for s in find_signals(said) if s.dim == "edge_cases" and s.label == "dismissed edge cases"]

@@ -89,3 +89,4 @@ def test_a_volume_metric_judged_insufficient_is_turned_down_not_chosen(said: str
 
 def test_a_volume_metric_chosen_still_counts_against() -> None:
     assert [s for s in find_signals("Our goal would be more installs next month.") if s.dim == "metrics" and s.weight < 0]
+

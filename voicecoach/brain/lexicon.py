@@ -278,7 +278,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:nobody|no one) (?:will |would |is going to |is gonna )?(?:really )?(?:scam|abuse|cheat|game|defraud|exploit|misuse)\b|"
        # "fraud, we'd add some checks later": abuse deferred until it shows up
        r"(?:fraud|abuse|leakage|spam)\b.{0,80}\b(?:and|just) move on\b(?! (?:if|once|when|after|only))|"
-       r"(?:fraud|abuse|leakage|spam)\b.{0,80}\bcost of doing business|every (?:promo|launch|campaign|program) loses some|always (?:some|a bit of) (?:leakage|fraud|abuse|spam)|"
+       r"(?:fraud|abuse|leakage|spam|game|gamed|cheat\w*|fake \w+)\b.{0,80}\b(?:cost of doing business|so what)\b|every (?:promo|launch|campaign|program) loses some|always (?:some|a bit of) (?:leakage|fraud|abuse|spam)|"
        r"(?:don't|do not) (?:really )?(?:think|see|expect) (?:there (?:are|is|will be|would be) )?(?:\w+ ){0,2}(?:risks?|problems?|issues?|"
        r"downsides?|edge cases)(?! (?:because|since|as long|if|once|given|with|unless))|"
        r"nothing (?:really |much )?(?:can|could|will|would) go wrong|(?:no|zero) (?:real |big |major )?risks? (?:here|at all|really)|"
