@@ -36,7 +36,7 @@ _VANITY_NAMED = re.compile(
     r"\b(?:alone|by (?:itself|themselves)|on (?:its|their) own)\b|\b(?:fool|fools|flatter|flatters)\b"
 )
 _QUOTE_MAX_WORDS = 24
-MENTION_SHARE = 0.5  # a term named but not applied is worth this share of a move (reading.py applies it per case)
+MENTION_SHARE = 0.5  # a term mentioned in passing (not applied to the case) is worth this share of a move
 MENTION_CAP = 3  # a dimension shown only by terms mentioned in passing (none applied to the case) scores at most this
 # Terms mentioned in passing can add at most this to what the answer applied to the case: knowing the words is not
 # using them, so a stack of mentions never carries a dimension (a grounded 0.75 plus ten mentions is still a 2).

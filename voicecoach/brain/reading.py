@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
-from voicecoach.brain.analysis import Signal, clear_signal_caches, find_signals, sentences_of
+from voicecoach.brain.analysis import MENTION_SHARE, Signal, clear_signal_caches, find_signals, sentences_of
 from voicecoach.brain.clarify import matching_facts, presumes_false
 from voicecoach.brain.grounding import Ground, Vocab, grounds, vocab
 from voicecoach.brain.keypoints import LABEL as KEY_LABEL
@@ -16,7 +16,6 @@ from voicecoach.brain.relevance import leans_elsewhere, off_topic
 from voicecoach.content import Case, Pack
 from voicecoach.model import Turn
 
-MENTION_SHARE = 0.5  # a term mentioned in passing (not applied to the case) is worth this share of a move
 BARE_KEY_SHARE = 0.25  # a key point matched by the case's words alone, with no word of its dimension
 # ... and the same said with its reason ("hurt people who already speak some of it, because their lessons are too
 # easy"): a point made in plain words with its why is a move, whatever the rubric would call it
