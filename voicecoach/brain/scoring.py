@@ -171,9 +171,14 @@ def taken_up(question: str, reply: str, read: TurnReading | None, opening: str, 
 
 
 # Words of four letters or more that ask rather than say: left out when matching a reply to its question.
-_ASKING_WORDS = frozenset(
-    ["what", "where", "when", "which", "would", "could", "should", "your", "yours", "their", "they", "them", "then", "than", "that", "this", "these", "those", "with", "from", "have", "about", "into", "there", "here", "does", "make", "makes", "just", "like", "said", "says", "want", "know", "think", "mean", "tell", "land", "walk", "more", "most", "much", "many", "some", "still", "even", "only", "also", "very", "really", "before", "after", "other", "each", "every", "over", "under", "being", "been", "were", "will", "people", "thing", "things", "doing", "going", "happens", "happen"]
-)
+_ASKING_WORDS = frozenset([
+    "what", "where", "when", "which", "would", "could", "should", "your", "yours", "their", "they", "them", "then",
+    "than", "that", "this", "these", "those", "with", "from", "have", "about", "into", "there", "here", "does",
+    "make", "makes", "just", "like", "said", "says", "want", "know", "think", "mean", "tell", "land", "walk", "more",
+    "most", "much", "many", "some", "still", "even", "only", "also", "very", "really", "before", "after", "other",
+    "each", "every", "over", "under", "being", "been", "were", "will", "people", "thing", "things", "doing", "going",
+    "happens", "happen"
+])
 
 
 def _asked(text: str) -> set[str]:
