@@ -374,3 +374,15 @@ def test_a_run_of_named_items_lends_no_anchors_even_when_the_lexicon_knows_none_
     assert r_run.grounds[0].enumerates
     assert all(not s.grounded for s in r_run.signals if s.sentence == 1 and s.weight > 0)
     assert any(s.grounded for s in r_applied.signals if s.sentence == 1 and s.weight > 0)
+
+
+def test_a_point_said_just_after_its_reason_is_reasoned(pack: Pack) -> None:
+    case = pack.case("referral-credits")
+    after = ("Last spring a fifth of the promo money went to fake sign-ups, because nobody checked who was behind them. "
+             "We'd flag accounts sharing a phone number. Then the launch goes ahead in the three cities.")
+    alone = ("The launch goes ahead in the three cities. We'd flag accounts sharing a phone number. "
+             "Then we'd print the posters.")
+    made_after = {m.point.id: m for m in read_turn(after, 1, True, case, pack).made}
+    made_alone = {m.point.id: m for m in read_turn(alone, 1, True, case, pack).made}
+    assert made_after["fake-account-signals"].reasoned
+    assert not made_alone["fake-account-signals"].reasoned

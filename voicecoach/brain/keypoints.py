@@ -60,7 +60,7 @@ def made_points(
                 found.append((1, -here, n))
         if found:
             n = min(found)[2]
-            reasoned = not grounds or any(0 <= k < len(grounds) and grounds[k].reasons for k in (n, n + 1))
+            reasoned = not grounds or any(0 <= k < len(grounds) and grounds[k].reasons for k in (n - 1, n, n + 1))
             deep = any(WHY.search(norms[k]) for k in (n, n + 1) if k < len(norms))
             rich = _terms_met(kp, norms[n]) >= len(kp.anchors) + RICH_EXTRA
             out.append(Made(kp, turn, n, short_quote(sentences[n], _QUOTE_WORDS), reasoned, deep, rich))
