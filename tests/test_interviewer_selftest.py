@@ -92,7 +92,7 @@ def test_each_class_keeps_its_count_of_candidates_meeting_the_target(work: Path)
 HELD_OUT_PASSED: dict[str, dict[str, int]] = {
     "interviewer_selftest_holdout.toml": {"buzzword": 5, "wrong_case": 3, "off_topic": 3, "plain": 5, "strong": 7},
     "interviewer_selftest_final.toml": {"buzzword": 5, "wrong_case": 3, "off_topic": 3, "plain": 5, "strong": 6},
-    "interviewer_selftest_blind4.toml": {"buzzword": 5, "wrong_case": 3, "off_topic": 3, "plain": 6, "strong": 7},
+    "interviewer_selftest_blind4.toml": {"buzzword": 5, "wrong_case": 4, "off_topic": 3, "plain": 7, "strong": 7},
     "interviewer_selftest_blind5.toml": {"buzzword": 5, "wrong_case": 3, "off_topic": 3, "plain": 3, "strong": 8},
     "interviewer_selftest_blind6.toml": {"buzzword": 5, "wrong_case": 3, "off_topic": 3, "plain": 4, "strong": 7},
 }
