@@ -49,10 +49,11 @@ _VAGUE = frozenset(
 # A concession is not a guardrail: "even if day seven stays flat I'd count it a win" waves the measure away.
 _CONCEDED = re.compile(r"\beven (?:if|though|when)\b")
 GUARDRAIL = "set a guardrail or counter-metric"
+TARGET = "set a target or baseline"
 ROLES = (
     ("defined success", 1.5, _VERDICT),
     (GUARDRAIL, 2.0, _HOLD),
-    ("set a target or baseline", 1.0, _LEVEL),
+    (TARGET, 1.0, _LEVEL),
 )
 
 CRITERIA = frozenset(label for label, _, _ in ROLES)
@@ -79,7 +80,7 @@ def criteria(norm: str, has_measure: bool) -> list[Role]:
             (not has_measure and _vague_subject(norm, m.start())) or _CONCEDED.search(norm[max(m.start() - 60, 0) : m.start()])
         ):
             continue
-        if label.startswith("set a target") and not (has_measure or out):  # a verdict names its own measure
+        if label == TARGET and not (has_measure or out):  # a verdict names its own measure
             continue
         out.append(Role(label, weight, m.start(), m.end()))
     return out

@@ -39,4 +39,4 @@ def counts_half_note(dimensions: Sequence[str], names: Mapping[str, str]) -> str
 
 def half_clause(dimension: str, case: Case | None) -> str:
     """For a report's score row: "This case barely tests it, so it counts half in the overall." ("" otherwise)."""
-    return "This case barely tests it, so it counts half in the overall." if case and dimension in case.barely_tests else ""
+    return counts_half_note([dimension], {dimension: "it"}) if case and dimension in case.barely_tests else ""

@@ -27,10 +27,12 @@ _PROPOSES = re.compile(
     r"(?:people|users|customers|they|it|this|that) (?:would|will|might|could|should|won't|wouldn't))\b"
 )
 _WORD = re.compile(r"[\w']+")
-# "we'll see" as a shrug, not a plan ("I'll see whether the errors..." is one)
-_WAIT_AND_SEE = re.compile(r"\b(?:we'll|we will|i'll|i will) see\b(?! (?:if|whether|how|what|which|where|who|why))")
 # A plan in the first person: a turn with one is an attempt at an answer even when it names nothing of the case.
-_PLANS = re.compile(r"\b(?:i'd|i would|we'd|we would|i'll|we'll|let's|we should|i should|my (?:plan|approach|first step))\b")
+# ("we'll see" is a shrug, not a plan; "I'll see whether the errors ..." is one.)
+_PLANS = re.compile(
+    r"\b(?:i'd|i would|we'd|we would|(?:i'll|we'll)(?! see\b(?! (?:if|whether|how|what|which|where|who|why)))|let's|"
+    r"we should|i should|my (?:plan|approach|first step))\b"
+)
 
 
 def leans_elsewhere(grounds: Sequence[Ground], v: Vocab, key_points: int = 0) -> bool:
@@ -82,5 +84,5 @@ def off_topic(
         return "small talk"  # a story that proposes nothing and reasons about nothing ("my partner wants to go back")
     content = any(s.weight > 0 and s.grounded and s.dim != "clarify" for s in signals)  # applied, not a mention
     if signals and not content and len(own_things) <= 1 and not reasons_here and not asks_facts():
-        return "" if _PLANS.search(_WAIT_AND_SEE.sub("", norm)) else "small talk"
+        return "" if _PLANS.search(norm) else "small talk"
     return ""

@@ -152,14 +152,15 @@ ENGAGED = 3  # a reply that takes up the follow-up's own question and reasons ab
 _QUOTED = re.compile(r"[\"\u201c][^\"\u201d]*[\"\u201d]")
 
 
-def taken_up(question: str, reply: str, read: TurnReading | None, opening: str, turn: int) -> Signal | None:
+def taken_up(question: str, reply: str, read: TurnReading | None, opening: set[str], turn: int) -> Signal | None:
     """Whether a reply takes up what the follow-up asked, with a reason: two or more of the question's own words
     (not the words it quoted back, nor the case's opening question) and reasoning in the reply. "Stricter checks stop
     fraud but make honest friends wait for their credit; where do you land?" is answered by "I'd hold the credit two
-    days and tighten the checks, because ...", in no word of the rubric. The signal quotes the reasoned sentence."""
+    days and tighten the checks, because ...", in no word of the rubric. opening: _asked(the case's question). The
+    signal quotes the reasoned sentence."""
     if read is None or not read.counts:
         return None
-    asked = _asked(_QUOTED.sub(" ", question)) - _asked(opening)
+    asked = _asked(_QUOTED.sub(" ", question)) - opening
     if len(asked & _asked(reply)) < 2:
         return None
     sentences = sentences_of(reply)
@@ -206,7 +207,7 @@ def follow_up_reading(
     notes: list[str] = []
     by_turn = {r.turn: r for r in turn_readings}
     recited = any(r.recitation.whole for r in turn_readings)
-    opening = next((t.text for t in turns if t.role == "interviewer" and t.kind == "question"), "")
+    opening = _asked(next((t.text for t in turns if t.role == "interviewer" and t.kind == "question"), ""))
     for follow, j in pairs:
         reply = strip_instructions(turns[j].text)
         target = follow.targets[0] if follow.targets else "follow_up"
