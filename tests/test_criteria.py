@@ -11,6 +11,7 @@ import pytest
 from tests.conversations import ctx
 from voicecoach.brain.analysis import find_signals
 from voicecoach.brain.criteria import GUARDRAIL, criteria
+from voicecoach.brain.reading import read_turn
 from voicecoach.brain.rubric import OfflineInterviewer
 from voicecoach.content import Pack
 from voicecoach.packs import load_pack
@@ -90,3 +91,32 @@ def test_a_volume_metric_judged_insufficient_is_turned_down_not_chosen(said: str
 def test_a_volume_metric_chosen_still_counts_against() -> None:
     assert [s for s in find_signals("Our goal would be more installs next month.") if s.dim == "metrics" and s.weight < 0]
 
+
+
+def _case_metric_labels(pack: Pack, case_id: str, text: str) -> set[str]:
+    read = read_turn(text, 1, True, pack.case(case_id), pack)
+    return {s.label for s in read.signals if s.dim == "metrics" and s.weight > 0}
+
+
+def test_a_stop_rule_on_the_cases_own_measures_defines_success_and_a_guardrail(pack: Pack) -> None:
+    said = ("Two weeks in, if paid orders in those cities aren't up, or the money we keep per order falls, I'd switch the "
+            "new fee display off again.")
+    assert {SUCCESS, GUARDRAIL} <= _metric_labels(said)
+    assert {SUCCESS, GUARDRAIL} <= _case_metric_labels(pack, "checkout-fees", said)
+
+
+def test_a_stop_rule_on_something_the_case_never_names_holds_nothing(pack: Pack) -> None:
+    said = "I'd stop the whole launch if the app's star rating slipped."
+    assert GUARDRAIL in _metric_labels(said)  # the shape is a stop rule ...
+    assert GUARDRAIL not in _case_metric_labels(pack, "friend-payments", said)  # ... on nothing of this case
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I'd have someone pull the crash logs and see if failed uploads went up after the release.",  # looking, not a rule
+        "Then pull it apart by country and check if card payments dropped.",
+    ],
+)
+def test_looking_at_a_change_is_not_a_stop_rule(said: str) -> None:
+    assert GUARDRAIL not in _metric_labels(said)

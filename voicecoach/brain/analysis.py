@@ -60,6 +60,9 @@ class Signal:
     turn: int  # index of the turn the signal came from
     sentence: int = -1  # index of its sentence in sentences_of(turn text)
     grounded: bool = True  # applied to this case (a case anchor or reasoning); False: a mention in passing
+    # read from a frame whose own "if" would ground it as reasoning (a stop rule): applied only where its sentence
+    # names the case's own things
+    needs_case: bool = False
 
 
 @dataclass(frozen=True)
@@ -217,7 +220,8 @@ def _criteria(
             continue
         i, j = _token_at(starts, role.start), _token_at(starts, max(role.end - 1, role.start))
         phrase = sentence[tokens[i].start() : tokens[j].end()]
-        out.append(Signal("metrics", role.label, role.weight, "for", phrase, _clause(sentence, tokens, i, j), turn))
+        quote = _clause(sentence, tokens, i, j)
+        out.append(Signal("metrics", role.label, role.weight, "for", phrase, quote, turn, needs_case=role.needs_case))
     return out
 
 

@@ -48,6 +48,25 @@ _VAGUE = frozenset(
 )
 # A concession is not a guardrail: "even if day seven stays flat I'd count it a win" waves the measure away.
 _CONCEDED = re.compile(r"\beven (?:if|though|when)\b")
+# A stop rule: the plan ends when a named measure moves the wrong way, or fails to move. "I'd stop if after a month the
+# share of weekend requests that get a cleaner hasn't moved, or if cleaners' pay per hour goes down": the first
+# condition is what success had to look like, the second a measure held while the plan runs.
+_STOP = re.compile(
+    r"\b(?:stop|stops|pause|halt|reverse|revert|undo|scrap|abandon|(?:pull|kill) (?:it|this|that|them|the plug)|"
+    r"(?:roll|turn|switch|shut|call|back) (?:(?:it|this|that|them|the(?: \w+){1,3}) )?(?:back|off|down|out))\b"
+)
+# "if" after a verb of looking asks a question ("see if declines went up"); it sets no condition
+_IF = re.compile(r"\b(?<!see )(?<!check )(?<!look )(?<!know )(?<!ask )(?<!out )(?<!tell )(?:if|unless|once|the moment|as soon as|should)\b")
+_NOT_BETTER = re.compile(
+    r"\b" + _NEG + r" (?:\w+ )?(?:up|better|moved?|moving|improved?|rise|risen|recover(?:ed)?|come back|came back|budged?|"
+    r"picked up|pick up|shifted|shift|changed?|grow|grown)\b|\b(?:no better|(?:stays?|is|are|stayed) flat)\b"
+)
+_WORSENS = re.compile(
+    r"\b(?:(?:go|goes|went|gone|going) (?:\w+ )?(?:down|up)|drops?|dropped|falls?|fell|rises?|rose|climbs?|climbed|"
+    r"jumps?|jumped|spikes?|spiked|doubles?|doubled|slips?|slipped|sinks?|sank|shrinks?|shrank|"
+    r"(?:start|starts|begin|begins) (?:losing|to lose|dropping|falling|climbing|rising))\b"
+)
+_ADVERBS = frozenset(["actually", "still", "really", "just", "also", "even", "suddenly", "then"])
 GUARDRAIL = "set a guardrail or counter-metric"
 TARGET = "set a target or baseline"
 ROLES = (
@@ -67,6 +86,7 @@ class Role:
     weight: float
     start: int
     end: int
+    needs_case: bool = False  # a stop rule: its condition is its reason, so only the case's own things apply it
 
 
 def criteria(norm: str, has_measure: bool) -> list[Role]:
@@ -83,7 +103,33 @@ def criteria(norm: str, has_measure: bool) -> list[Role]:
         if label == TARGET and not (has_measure or out):  # a verdict names its own measure
             continue
         out.append(Role(label, weight, m.start(), m.end()))
+    return out + _stop_rule(norm, {r.label for r in out})
+
+
+def _stop_rule(norm: str, have: set[str]) -> list[Role]:
+    """Success and guardrail moves carried by a stop rule: a stop verb and a condition on a named measure."""
+    stop, cond = _STOP.search(norm), _IF.search(norm)
+    if stop is None or cond is None:
+        return []
+    out: list[Role] = []
+    tail = norm[cond.start() :]
+    for label, weight, pattern in (("defined success", 1.5, _NOT_BETTER), (GUARDRAIL, 2.0, _WORSENS)):
+        m = pattern.search(tail)
+        if m is None or label in have or not _names_what_moves(tail, m):
+            continue
+        start = cond.start() + m.start()
+        out.append(Role(label, weight, start, cond.start() + m.end(), needs_case=True))
     return out
+
+
+def _names_what_moves(tail: str, m: re.Match[str]) -> bool:
+    """Whether a change names what moves: the word before it ("pay per hour actually goes down"), or after it when the
+    speaker is the subject ("we start losing money")."""
+    if m.group(0).startswith(("start", "begin")):
+        after = tail[m.end() :].split()
+        return bool(after) and after[0] not in _VAGUE
+    before = [w for w in tail[: m.start()].split() if w not in _ADVERBS]
+    return len(before) >= 2 and before[-1] not in _VAGUE and before[-1] not in ("if", "unless", "once", "should")
 
 
 def _vague_subject(norm: str, start: int) -> bool:

@@ -84,6 +84,9 @@ def _read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | Non
         applied = [bool(x.reasons or facts_of(x, keyed.get(n, 0))) and not x.about_other for n, x in enumerate(g)]
     else:
         applied = _applied_sentences(g, leans_elsewhere(g, v, len(made)), rec.sentences)
+    # a stop rule on something the case never names holds nothing of this case ("stop if the app store rating drops"
+    # on a payments launch): its own "if" would otherwise ground it as reasoning
+    raw = [s for s in raw if not s.needs_case or (0 <= s.sentence < len(g) and g[s.sentence].own and not g[s.sentence].about_other)]
     sigs = [_applied(s, applied, rec) for s in raw]
     # whether it answers at all is judged on what it applies: a rubric word in a story is a mention, not an answer
     why = off_topic(text, sigs, g, v, len(made), rec.whole, lambda: bool(matching_facts(case, text)))
