@@ -120,3 +120,24 @@ def test_a_stop_rule_on_something_the_case_never_names_holds_nothing(pack: Pack)
 )
 def test_looking_at_a_change_is_not_a_stop_rule(said: str) -> None:
     assert GUARDRAIL not in _metric_labels(said)
+
+
+def test_a_go_rule_that_must_spare_something_defines_success_and_a_guardrail() -> None:
+    said = "If new drivers sign up faster and it doesn't eat into what each of them earns, we roll it out to every city."
+    assert {SUCCESS, GUARDRAIL} <= _metric_labels(said)
+
+
+def test_shipping_because_one_number_went_up_is_not_a_success_criterion() -> None:
+    # the naive rule a weak candidate gives: nothing must hold, so nothing was judged
+    assert not {SUCCESS, GUARDRAIL} & _metric_labels("If the clicks go up after a week, we ship it.")
+
+
+@pytest.mark.parametrize(
+    ("said", "label"),
+    [
+        ("I'd pause the whole thing if chargebacks exceed what we budgeted for the quarter.", GUARDRAIL),
+        ("I'd judge the whole pilot on bookings that actually get a cleaner inside a day.", SUCCESS),
+    ],
+)
+def test_a_threshold_crossed_and_a_judgement_basis_are_read(said: str, label: str) -> None:
+    assert label in _metric_labels(said)

@@ -24,7 +24,7 @@ _VERDICT = re.compile(
     r"(?:means|would mean|is when|would be when|looks like)|(?:it|this|that)(?: has| have)? work(?:ed|s)? (?:if|when|once)|"
     r"(?:call|count|consider|declare) (?:it|this|that) (?:fixed|done|a success|a win|working|recovered|solved|healthy)|"
     r"(?:my|the|our) (?:main |real |primary |one )?(?:measure|yardstick|test|bar) (?:of|for) (?:better|success|whether|working)|"
-    r"(?:the thing|what) (?:i|we) (?:actually |really )?care about is|judge (?:it|this|that|them|the \w+) (?:on|by))\b"
+    r"(?:the thing|what) (?:i|we) (?:actually |really )?care about is|judg(?:e|ed|ing) (?:(?:it|this|that|them|the(?: \w+){1,2}) )?(?:on|by))\b"
 )
 # A measure that must not get worse: "crashes haven't gone up", "must stay near zero", "no burst of duplicates".
 _HOLD = re.compile(
@@ -53,7 +53,7 @@ _CONCEDED = re.compile(r"\beven (?:if|though|when)\b")
 # condition is what success had to look like, the second a measure held while the plan runs.
 _STOP = re.compile(
     r"\b(?:stop|stops|pause|halt|reverse|revert|undo|scrap|abandon|(?:pull|kill) (?:it|this|that|them|the plug)|"
-    r"(?:roll|turn|switch|shut|call|back) (?:(?:it|this|that|them|the(?: \w+){1,3}) )?(?:back|off|down|out))\b"
+    r"(?:roll|turn|switch|call) (?:(?:it|this|that|them|the(?: \w+){1,3}) )?(?:back|off)|shut (?:\w+ )?down|back out)\b"
 )
 # "if" after a verb of looking asks a question ("see if declines went up"); it sets no condition
 _IF = re.compile(r"\b(?<!see )(?<!check )(?<!look )(?<!know )(?<!ask )(?<!out )(?<!tell )(?:if|unless|once|the moment|as soon as|should)\b")
@@ -62,9 +62,24 @@ _NOT_BETTER = re.compile(
     r"picked up|pick up|shifted|shift|changed?|grow|grown)\b|\b(?:no better|(?:stays?|is|are|stayed) flat)\b"
 )
 _WORSENS = re.compile(
-    r"\b(?:(?:go|goes|went|gone|going) (?:\w+ )?(?:down|up)|drops?|dropped|falls?|fell|rises?|rose|climbs?|climbed|"
-    r"jumps?|jumped|spikes?|spiked|doubles?|doubled|slips?|slipped|sinks?|sank|shrinks?|shrank|"
+    r"\b(?:(?:go|goes|went|gone|going) (?:\w+ )?(?:down|up|over|past)|drops?|dropped|falls?|fell|rises?|rose|climbs?|"
+    r"climbed|jumps?|jumped|spikes?|spiked|doubles?|doubled|slips?|slipped|sinks?|sank|shrinks?|shrank|"
+    r"pass(?:es|ed)? (?:the|our|a|an)|exceeds?|exceeded|cross(?:es|ed)? (?:the|our|a|an)|"
     r"(?:start|starts|begin|begins) (?:losing|to lose|dropping|falling|climbing|rising))\b"
+)
+# A go rule, the stop rule's other face: "if the new model wins on returning users and doesn't crush small creators,
+# we ship it" says what success is, and what must hold while it is won.
+_GO = re.compile(
+    r"\b(?:ship|launch|expand|scale (?:it |this |that )?up|go wider|roll (?:it |this |that )?out|keep (?:it|this|that|going)|"
+    r"(?:turn|switch) (?:it |this |that )?on)\b"
+)
+_BETTER = re.compile(
+    r"\b(?:wins?|winning|won|improves?|improved|beats?|beat|holds? up|recovers?|recovered|comes back|came back|"
+    r"(?:is|are|goes|go|went) up|rises|grows?|grew|better|faster|quicker|sooner|higher|more often)\b"
+)
+_SPARES = re.compile(
+    r"\b(?:" + _NEG + r"|without) (?:\w+ )?(?:hurt\w*|los(?:e|es|ing)|crush\w*|harm\w*|damag\w*|break\w*|cost\w*|"
+    r"cannibali[sz]\w*|eat\w* into)\b"
 )
 _ADVERBS = frozenset(["actually", "still", "really", "just", "also", "even", "suddenly", "then"])
 GUARDRAIL = "set a guardrail or counter-metric"
@@ -107,25 +122,32 @@ def criteria(norm: str, has_measure: bool) -> list[Role]:
 
 
 def _stop_rule(norm: str, have: set[str]) -> list[Role]:
-    """Success and guardrail moves carried by a stop rule: a stop verb and a condition on a named measure."""
-    stop, cond = _STOP.search(norm), _IF.search(norm)
-    if stop is None or cond is None:
+    """Success and guardrail moves carried by a decision rule: a stop (or go) verb and a condition on a named measure."""
+    cond = _IF.search(norm)
+    if cond is None:
+        return []
+    if _STOP.search(norm):
+        frames = (("defined success", 1.5, _NOT_BETTER), (GUARDRAIL, 2.0, _WORSENS))
+    elif _GO.search(norm) and _SPARES.search(norm[cond.start() :]):
+        # "if watch time goes up, we ship it" is the naive rule; a go rule shows judgement when something must hold
+        frames = (("defined success", 1.5, _BETTER), (GUARDRAIL, 2.0, _SPARES))
+    else:
         return []
     out: list[Role] = []
     tail = norm[cond.start() :]
-    for label, weight, pattern in (("defined success", 1.5, _NOT_BETTER), (GUARDRAIL, 2.0, _WORSENS)):
+    for label, weight, pattern in frames:
         m = pattern.search(tail)
-        if m is None or label in have or not _names_what_moves(tail, m):
+        if m is None or label in have or not _names_what_moves(tail, m, after=pattern is _SPARES):
             continue
         start = cond.start() + m.start()
         out.append(Role(label, weight, start, cond.start() + m.end(), needs_case=True))
     return out
 
 
-def _names_what_moves(tail: str, m: re.Match[str]) -> bool:
+def _names_what_moves(tail: str, m: re.Match[str], after: bool = False) -> bool:
     """Whether a change names what moves: the word before it ("pay per hour actually goes down"), or after it when the
-    speaker is the subject ("we start losing money")."""
-    if m.group(0).startswith(("start", "begin")):
+    speaker is the subject ("we start losing money") or it is what must be spared (after: "doesn't crush creators")."""
+    if after or m.group(0).startswith(("start", "begin")):
         after = tail[m.end() :].split()
         return bool(after) and after[0] not in _VAGUE
     before = [w for w in tail[: m.start()].split() if w not in _ADVERBS]
