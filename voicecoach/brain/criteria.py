@@ -148,8 +148,8 @@ def _names_what_moves(tail: str, m: re.Match[str], after: bool = False) -> bool:
     """Whether a change names what moves: the word before it ("pay per hour actually goes down"), or after it when the
     speaker is the subject ("we start losing money") or it is what must be spared (after: "doesn't crush creators")."""
     if after or m.group(0).startswith(("start", "begin")):
-        after = tail[m.end() :].split()
-        return bool(after) and after[0] not in _VAGUE
+        rest = tail[m.end() :].split()
+        return bool(rest) and rest[0] not in _VAGUE
     before = [w for w in tail[: m.start()].split() if w not in _ADVERBS]
     return len(before) >= 2 and before[-1] not in _VAGUE and before[-1] not in ("if", "unless", "once", "should")
 
