@@ -386,3 +386,14 @@ def test_a_point_said_just_after_its_reason_is_reasoned(pack: Pack) -> None:
     made_alone = {m.point.id: m for m in read_turn(alone, 1, True, case, pack).made}
     assert made_after["fake-account-signals"].reasoned
     assert not made_alone["fake-account-signals"].reasoned
+
+
+def test_a_plain_scoping_question_in_the_opening_answer_is_asked_of_this_case(pack: Pack) -> None:
+    # it names none of the case's things, yet put to the interviewer before solving it scopes this problem
+    said = ("Okay, before anything, slower for everybody or just some people, and since when exactly? Then I'd pull the "
+            "timings of the slowest requests from before and after the release.")
+    opening = read_turn(said, 1, True, pack.case("search-latency"), pack)
+    later = read_turn(said, 3, False, pack.case("search-latency"), pack)
+    asked = [s for s in opening.signals if s.dim == "clarify" and s.sentence == 0 and s.weight > 0]
+    assert asked and all(s.grounded for s in asked)
+    assert not any(s.grounded for s in later.signals if s.dim == "clarify" and s.sentence == 0 and s.weight > 0)

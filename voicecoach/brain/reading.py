@@ -87,7 +87,11 @@ def _read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | Non
     # a stop rule on something the case never names holds nothing of this case ("stop if the app store rating drops"
     # on a payments launch): its own "if" would otherwise ground it as reasoning
     raw = [s for s in raw if not s.needs_case or (0 <= s.sentence < len(g) and g[s.sentence].own and not g[s.sentence].about_other)]
-    sigs = [_applied(s, applied, rec) for s in raw]
+    # a question put to the interviewer in the opening answer, before solving, is asked of this case: "so, how much
+    # slower, and for whom?" scopes this problem though it names none of its things
+    asked = [opening and not rec.whole and sentences[n].rstrip().endswith("?") for n in range(min(len(g), len(sentences)))]
+    asking_here = [a or (n < len(asked) and asked[n]) for n, a in enumerate(applied)]
+    sigs = [_applied(s, asking_here if s.dim == "clarify" else applied, rec) for s in raw]
     # whether it answers at all is judged on what it applies: a rubric word in a story is a mention, not an answer
     why = off_topic(text, sigs, g, v, len(made), rec.whole, lambda: bool(matching_facts(case, text)))
     if why:
