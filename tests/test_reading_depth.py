@@ -397,3 +397,11 @@ def test_a_plain_scoping_question_in_the_opening_answer_is_asked_of_this_case(pa
     asked = [s for s in opening.signals if s.dim == "clarify" and s.sentence == 0 and s.weight > 0]
     assert asked and all(s.grounded for s in asked)
     assert not any(s.grounded for s in later.signals if s.dim == "clarify" and s.sentence == 0 and s.weight > 0)
+
+
+def test_a_point_said_in_passing_then_in_detail_is_quoted_where_it_is_made_in_full(pack: Pack) -> None:
+    said = ("Last time emulators made fake accounts by the hundred. So this time any accounts coming from the same phone "
+            "or the same card get linked, and we flag the whole cluster before a cent is paid.")
+    read = read_turn(said, 1, True, pack.case("referral-credits"), pack)
+    made = {m.point.id: m for m in read.made}
+    assert made["fake-account-signals"].sentence == 1

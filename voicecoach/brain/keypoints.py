@@ -47,7 +47,8 @@ def made_points(
     out: list[Made] = []
     for kp in case.answer_key:
         asks = kp.point.startswith("Asks")  # a point the key describes as asking is made by asking
-        found: list[tuple[int, float, int]] = []  # (made by the sentence alone first, most support, first)
+        found: list[tuple[int, float, int, int]] = []  # (made by the sentence alone first, most support, most of the
+        # point's own terms, first)
         for n in range(len(sentences)):
             if (n, kp.dimension) in against:
                 continue
@@ -55,11 +56,11 @@ def made_points(
             if asks and not _ASKING.search(sentences[n]):
                 continue
             if _made_in(kp, norms[n]):
-                found.append((0, -here, n))
+                found.append((0, -here, -_terms_met(kp, norms[n]), n))
             elif here > 0 and n > 0 and _made_in(kp, pairs[n]) and _moves_here(kp, norms[n]):
-                found.append((1, -here, n))
+                found.append((1, -here, -_terms_met(kp, norms[n]), n))
         if found:
-            n = min(found)[2]
+            n = min(found)[3]
             reasoned = not grounds or any(0 <= k < len(grounds) and grounds[k].reasons for k in (n - 1, n, n + 1))
             deep = any(WHY.search(norms[k]) for k in (n, n + 1) if k < len(norms))
             rich = _terms_met(kp, norms[n]) >= len(kp.anchors) + RICH_EXTRA
