@@ -8,6 +8,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from voicecoach.brain.branching import LABEL as BRANCH_LABEL
+from voicecoach.brain.branching import WEIGHT as BRANCH_WEIGHT
+from voicecoach.brain.branching import branches_on_a_finding
 from voicecoach.brain.concept import (
     INSTRUCTION,
     NEGATION_OK,
@@ -196,6 +199,7 @@ def _sentence_signals(sentence: str, first: bool, turn: int, matched: _Spans) ->
             if concept.max_hits == 1 or concept.one_per_sentence:
                 break  # one hit per concept per sentence is enough
     out += _criteria(sentence, norm, tokens, starts, out, turn)
+    out += _branch(sentence, norm, tokens, starts, out, turn)
     out = _unweighed(sentence, out)
     if sentence.rstrip().endswith("?") and len(tokens) >= 4 and not PROPOSING.match(sentence.strip()):
         # a pointed question asked inside an answer (not a proposal said with a rising voice)
@@ -223,6 +227,20 @@ def _criteria(
         quote = _clause(sentence, tokens, i, j)
         out.append(Signal("metrics", role.label, role.weight, "for", phrase, quote, turn, needs_case=role.needs_case))
     return out
+
+
+def _branch(
+    sentence: str, norm: str, tokens: list[re.Match[str]], starts: list[int], found: list[Signal], turn: int
+) -> list[Signal]:
+    """A next step planned on a finding ("if it turns out to be one kind of phone, I'd look at ...") uses data to
+    decide; like a stop rule, its own "if" is its reason, so it counts only where the case's things are named."""
+    m = branches_on_a_finding(norm)
+    if m is None or any(s.label == BRANCH_LABEL and s.weight > 0 for s in found):
+        return []
+    i, j = _token_at(starts, m.start()), _token_at(starts, max(m.end() - 1, m.start()))
+    phrase = sentence[tokens[i].start() : tokens[j].end()]
+    quote = _clause(sentence, tokens, i, j)
+    return [Signal("data", BRANCH_LABEL, BRANCH_WEIGHT, "for", phrase, quote, turn, needs_case=True)]
 
 
 # A trade-off named is not a trade-off made: "I'd weigh short term against long term, and supply against demand" takes
