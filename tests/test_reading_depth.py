@@ -301,6 +301,14 @@ def test_measures_named_in_a_row_are_a_list_that_picks_none(pack: Pack) -> None:
     assert all(not s.grounded for s in r.signals if s.dim == "metrics" and s.weight > 0)
 
 
+def test_measures_named_in_a_verdict_that_turns_one_down_are_chosen_not_recited(pack: Pack) -> None:
+    # short items in a row, but said as what the launch is judged on, with one measure turned down: it takes a side
+    said = "I'd judge it on folks who link a bank and keep using it for a few months, not installs, and watch reviews and support load."
+    r = read_turn(said, 1, False, pack.case("japan-launch"), pack)
+    assert 0 not in r.recitation.sentences
+    assert any(s.grounded for s in r.signals if s.dim == "metrics" and s.weight > 0)
+
+
 def test_a_reply_that_takes_up_the_question_with_a_reason_answers_it_in_part(pack: Pack) -> None:
     probe = ("Stricter checks stop fraud but make honest friends wait days for their credit. Where do you land?",
              ("tradeoffs",))

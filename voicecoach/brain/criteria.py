@@ -121,6 +121,12 @@ def criteria(norm: str, has_measure: bool) -> list[Role]:
     return out + _stop_rule(norm, {r.label for r in out})
 
 
+def takes_a_side(norm: str) -> bool:
+    """Whether a normalised sentence judges by what it names ("I'd judge it on ...", "fixed means ..."): the measures
+    it then lists are chosen, not recited."""
+    return bool(_VERDICT.search(norm))
+
+
 def _stop_rule(norm: str, have: set[str]) -> list[Role]:
     """Success and guardrail moves carried by a decision rule: a stop (or go) verb and a condition on a named measure."""
     cond = _IF.search(norm)

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from voicecoach.brain.analysis import Signal
+from voicecoach.brain.criteria import takes_a_side
 from voicecoach.brain.followups import PIN_ORDER
 from voicecoach.brain.grounding import Ground
 
@@ -47,6 +48,7 @@ def _terms(sigs: Sequence[Signal]) -> list[Signal]:
 
 
 # Kinds of term whose items each count: "fill rate, GMV, NPS on both sides" names three measures and picks none.
+VANITY_REJECTED = "rejected a vanity metric"
 NAMES_MANY = frozenset(["named an outcome metric"])
 _ITEM_SPLIT = re.compile(r",|;|:|\band\b|\bor\b|\bplus\b|\blike\b|\bsuch as\b|\bwith\b|\bthen\b", re.IGNORECASE)
 _CUT = re.compile(r"\b(?:by|per|across|for each)\b|^new (?:versus|vs)\b")
@@ -71,11 +73,18 @@ def listed_items(sentence: str, terms: Sequence[Signal]) -> int:
     return len(hit) - max(len(cuts) - 1, 0)
 
 
+def _judged(sentence: str, terms: Sequence[Signal]) -> bool:
+    """A sentence that says what it will judge by, or turns a measure down, takes a side among the measures it names."""
+    norm = " ".join(_WORD.findall(sentence.lower().replace("\u2019", "'")))
+    return takes_a_side(norm) or any(t.label == VANITY_REJECTED for t in terms)
+
+
 DENSE_KINDS = 4  # a sentence naming this many kinds of technique in as many separate items ...
 STACKED_NAMES = 3  # ... or this many named techniques in one breath, with no reason and none of the case's facts
 # Techniques a candidate can name without applying: the ones a pin-down asks "of what, to whom?" about, and controls.
 NAMED = frozenset(PIN_ORDER) | {"said how to detect or limit it"}
 _DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[\w']+")
 
 
 def facts_of(g: Ground, key_points: int = 0) -> int:
@@ -116,6 +125,8 @@ def recitation(
         parts = len([p for p in _ITEM_SPLIT.split(sentences[n]) if p.strip()])
         kinds = len({t.label for t in terms})
         named = len({t.phrase.lower() for t in terms if t.label in NAMED})
+        if _judged(sentences[n], terms):  # "I'd judge it on people who link a bank ..., not downloads" chooses
+            continue
         if is_list(listed_items(sentences[n], terms), grounds[n], (keyed or {}).get(n, 0), kinds, parts, named):
             listed.append(n)
             list_terms += terms
