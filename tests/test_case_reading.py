@@ -111,6 +111,16 @@ def test_a_recited_list_is_named_in_the_feedback_and_pinned_down(pack: Pack) -> 
     assert move.text == 'You mentioned "a staged rollout". Of what, to whom, and what would make you stop it?'
 
 
+def test_in_a_recited_answer_the_listed_terms_add_nothing_to_what_it_applied(pack: Pack) -> None:
+    # one choice made with its reason ("rather than the mean"), the rest a list: the list's "effort versus impact" and
+    # "stakeholders aligned" must not lift trade-offs beside that one applied choice
+    said = ("So for slow search I'd go with the standard playbook. Tracing, dashboards, alerting. Bisect the deploys, roll "
+            "back, feature flags. Caching, indexing, query tuning. I'd rank by p50 and p99 rather than the mean. Then effort "
+            "versus impact, get the stakeholders aligned, write SLOs.")
+    scores = {s.dimension: s.score for s in OfflineInterviewer().assess(ctx(pack, "search-latency", said)).scores}
+    assert scores["tradeoffs"] <= 2
+
+
 def test_a_strong_answer_scores_well_on_its_own_case_and_low_on_another(pack: Pack) -> None:
     own, _ = scores(pack, "uploads-drop", UPLOADS, ("follow_up", "Suppose the error rate is normal.", ("follow_up",)),
                     UPLOADS_REPLY)

@@ -115,8 +115,13 @@ def answer_readings(
     if case is not None and turn_readings is not None:
         for d in recited_dims(turn_readings):
             r = readings.get(d)
-            if r is not None and not any(s.weight > 0 and s.grounded for s in r.signals):
+            if r is None:
+                continue
+            if not any(s.weight > 0 and s.grounded for s in r.signals):
                 readings[d] = replace(r, score=min(r.score, RECITATION_CAP))
+            else:  # what the answer applied, without the room its mentions add elsewhere: here they are the list
+                applied = read([s for s in r.signals if s.grounded or s.weight < 0], (d,))[d]
+                readings[d] = replace(r, score=min(r.score, applied.score))
     asked = next((t.text for t in reversed(turns[:start]) if t.role == "interviewer" and t.kind == "question"), "")
     needs = question_needs(asked)
     return {d: replace(r, need=needs.get(d, 0.0)) for d, r in readings.items()}
