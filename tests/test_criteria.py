@@ -116,6 +116,8 @@ def test_a_stop_rule_on_something_the_case_never_names_holds_nothing(pack: Pack)
     [
         "I'd have someone pull the crash logs and see if failed uploads went up after the release.",  # looking, not a rule
         "Then pull it apart by country and check if card payments dropped.",
+        # the users stop something, not the plan: "turn off" here is what readers do
+        "If complaints rose after the change, that hurts, since readers who turn off alerts rarely come back.",
     ],
 )
 def test_looking_at_a_change_is_not_a_stop_rule(said: str) -> None:

@@ -81,6 +81,12 @@ _SPARES = re.compile(
     r"\b(?:" + _NEG + r"|without) (?:\w+ )?(?:hurt\w*|los(?:e|es|ing)|crush\w*|harm\w*|damag\w*|break\w*|cost\w*|"
     r"cannibali[sz]\w*|eat\w* into)\b"
 )
+# the plan's voice before a stop or go verb: "i'd", "we'll", "then", "it doesn't", "just" (imperative), "and"
+_PLAN_SUBJECT = re.compile(
+    r"(?:^|\b(?:i|i'd|i'll|i'm|we|we'd|we'll|we're|let's|then|it|it'll|it'd|and|or|would|will|to) )"
+    r"(?:(?:would|will|just|then|simply|immediately|quickly|also|probably|definitely|should|can|could|not|don't|"
+    r"doesn't|won't|wouldn't|really|happily|gladly|straight|at|once) ){0,3}$"
+)
 _ADVERBS = frozenset(["actually", "still", "really", "just", "also", "even", "suddenly", "then"])
 GUARDRAIL = "set a guardrail or counter-metric"
 TARGET = "set a target or baseline"
@@ -132,9 +138,9 @@ def _stop_rule(norm: str, have: set[str]) -> list[Role]:
     cond = _IF.search(norm)
     if cond is None:
         return []
-    if _STOP.search(norm):
+    if _ours(norm, _STOP):
         frames = (("defined success", 1.5, _NOT_BETTER), (GUARDRAIL, 2.0, _WORSENS))
-    elif _GO.search(norm) and _SPARES.search(norm[cond.start() :]):
+    elif _ours(norm, _GO) and _SPARES.search(norm[cond.start() :]):
         # "if watch time goes up, we ship it" is the naive rule; a go rule shows judgement when something must hold
         frames = (("defined success", 1.5, _BETTER), (GUARDRAIL, 2.0, _SPARES))
     else:
@@ -148,6 +154,12 @@ def _stop_rule(norm: str, have: set[str]) -> list[Role]:
         start = cond.start() + m.start()
         out.append(Role(label, weight, start, cond.start() + m.end(), needs_case=True))
     return out
+
+
+def _ours(norm: str, verbs: re.Pattern[str]) -> bool:
+    """Whether the speaker's plan does it ("I'd pause", "we switch it off", "it doesn't ship"), not its users ("people who
+    turn off pushes")."""
+    return any(_PLAN_SUBJECT.search(norm[max(m.start() - 40, 0) : m.start()]) for m in verbs.finditer(norm))
 
 
 def _names_what_moves(tail: str, m: re.Match[str], after: bool = False) -> bool:
