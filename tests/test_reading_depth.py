@@ -413,3 +413,20 @@ def test_a_point_said_in_passing_then_in_detail_is_quoted_where_it_is_made_in_fu
     read = read_turn(said, 1, True, pack.case("referral-credits"), pack)
     made = {m.point.id: m for m in read.made}
     assert made["fake-account-signals"].sentence == 1
+
+
+def test_a_point_made_in_its_own_clause_counts_beside_another_move_in_the_sentence(pack: Pack) -> None:
+    # measuring in one clause, knowing the platform in the next: the second clause makes the technical point whole
+    said = "If opt-outs jumped, that's the real bill, because on iPhones people almost never turn them back on."
+    read = read_turn(said, 1, True, pack.case("notification-volume"), pack)
+    key = [s for s in read.signals if s.label == LABEL + "ios-is-one-way"]
+    assert key and key[0].weight == KEY_WEIGHT
+
+
+def test_a_point_pieced_together_across_clauses_beside_another_move_stays_bare(pack: Pack) -> None:
+    # a sizing question whose clauses happen to hold a nudge's words ("weekdays", "customers") nudges nobody
+    said = ("How many weekend requests in those two cities go unfilled, compared with weekdays, and what happens to "
+            "customers whose first booking fails?")
+    read = read_turn(said, 1, True, pack.case("cleaner-marketplace"), pack)
+    key = [s for s in read.signals if s.label == LABEL + "nudge-to-weekdays"]
+    assert all(s.weight < KEY_WEIGHT / 2 for s in key)

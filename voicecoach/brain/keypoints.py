@@ -140,6 +140,18 @@ def _disjoint(groups: Sequence[list[tuple[int, int]]], taken: tuple[tuple[int, i
     )
 
 
+# Where one thought ends and the next begins inside a sentence: "opt-outs rose, and that's the cost, because on iOS
+# nobody turns them back on" holds three.
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:because|since|so|but|which|while|whereas)\b", re.IGNORECASE)
+
+
+def point_clauses(kp: KeyPoint, sentence: str) -> list[str]:
+    """The clauses of a sentence (as anchor_text) that make the point on their own, a term of every group; none when
+    it is made only across clauses ("how many go unfilled, compared with weekdays, and what happens to customers")."""
+    parts = [anchor_text(p) for p in _CLAUSE_BREAK.split(sentence) if p.strip()]
+    return [p for p in parts if _made_in(kp, p)]
+
+
 def as_signal(made: Made) -> Signal:
     """The credit a key point earns on its dimension, quoting the sentence that made it."""
     kp = made.point

@@ -9,11 +9,11 @@ from voicecoach.brain.analysis import MENTION_SHARE, Signal, clear_signal_caches
 from voicecoach.brain.clarify import matching_facts, presumes_false
 from voicecoach.brain.grounding import Ground, Vocab, grounds, vocab
 from voicecoach.brain.keypoints import LABEL as KEY_LABEL
-from voicecoach.brain.keypoints import Made, as_signal, made_points
+from voicecoach.brain.keypoints import Made, as_signal, made_points, point_clauses
 from voicecoach.brain.meta import is_meta_turn
 from voicecoach.brain.recitation import NONE, Recitation, facts_of, recitation, with_headlines
 from voicecoach.brain.relevance import leans_elsewhere, off_topic
-from voicecoach.content import Case, Pack
+from voicecoach.content import Case, Pack, anchor_text
 from voicecoach.model import Turn
 
 BARE_KEY_SHARE = 0.25  # a key point matched by the case's words alone, with no word of its dimension
@@ -100,11 +100,11 @@ def _read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | Non
     # is on the table ("I'd look at how many weekend bookings get filled" after proposing the fix is measuring)
     credited = [m for m in made if 0 <= m.sentence < len(g) and g[m.sentence].own and not g[m.sentence].generic
                 and (m.point.dimension != "clarify" or opening or asking)]
-    sigs += [_applied(k, [True] * len(g), rec) for k in _key_credit(credited, sigs)]
+    sigs += [_applied(k, [True] * len(g), rec) for k in _key_credit(credited, sigs, sentences)]
     return TurnReading(turn, tuple(sigs), g, rec, "", made=made)
 
 
-def _key_credit(made: Sequence[Made], sigs: Sequence[Signal]) -> list[Signal]:
+def _key_credit(made: Sequence[Made], sigs: Sequence[Signal], sentences: Sequence[str] = ()) -> list[Signal]:
     """A key point adds what its sentence's words on that dimension did not already earn: "success is the number of
     transfers" is one act of defining success, whether the lexicon or the key reads it. (Only key points said with
     one of the case's own words reach here: a key matched on generic words alone adds nothing to the lexicon.)"""
@@ -120,7 +120,11 @@ def _key_credit(made: Sequence[Made], sigs: Sequence[Signal]) -> list[Signal]:
         if not said:  # the case's words without any word of the dimension: credit for the point's depth only, and
             # none when the sentence's words make another move ("guardrails would be load time and the share going to
             # new creators" measures; it does not weigh creators against watch time)
-            other = any(s.sentence == m.sentence and s.weight > 0 and s.dim != sig.dim for s in sigs)
+            # (in the point's own clauses: "opt-outs rose, because on iOS nobody turns them back on" measures in
+            # one clause and knows the platform in the other)
+            clauses = point_clauses(m.point, sentences[m.sentence]) if m.sentence < len(sentences) else []
+            other = any(s.sentence == m.sentence and s.weight > 0 and s.dim != sig.dim
+                        and (not clauses or any(anchor_text(s.phrase) in c for c in clauses)) for s in sigs)
             share = REASONED_KEY_SHARE if (m.deep and not other) or m.rich else BARE_KEY_SHARE
             out.append(replace(sig, weight=sig.weight * share))
         elif sig.weight > said:  # what the sentence's own words did not already earn
