@@ -430,3 +430,10 @@ def test_a_point_pieced_together_across_clauses_beside_another_move_stays_bare(p
     read = read_turn(said, 1, True, pack.case("cleaner-marketplace"), pack)
     key = [s for s in read.signals if s.label == LABEL + "nudge-to-weekdays"]
     assert all(s.weight < KEY_WEIGHT / 2 for s in key)
+
+
+def test_a_question_then_the_answer_supposed_makes_a_point_of_asking(pack: Pack) -> None:
+    said = ("Who's this meant to bring in? Say the aim is a few thousand new riders where we're behind, and a rider from ads "
+            "runs us about thirty-five dollars, then forty dollars a pair has to buy better riders than that.")
+    made = {m.point.id for m in read_turn(said, 1, True, pack.case("referral-credits"), pack).made}
+    assert "goal-and-cost-per-rider" in made

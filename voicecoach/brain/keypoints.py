@@ -53,6 +53,9 @@ def made_points(
             if (n, kp.dimension) in against:
                 continue
             here = support.get((n, kp.dimension), 0.0)
+            if asks and _supposes_an_answer(sentences, n) and _made_in(kp, pairs[n]):
+                found.append((1, -here, -_terms_met(kp, pairs[n]), n))
+                continue
             if asks and not _ASKING.search(sentences[n]):
                 continue
             if _made_in(kp, norms[n]):
@@ -71,6 +74,16 @@ def made_points(
 _ASKING = re.compile(
     r"\?|\b(?:ask|asking|know|find out|wonder|clarify|understand|whether|confirm|check with|before (?:i|we))\b", re.IGNORECASE
 )
+
+
+# "So, why group calls? If it's because friend groups are drifting to another app, then ...": a question, then the
+# answer the candidate supposes, is how a point of asking is made aloud
+_SUPPOSE = re.compile(r"^\W*(?:and |so |well |okay |ok )?(?:if|say|suppose|supposing|assuming|let's say)\b", re.IGNORECASE)
+
+
+def _supposes_an_answer(sentences: Sequence[str], n: int) -> bool:
+    """Whether sentence n supposes the answer to the question asked just before it."""
+    return n > 0 and sentences[n - 1].rstrip().endswith("?") and bool(_SUPPOSE.match(sentences[n]))
 
 
 RICH_EXTRA = 3  # a point said with this many more of its own terms than it has parts is said in detail, not in passing
