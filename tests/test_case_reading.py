@@ -176,6 +176,13 @@ ELSEWHERE = [
         "Lovely to meet you. Are you calling from the London office? I visited last spring, the view "
         "over the river was wonderful. Do you get much time to travel yourself?"
     )),
+    # a story about the case's own subject, whose only judgement is an opinion of a restaurant
+    ("checkout-fees", (
+        "Ha, funny, food delivery. On Sunday I ordered from the noodle bar by my office, and the rider went to the wrong "
+        "door and rang me three times, and the soup had leaked all over the bag. The dumplings were lovely though, so I "
+        "let it go. I've ordered from them since I moved here. My flatmate prefers the burger van round the corner, but "
+        "I think it's overrated."
+    )),
 ]
 
 
@@ -187,6 +194,13 @@ def test_fluent_talk_about_something_else_is_not_heard_and_earns_no_clarify(pack
     assert verdict.overall <= 1.5
     assert {s.dimension: s.score for s in verdict.scores}["clarify"] <= 1
     assert brain.react(c).text.startswith(NOT_HEARD)
+
+
+def test_an_opinion_about_the_case_is_an_attempt_at_an_answer(pack: Pack) -> None:
+    brain = OfflineInterviewer()
+    c = ctx(pack, "checkout-fees", "Checkout probably just looks tired to people. I think it's the last screen, where "
+            "the fees jump out, that puts them off.")
+    assert not brain.react(c).text.startswith(NOT_HEARD)
 
 
 def test_a_plain_clarifying_question_is_still_answered(pack: Pack) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from voicecoach.brain.analysis import Signal
+from voicecoach.brain.analysis import Signal, sentences_of
 from voicecoach.brain.grounding import Ground, Vocab, content_stems, rubric_words
 
 NOT_HEARD = "I didn't hear an answer to the question."  # a contract: the reply to an off-topic turn starts with it
@@ -26,6 +26,11 @@ _PROPOSES = re.compile(
     r"it's (?:probably|likely|because)|(?:probably|likely) (?:a|the|because)|"
     r"(?:people|users|customers|they|it|this|that) (?:would|will|might|could|should|won't|wouldn't))\b"
 )
+# Of those, the ones that only give an opinion: "I think it's overrated" is as much a story's as an answer's.
+_OPINION = re.compile(
+    r"i (?:think|guess) (?:we|it|the|this|they)|it's (?:probably|likely|because)|(?:probably|likely) (?:a|the|because)|"
+    r"means (?:more|less|fewer|we|they|that)|(?:people|users|customers|they|it|this|that) (?:would|will|might|could|should|won't|wouldn't)"
+)
 _WORD = re.compile(r"[\w']+")
 # A plan in the first person: a turn with one is an attempt at an answer even when it names nothing of the case.
 # ("we'll see" is a shrug, not a plan; "I'll see whether the errors ..." is one.)
@@ -33,6 +38,23 @@ _PLANS = re.compile(
     r"\b(?:i'd|i would|we'd|we would|(?:i'll|we'll)(?! see\b(?! (?:if|whether|how|what|which|where|who|why)))|let's|"
     r"we should|i should|my (?:plan|approach|first step))\b"
 )
+
+
+def _proposes_here(text: str, grounds: Sequence[Ground]) -> bool:
+    """Whether the turn proposes or judges something about the case: a plan or a decision always does; an opinion
+    counts where its sentence names the case's things or reasons ("I think it's overrated" of a pizza place
+    is a story's, "I think it's the fees" an answer's)."""
+    norm = _norm(text)
+    if any(not _OPINION.fullmatch(m.group(0)) for m in _PROPOSES.finditer(norm)):  # a plan or a decision
+        return True
+    sentences = sentences_of(text)
+    if len(sentences) != len(grounds):
+        return bool(_PROPOSES.search(norm))
+    return any(_PROPOSES.search(_norm(s)) and (g.own or g.reasons) for s, g in zip(sentences, grounds))
+
+
+def _norm(text: str) -> str:
+    return " ".join(w.lower().replace("\u2019", "'") for w in _WORD.findall(text))
 
 
 def leans_elsewhere(grounds: Sequence[Ground], v: Vocab, key_points: int = 0) -> bool:
@@ -74,13 +96,14 @@ def off_topic(
         return "another product"
     if key_points:
         return ""
-    if not signals and not _PROPOSES.search(norm):
+    proposes = _proposes_here(text, grounds)
+    if not signals and not proposes:
         return "small talk"
     said = sum(s.weight for s in signals if s.weight > 0)
     # a story has its own becauses ("as long as the queen's in the box, the rest follow"): reasoning is an attempt
     # at an answer when it is about the case's things
     reasons_here = any(g.reasons and g.anchored for g in grounds)
-    if said < ANECDOTE_WEIGHT and "?" not in text and not _PROPOSES.search(norm) and not reasons_here:
+    if said < ANECDOTE_WEIGHT and "?" not in text and not proposes and not reasons_here:
         return "small talk"  # a story that proposes nothing and reasons about nothing ("my partner wants to go back")
     content = any(s.weight > 0 and s.grounded and s.dim != "clarify" for s in signals)  # applied, not a mention
     if signals and not content and len(own_things) <= 1 and not reasons_here and not asks_facts():
