@@ -437,3 +437,13 @@ def test_a_question_then_the_answer_supposed_makes_a_point_of_asking(pack: Pack)
             "runs us about thirty-five dollars, then forty dollars a pair has to buy better riders than that.")
     made = {m.point.id for m in read_turn(said, 1, True, pack.case("referral-credits"), pack).made}
     assert "goal-and-cost-per-rider" in made
+
+
+def test_a_guardrail_named_with_nothing_to_hold_is_the_word_not_the_move(pack: Pack) -> None:
+    case = pack.case("cleaner-marketplace")
+    bare = read_turn("Surge pricing and incentives on both sides. I'd set up a north star and some guardrail metrics, and "
+                     "test per market.", 1, True, case, pack)
+    held = read_turn("Surge pricing and incentives on both sides. I'd keep cleaners' weekly pay as the guardrail while we "
+                     "test per market.", 1, True, case, pack)
+    assert not any(s.grounded for s in bare.signals if s.label == "set a guardrail or counter-metric")
+    assert any(s.grounded for s in held.signals if s.label == "set a guardrail or counter-metric")

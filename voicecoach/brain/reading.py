@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from voicecoach.brain.analysis import MENTION_SHARE, Signal, clear_signal_caches, find_signals, sentences_of
 from voicecoach.brain.clarify import matching_facts, presumes_false
+from voicecoach.brain.criteria import GUARDRAIL
 from voicecoach.brain.grounding import Ground, Vocab, grounds, vocab
 from voicecoach.brain.keypoints import LABEL as KEY_LABEL
 from voicecoach.brain.keypoints import Made, as_signal, made_points, point_clauses
@@ -20,6 +21,7 @@ BARE_KEY_SHARE = 0.25  # a key point matched by the case's words alone, with no 
 # ... and the same said with its reason ("hurt people who already speak some of it, because their lessons are too
 # easy"): a point made in plain words with its why is a move, whatever the rubric would call it
 REASONED_KEY_SHARE = 1.0
+OUTCOME = "named an outcome metric"
 RECITATION_CAP = 2  # a dimension shown only in a recited list scores at most this
 
 
@@ -91,6 +93,7 @@ def _read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | Non
     # slower, and for whom?" scopes this problem though it names none of its things
     asked = [opening and not rec.whole and sentences[n].rstrip().endswith("?") for n in range(min(len(g), len(sentences)))]
     asking_here = [a or (n < len(asked) and asked[n]) for n, a in enumerate(applied)]
+    raw = [_unheld(s, raw, g) for s in raw]
     sigs = [_applied(s, asking_here if s.dim == "clarify" else applied, rec) for s in raw]
     # whether it answers at all is judged on what it applies: a rubric word in a story is a mention, not an answer
     why = off_topic(text, sigs, g, v, len(made), rec.whole, lambda: bool(matching_facts(case, text)))
@@ -102,6 +105,16 @@ def _read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | Non
                 and (m.point.dimension != "clarify" or opening or asking)]
     sigs += [_applied(k, [True] * len(g), rec) for k in _key_credit(credited, sigs, sentences)]
     return TurnReading(turn, tuple(sigs), g, rec, "", made=made)
+
+
+def _unheld(sig: Signal, raw: Sequence[Signal], g: Sequence[Ground]) -> Signal:
+    """A guardrail named with nothing to hold ("define a north star metric and guardrail metrics") is the word, not the
+    move: its sentence names no measure and none of the case's things."""
+    if sig.label != GUARDRAIL or sig.weight <= 0 or not 0 <= sig.sentence < len(g) or g[sig.sentence].own:
+        return sig
+    if any(x.sentence == sig.sentence and x.label == OUTCOME and x.weight > 0 for x in raw):
+        return sig
+    return replace(sig, weight=sig.weight * MENTION_SHARE, grounded=False)
 
 
 def _key_credit(made: Sequence[Made], sigs: Sequence[Signal], sentences: Sequence[str] = ()) -> list[Signal]:
