@@ -447,3 +447,11 @@ def test_a_guardrail_named_with_nothing_to_hold_is_the_word_not_the_move(pack: P
                      "test per market.", 1, True, case, pack)
     assert not any(s.grounded for s in bare.signals if s.label == "set a guardrail or counter-metric")
     assert any(s.grounded for s in held.signals if s.label == "set a guardrail or counter-metric")
+
+
+def test_the_marketplace_key_holds_the_gaming_its_probe_asks_about(pack: Pack) -> None:
+    # the case's edge-case probe asks what stops cleaners hiding weekend slots for a bonus; its key now holds the answer
+    said = ("A weekend bonus that grows when it's scarce just teaches cleaners to hold back their Saturday slots, so I'd "
+            "announce one fixed weekend rate.")
+    made = {m.point.id for m in read_turn(said, 1, True, pack.case("cleaner-marketplace"), pack).made}
+    assert "no-waiting-for-the-bonus" in made
