@@ -86,9 +86,10 @@ def _read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | Non
         applied = [bool(x.reasons or facts_of(x, keyed.get(n, 0))) and not x.about_other for n, x in enumerate(g)]
     else:
         applied = _applied_sentences(g, leans_elsewhere(g, v, len(made)), rec.sentences)
-    # a stop rule on something the case never names holds nothing of this case ("stop if the app store rating drops"
-    # on a payments launch): its own "if" would otherwise ground it as reasoning
-    raw = [s for s in raw if not s.needs_case or (0 <= s.sentence < len(g) and g[s.sentence].own and not g[s.sentence].about_other)]
+    # a decision rule or a branch on something the case never names holds nothing of this case ("stop if the app store
+    # rating drops" on a payments launch): its own "if" would otherwise ground it as reasoning
+    named = [bool(x.own) and not x.about_other for x in g]
+    raw = [s for s in raw if not s.needs_case or (0 <= s.sentence < len(named) and named[s.sentence])]
     # a question put to the interviewer in the opening answer, before solving, is asked of this case: "so, how much
     # slower, and for whom?" scopes this problem though it names none of its things
     asked = [opening and not rec.whole and sentences[n].rstrip().endswith("?") for n in range(min(len(g), len(sentences)))]
