@@ -258,6 +258,10 @@ PLAIN: dict[str, list[tuple[str, str]]] = {
             "I'd track how many weekend jobs actually get filled, and whether cleaners' take-home stays healthy.",
         ),
         ("one-city-test", "Try the Saturday bonus in just one city and see if it moves the needle before doing both."),
+        (
+            "no-waiting-for-the-bonus",
+            "If the extra pay climbs when we're short, people will start hiding their Sunday slots, so keep it one set amount.",
+        ),
     ],
     "feed-ranking": [
         ("what-offline-measured", "Better at what, exactly? What was it scored on offline, and which month of data?"),

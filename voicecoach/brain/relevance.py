@@ -42,11 +42,13 @@ _PLANS = re.compile(
 
 def _proposes_here(text: str, grounds: Sequence[Ground]) -> bool:
     """Whether the turn proposes or judges something about the case: a plan or a decision always does; an opinion
-    counts where its sentence names the case's things or reasons ("I think it's overrated" of a pizza place
-    is a story's, "I think it's the fees" an answer's)."""
+    counts where its sentence names the case's things or reasons ("I think it's overrated" of a burger van in a
+    story is the story's, "I think it's the fees" an answer's); a short turn's opinion is a weak answer."""
     norm = _norm(text)
     if any(not _OPINION.fullmatch(m.group(0)) for m in _PROPOSES.finditer(norm)):  # a plan or a decision
         return True
+    if len(norm.split()) < ELSEWHERE_WORDS:  # a short opinion ("I think people would enjoy it") is a weak answer
+        return bool(_PROPOSES.search(norm))
     sentences = sentences_of(text)
     if len(sentences) != len(grounds):
         return bool(_PROPOSES.search(norm))
