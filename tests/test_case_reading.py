@@ -10,7 +10,7 @@ import re
 import pytest
 
 from tests.conversations import ctx
-from voicecoach.brain.analysis import find_signals
+from voicecoach.brain.analysis import asks, find_signals
 from voicecoach.brain.evidence import normalise
 from voicecoach.brain.guards import is_meta_turn, off_topic, score_caps
 from voicecoach.brain.relevance import NOT_HEARD
@@ -183,6 +183,12 @@ ELSEWHERE = [
         "let it go. I've ordered from them since I moved here. My flatmate prefers the burger van round the corner, but "
         "I think it's overrated."
     )),
+    # the same kind of story, whose only question mark is a tag on a statement
+    ("checkout-fees", (
+        "Oh, food delivery, ha, okay. Back in March I ordered pho from a spot near the station and it turned up an hour "
+        "late, the driver had gone to the wrong street. I still gave him a good tip because it was pouring, you know? My "
+        "sister says I'm too soft. These days I mostly just pick up tacos on my way home."
+    )),
 ]
 
 
@@ -194,6 +200,12 @@ def test_fluent_talk_about_something_else_is_not_heard_and_earns_no_clarify(pack
     assert verdict.overall <= 1.5
     assert {s.dimension: s.score for s in verdict.scores}["clarify"] <= 1
     assert brain.react(c).text.startswith(NOT_HEARD)
+
+
+def test_a_question_tag_on_a_statement_asks_nothing() -> None:
+    assert not asks("I still gave him a good tip because it was pouring, you know?")
+    assert not asks("That's the fees talking, right?")
+    assert asks("Is the drop on every platform, or just one?")
 
 
 def test_an_opinion_about_the_case_is_an_attempt_at_an_answer(pack: Pack) -> None:

@@ -104,6 +104,15 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
 
 
+# A statement with a question tag ("I still tipped him because it was snowing, you know?") asks nothing.
+_TAG = re.compile(r"[,\s](?:you know|right|yeah|yes|no|eh|huh|ok|okay|isn't it|don't you think|you see)\W*\?\s*$", re.IGNORECASE)
+
+
+def asks(sentence: str) -> bool:
+    """Whether a sentence is a question: it ends with a question mark that is not a tag on a statement."""
+    return sentence.rstrip().endswith("?") and not _TAG.search(sentence)
+
+
 def find_signals(text: str, turn: int = 0, opening: bool = True) -> list[Signal]:
     """Every signal in one candidate turn, instructions to the grader removed first.
 
@@ -201,7 +210,7 @@ def _sentence_signals(sentence: str, first: bool, turn: int, matched: _Spans) ->
     out += _criteria(sentence, norm, tokens, starts, out, turn)
     out += _branch(sentence, norm, tokens, starts, out, turn)
     out = _unweighed(sentence, out)
-    if sentence.rstrip().endswith("?") and len(tokens) >= 4 and not PROPOSING.match(sentence.strip()):
+    if asks(sentence) and len(tokens) >= 4 and not PROPOSING.match(sentence.strip()):
         # a pointed question asked inside an answer (not a proposal said with a rising voice)
         quote = _clause(sentence, tokens, 0, len(tokens) - 1)
         out.append(Signal("clarify", "asked pointed questions while answering", 1.0, "for", quote, quote, turn))

@@ -6,7 +6,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from voicecoach.brain.analysis import Signal, short_quote
+from voicecoach.brain.analysis import Signal, asks, short_quote
 from voicecoach.brain.grounding import Ground
 from voicecoach.brain.reasons import WHY
 from voicecoach.content import Case, KeyPoint, anchor_text, term_in
@@ -83,7 +83,7 @@ _SUPPOSE = re.compile(r"^\W*(?:and |so |well |okay |ok )?(?:if|say|suppose|suppo
 
 def _supposes_an_answer(sentences: Sequence[str], n: int) -> bool:
     """Whether sentence n supposes the answer to the question asked just before it."""
-    return n > 0 and sentences[n - 1].rstrip().endswith("?") and bool(_SUPPOSE.match(sentences[n]))
+    return n > 0 and asks(sentences[n - 1]) and bool(_SUPPOSE.match(sentences[n]))
 
 
 RICH_EXTRA = 3  # a point said with this many more of its own terms than it has parts is said in detail, not in passing

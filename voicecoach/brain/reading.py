@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
-from voicecoach.brain.analysis import MENTION_SHARE, Signal, clear_signal_caches, find_signals, sentences_of
+from voicecoach.brain.analysis import MENTION_SHARE, Signal, asks, clear_signal_caches, find_signals, sentences_of
 from voicecoach.brain.clarify import matching_facts, presumes_false
 from voicecoach.brain.criteria import GUARDRAIL
 from voicecoach.brain.grounding import Ground, Vocab, grounds, vocab
@@ -92,7 +92,7 @@ def _read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | Non
     raw = [s for s in raw if not s.needs_case or (0 <= s.sentence < len(named) and named[s.sentence])]
     # a question put to the interviewer in the opening answer, before solving, is asked of this case: "so, how much
     # slower, and for whom?" scopes this problem though it names none of its things
-    asked = [opening and not rec.whole and sentences[n].rstrip().endswith("?") for n in range(min(len(g), len(sentences)))]
+    asked = [opening and not rec.whole and asks(sentences[n]) for n in range(min(len(g), len(sentences)))]
     asking_here = [a or (n < len(asked) and asked[n]) for n, a in enumerate(applied)]
     raw = [_unheld(s, raw, g) for s in raw]
     sigs = [_applied(s, asking_here if s.dim == "clarify" else applied, rec) for s in raw]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from voicecoach.brain.analysis import Signal, sentences_of
+from voicecoach.brain.analysis import Signal, asks, sentences_of
 from voicecoach.brain.grounding import Ground, Vocab, content_stems, rubric_words
 
 NOT_HEARD = "I didn't hear an answer to the question."  # a contract: the reply to an off-topic turn starts with it
@@ -105,7 +105,7 @@ def off_topic(
     # a story has its own becauses ("as long as the queen's in the box, the rest follow"): reasoning is an attempt
     # at an answer when it is about the case's things
     reasons_here = any(g.reasons and g.anchored for g in grounds)
-    if said < ANECDOTE_WEIGHT and "?" not in text and not proposes and not reasons_here:
+    if said < ANECDOTE_WEIGHT and not any(asks(x) for x in sentences_of(text)) and not proposes and not reasons_here:
         return "small talk"  # a story that proposes nothing and reasons about nothing ("my partner wants to go back")
     content = any(s.weight > 0 and s.grounded and s.dim != "clarify" for s in signals)  # applied, not a mention
     if signals and not content and len(own_things) <= 1 and not reasons_here and not asks_facts():
