@@ -108,6 +108,11 @@ def split_sentences(text: str) -> list[str]:
 _TAG = re.compile(r"[,\s](?:you know|right|yeah|yes|no|eh|huh|ok|okay|isn't it|don't you think|you see)\W*\?\s*$", re.IGNORECASE)
 
 
+def normalised(text: str) -> str:
+    """Text as the reader's patterns match it: its words, lower case, single spaces, curly apostrophes straight."""
+    return " ".join(w.lower().replace("\u2019", "'") for w in _TOKEN.findall(text))
+
+
 def asks(sentence: str) -> bool:
     """Whether a sentence is a question: it ends with a question mark that is not a tag on a statement."""
     return sentence.rstrip().endswith("?") and not _TAG.search(sentence)
@@ -231,10 +236,8 @@ def _criteria(
     for role in criteria(norm, measure):
         if role.label in have or (read_as_criterion and role.label != GUARDRAIL):
             continue
-        i, j = _token_at(starts, role.start), _token_at(starts, max(role.end - 1, role.start))
-        phrase = sentence[tokens[i].start() : tokens[j].end()]
-        quote = _clause(sentence, tokens, i, j)
-        out.append(Signal("metrics", role.label, role.weight, "for", phrase, quote, turn, needs_case=role.needs_case))
+        span = _span(sentence, tokens, starts, role.start, role.end)
+        out.append(Signal("metrics", role.label, role.weight, "for", *span, turn, needs_case=role.needs_case))
     return out
 
 
@@ -246,10 +249,14 @@ def _branch(
     m = branches_on_a_finding(norm)
     if m is None or any(s.label == BRANCH_LABEL and s.weight > 0 for s in found):
         return []
-    i, j = _token_at(starts, m.start()), _token_at(starts, max(m.end() - 1, m.start()))
-    phrase = sentence[tokens[i].start() : tokens[j].end()]
-    quote = _clause(sentence, tokens, i, j)
-    return [Signal("data", BRANCH_LABEL, BRANCH_WEIGHT, "for", phrase, quote, turn, needs_case=True)]
+    span = _span(sentence, tokens, starts, m.start(), m.end())
+    return [Signal("data", BRANCH_LABEL, BRANCH_WEIGHT, "for", *span, turn, needs_case=True)]
+
+
+def _span(sentence: str, tokens: list[re.Match[str]], starts: list[int], start: int, end: int) -> tuple[str, str]:
+    """The words a shape was read from in the normalised sentence (start, end), as said, and the clause around them."""
+    i, j = _token_at(starts, start), _token_at(starts, max(end - 1, start))
+    return sentence[tokens[i].start() : tokens[j].end()], _clause(sentence, tokens, i, j)
 
 
 # A trade-off named is not a trade-off made: "I'd weigh short term against long term, and supply against demand" takes
@@ -339,7 +346,7 @@ def clarification_signals(turns: Sequence[Turn], indices: Iterable[int]) -> list
 
 def question_needs(question: str) -> dict[str, float]:
     """The dimensions a question asks for by name ("what would you do?" asks for a decision): 1.0 each, else 0."""
-    norm = " ".join(w.lower().replace("\u2019", "'") for w in _TOKEN.findall(question))
+    norm = normalised(question)
     return {dim: 1.0 if pattern.search(norm) else 0.0 for dim, pattern in QUESTION_NEEDS.items()}
 
 

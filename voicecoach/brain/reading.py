@@ -12,7 +12,7 @@ from voicecoach.brain.grounding import Ground, Vocab, grounds, vocab
 from voicecoach.brain.keypoints import LABEL as KEY_LABEL
 from voicecoach.brain.keypoints import Made, as_signal, made_points, point_clauses
 from voicecoach.brain.meta import is_meta_turn
-from voicecoach.brain.recitation import NONE, Recitation, facts_of, recitation, with_headlines
+from voicecoach.brain.recitation import NONE, OUTCOME, Recitation, facts_of, recitation, with_headlines
 from voicecoach.brain.relevance import leans_elsewhere, off_topic
 from voicecoach.content import Case, Pack, anchor_text
 from voicecoach.model import Turn
@@ -21,7 +21,6 @@ BARE_KEY_SHARE = 0.25  # a key point matched by the case's words alone, with no 
 # ... and the same said with its reason ("hurt people who already speak some of it, because their lessons are too
 # easy"): a point made in plain words with its why is a move, whatever the rubric would call it
 REASONED_KEY_SHARE = 1.0
-OUTCOME = "named an outcome metric"
 RECITATION_CAP = 2  # a dimension shown only in a recited list scores at most this
 
 
@@ -92,8 +91,8 @@ def _read_turn(text: str, turn: int, opening: bool, case: Case, pack: Pack | Non
     raw = [s for s in raw if not s.needs_case or (0 <= s.sentence < len(named) and named[s.sentence])]
     # a question put to the interviewer in the opening answer, before solving, is asked of this case: "so, how much
     # slower, and for whom?" scopes this problem though it names none of its things
-    asked = [opening and not rec.whole and asks(sentences[n]) for n in range(min(len(g), len(sentences)))]
-    asking_here = [a or (n < len(asked) and asked[n]) for n, a in enumerate(applied)]
+    asking_here = [a or (opening and not rec.whole and n < len(sentences) and asks(sentences[n]))
+                   for n, a in enumerate(applied)]
     raw = [_unheld(s, raw, g) for s in raw]
     sigs = [_applied(s, asking_here if s.dim == "clarify" else applied, rec) for s in raw]
     # whether it answers at all is judged on what it applies: a rubric word in a story is a mention, not an answer
@@ -118,7 +117,7 @@ def _unheld(sig: Signal, raw: Sequence[Signal], g: Sequence[Ground]) -> Signal:
     return replace(sig, weight=sig.weight * MENTION_SHARE, grounded=False)
 
 
-def _key_credit(made: Sequence[Made], sigs: Sequence[Signal], sentences: Sequence[str] = ()) -> list[Signal]:
+def _key_credit(made: Sequence[Made], sigs: Sequence[Signal], sentences: Sequence[str]) -> list[Signal]:
     """A key point adds what its sentence's words on that dimension did not already earn: "success is the number of
     transfers" is one act of defining success, whether the lexicon or the key reads it. (Only key points said with
     one of the case's own words reach here: a key matched on generic words alone adds nothing to the lexicon.)"""

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from voicecoach.brain.analysis import Signal
+from voicecoach.brain.analysis import Signal, normalised
 from voicecoach.brain.criteria import takes_a_side
 from voicecoach.brain.followups import PIN_ORDER
 from voicecoach.brain.grounding import Ground
@@ -49,7 +49,8 @@ def _terms(sigs: Sequence[Signal]) -> list[Signal]:
 
 # Kinds of term whose items each count: "fill rate, GMV, NPS on both sides" names three measures and picks none.
 VANITY_REJECTED = "rejected a vanity metric"
-NAMES_MANY = frozenset(["named an outcome metric"])
+OUTCOME = "named an outcome metric"
+NAMES_MANY = frozenset([OUTCOME])
 _ITEM_SPLIT = re.compile(r",|;|:|\band\b|\bor\b|\bplus\b|\blike\b|\bsuch as\b|\bwith\b|\bthen\b", re.IGNORECASE)
 _CUT = re.compile(r"\b(?:by|per|across|for each)\b|^new (?:versus|vs)\b")
 ITEM_WORDS = 6  # a listed item is short: a term and little else
@@ -75,8 +76,7 @@ def listed_items(sentence: str, terms: Sequence[Signal]) -> int:
 
 def _judged(sentence: str, terms: Sequence[Signal]) -> bool:
     """A sentence that says what it will judge by, or turns a measure down, takes a side among the measures it names."""
-    norm = " ".join(_WORD.findall(sentence.lower().replace("\u2019", "'")))
-    return takes_a_side(norm) or any(t.label == VANITY_REJECTED for t in terms)
+    return takes_a_side(normalised(sentence)) or any(t.label == VANITY_REJECTED for t in terms)
 
 
 DENSE_KINDS = 4  # a sentence naming this many kinds of technique in as many separate items ...
@@ -84,7 +84,6 @@ STACKED_NAMES = 3  # ... or this many named techniques in one breath, with no re
 # Techniques a candidate can name without applying: the ones a pin-down asks "of what, to whom?" about, and controls.
 NAMED = frozenset(PIN_ORDER) | {"said how to detect or limit it"}
 _DIGIT = re.compile(r"\d")
-_WORD = re.compile(r"[\w']+")
 
 
 def facts_of(g: Ground, key_points: int = 0) -> int:

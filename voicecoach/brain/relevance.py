@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from voicecoach.brain.analysis import Signal, asks, sentences_of
+from voicecoach.brain.analysis import Signal, asks, normalised, sentences_of
 from voicecoach.brain.grounding import Ground, Vocab, content_stems, rubric_words
 
 NOT_HEARD = "I didn't hear an answer to the question."  # a contract: the reply to an off-topic turn starts with it
@@ -16,22 +16,22 @@ ELSEWHERE_WORDS = 25  # a turn this long that names none of this case's things .
 ELSEWHERE_STEMS = 12  # ... and this many words of its own things (not the rubric's) talks about something else
 ANECDOTE_WEIGHT = 1.5  # a turn with no plan and no reasoning whose rubric words add up to less than this is a story
 
-# A turn that proposes or decides something is an attempt at an answer, however weak.
-_PROPOSES = re.compile(
-    r"\b(?:i'd|i would|we'd|we would|i'll|we'll|i will|we will|let's|i'm going to|we're going to|i want to|we should|"
-    r"i should|my (?:plan|approach|first step)|first,? i|step one|i (?:think|guess) (?:we|it|the|this|they)|"
-    r"(?:ship|launch|roll|fix|kill|cut|drop|pick|choose|test|check|add|build|keep|double|do|go for|run|remove|raise|"
-    r"lower|halve|pause|switch|turn|charge) (?:it|this|that|the|a|them)|"
-    r"means (?:more|less|fewer|we|they|that)|"
-    r"it's (?:probably|likely|because)|(?:probably|likely) (?:a|the|because)|"
-    r"(?:people|users|customers|they|it|this|that) (?:would|will|might|could|should|won't|wouldn't))\b"
-)
-# Of those, the ones that only give an opinion: "I think it's overrated" is as much a story's as an answer's.
-_OPINION = re.compile(
+# Of the moves below, the ones that only give an opinion: "I think it's overrated" is as much a story's as an answer's.
+_OPINION = (
     r"i (?:think|guess) (?:we|it|the|this|they)|it's (?:probably|likely|because)|(?:probably|likely) (?:a|the|because)|"
-    r"means (?:more|less|fewer|we|they|that)|(?:people|users|customers|they|it|this|that) (?:would|will|might|could|should|won't|wouldn't)"
+    r"means (?:more|less|fewer|we|they|that)|(?:people|users|customers|they|it|this|that) (?:would|will|might|could|"
+    r"should|won't|wouldn't)"
 )
-_WORD = re.compile(r"[\w']+")
+# A plan or a decision, however blunt: "I'd pause", "first I", "ship it".
+_DECIDES = (
+    r"i'd|i would|we'd|we would|i'll|we'll|i will|we will|let's|i'm going to|we're going to|i want to|we should|"
+    r"i should|my (?:plan|approach|first step)|first,? i|step one|"
+    r"(?:ship|launch|roll|fix|kill|cut|drop|pick|choose|test|check|add|build|keep|double|do|go for|run|remove|raise|"
+    r"lower|halve|pause|switch|turn|charge) (?:it|this|that|the|a|them)"
+)
+# A turn that proposes or decides something is an attempt at an answer, however weak.
+_PROPOSES = re.compile(rf"\b(?:{_DECIDES}|{_OPINION})\b")
+_OPINION_ONLY = re.compile(_OPINION)
 # A plan in the first person: a turn with one is an attempt at an answer even when it names nothing of the case.
 # ("we'll see" is a shrug, not a plan; "I'll see whether the errors ..." is one.)
 _PLANS = re.compile(
@@ -40,23 +40,15 @@ _PLANS = re.compile(
 )
 
 
-def _proposes_here(text: str, grounds: Sequence[Ground]) -> bool:
+def _proposes_here(norm: str, sentences: Sequence[str], grounds: Sequence[Ground]) -> bool:
     """Whether the turn proposes or judges something about the case: a plan or a decision always does; an opinion
     counts where its sentence names the case's things or reasons ("I think it's overrated" of a burger van in a
     story is the story's, "I think it's the fees" an answer's); a short turn's opinion is a weak answer."""
-    norm = _norm(text)
-    if any(not _OPINION.fullmatch(m.group(0)) for m in _PROPOSES.finditer(norm)):  # a plan or a decision
+    if any(not _OPINION_ONLY.fullmatch(m.group(0)) for m in _PROPOSES.finditer(norm)):  # a plan or a decision
         return True
     if len(norm.split()) < ELSEWHERE_WORDS:  # a short opinion ("I think people would enjoy it") is a weak answer
         return bool(_PROPOSES.search(norm))
-    sentences = sentences_of(text)
-    if len(sentences) != len(grounds):
-        return bool(_PROPOSES.search(norm))
-    return any(_PROPOSES.search(_norm(s)) and (g.own or g.reasons) for s, g in zip(sentences, grounds))
-
-
-def _norm(text: str) -> str:
-    return " ".join(w.lower().replace("\u2019", "'") for w in _WORD.findall(text))
+    return any(_PROPOSES.search(normalised(s)) and (g.own or g.reasons) for s, g in zip(sentences, grounds))
 
 
 def leans_elsewhere(grounds: Sequence[Ground], v: Vocab, key_points: int = 0) -> bool:
@@ -81,7 +73,7 @@ def off_topic(
     no case word, no reasoning, no key point, and no signal beyond questions (clarify) that the case's facts cannot
     answer (asks_facts, asked only when needed): "is that a real plant behind you? how long have you been at the company?".
     """
-    norm = " ".join(w.lower().replace("\u2019", "'") for w in _WORD.findall(text))
+    norm = normalised(text)
     if len(norm.split()) < MIN_WORDS:
         return ""
     own = set().union(*(g.own for g in grounds)) if grounds else set()
@@ -98,14 +90,15 @@ def off_topic(
         return "another product"
     if key_points:
         return ""
-    proposes = _proposes_here(text, grounds)
+    sentences = sentences_of(text)
+    proposes = _proposes_here(norm, sentences, grounds)
     if not signals and not proposes:
         return "small talk"
     said = sum(s.weight for s in signals if s.weight > 0)
     # a story has its own becauses ("as long as the queen's in the box, the rest follow"): reasoning is an attempt
     # at an answer when it is about the case's things
     reasons_here = any(g.reasons and g.anchored for g in grounds)
-    if said < ANECDOTE_WEIGHT and not any(asks(x) for x in sentences_of(text)) and not proposes and not reasons_here:
+    if said < ANECDOTE_WEIGHT and not any(asks(x) for x in sentences) and not proposes and not reasons_here:
         return "small talk"  # a story that proposes nothing and reasons about nothing ("my partner wants to go back")
     content = any(s.weight > 0 and s.grounded and s.dim != "clarify" for s in signals)  # applied, not a mention
     if signals and not content and len(own_things) <= 1 and not reasons_here and not asks_facts():
