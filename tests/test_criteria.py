@@ -129,6 +129,19 @@ def test_a_go_rule_that_must_spare_something_defines_success_and_a_guardrail() -
     assert {SUCCESS, GUARDRAIL} <= _metric_labels(said)
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        # what must hold, said as a harm that does not happen in whatever words: slower, buried, lower
+        "We'd switch the new ordering on for all if viewers return as often or more and the page isn't any slower.",
+        "I'd ship the new matching once bookings come back and first-time customers aren't getting pushed aside.",
+        "Scale it up if repeat orders rise and what each shopper pays doesn't end up noticeably higher.",
+    ],
+)
+def test_a_go_rule_that_spares_a_named_measure_in_plain_words(said: str) -> None:
+    assert {SUCCESS, GUARDRAIL} <= _metric_labels(said)
+
+
 def test_shipping_because_one_number_went_up_is_not_a_success_criterion() -> None:
     # the naive rule a weak candidate gives: nothing must hold, so nothing was judged
     assert not {SUCCESS, GUARDRAIL} & _metric_labels("If the clicks go up after a week, we ship it.")

@@ -8,9 +8,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from voicecoach.brain.branching import LABEL as BRANCH_LABEL
-from voicecoach.brain.branching import WEIGHT as BRANCH_WEIGHT
-from voicecoach.brain.branching import branches_on_a_finding
 from voicecoach.brain.concept import (
     INSTRUCTION,
     NEGATION_OK,
@@ -23,6 +20,7 @@ from voicecoach.brain.criteria import CRITERIA, GUARDRAIL, criteria
 from voicecoach.brain.lexicon import CONCEPTS, QUESTION_NEEDS
 from voicecoach.brain.negation import negated_at
 from voicecoach.brain.reasons import WHY_NOT, reasons_in
+from voicecoach.brain.shapes import SHAPES
 from voicecoach.content import anchor_text
 from voicecoach.model import DIMENSIONS, Turn
 
@@ -213,7 +211,7 @@ def _sentence_signals(sentence: str, first: bool, turn: int, matched: _Spans) ->
             if concept.max_hits == 1 or concept.one_per_sentence:
                 break  # one hit per concept per sentence is enough
     out += _criteria(sentence, norm, tokens, starts, out, turn)
-    out += _branch(sentence, norm, tokens, starts, out, turn)
+    out += _shapes(sentence, norm, tokens, starts, out, turn)
     out = _unweighed(sentence, out)
     if asks(sentence) and len(tokens) >= 4 and not PROPOSING.match(sentence.strip()):
         # a pointed question asked inside an answer (not a proposal said with a rising voice)
@@ -241,16 +239,21 @@ def _criteria(
     return out
 
 
-def _branch(
+def _shapes(
     sentence: str, norm: str, tokens: list[re.Match[str]], starts: list[int], found: list[Signal], turn: int
 ) -> list[Signal]:
-    """A next step planned on a finding ("if it turns out to be one kind of phone, I'd look at ...") uses data to
-    decide; like a stop rule, its own "if" is its reason, so it counts only where the case's things are named."""
-    m = branches_on_a_finding(norm)
-    if m is None or any(s.label == BRANCH_LABEL and s.weight > 0 for s in found):
-        return []
-    span = _span(sentence, tokens, starts, m.start(), m.end())
-    return [Signal("data", BRANCH_LABEL, BRANCH_WEIGHT, "for", *span, turn, needs_case=True)]
+    """Moves read from the sentence's shape (shapes.py): a next step planned on a finding, a risk of the plan spelled
+    out, a step turned down with its reason. Like a stop rule, a shape carries its own reasoning, so it counts only
+    where the case's things are named; one the lexicon already read in this sentence is not read twice."""
+    have = {s.label for s in found if s.weight > 0}
+    out: list[Signal] = []
+    for shape in SHAPES:
+        m = shape.find(norm)
+        if m is None or shape.label in have:
+            continue
+        span = _span(sentence, tokens, starts, m.start(), m.end())
+        out.append(Signal(shape.dim, shape.label, shape.weight, "for", *span, turn, needs_case=True))
+    return out
 
 
 def _span(sentence: str, tokens: list[re.Match[str]], starts: list[int], start: int, end: int) -> tuple[str, str]:

@@ -71,15 +71,21 @@ _WORSENS = re.compile(
 # we ship it" says what success is, and what must hold while it is won.
 _GO = re.compile(
     r"\b(?:ship|launch|expand|scale (?:it |this |that )?up|go wider|roll (?:it |this |that )?out|keep (?:it|this|that|going)|"
-    r"(?:turn|switch) (?:it |this |that )?on)\b"
+    r"(?:turn|switch) (?:\w+ ){0,3}?on)\b"
 )
 _BETTER = re.compile(
     r"\b(?:wins?|winning|won|improves?|improved|beats?|beat|holds? up|recovers?|recovered|comes back|came back|"
-    r"(?:is|are|goes|go|went) up|rises|grows?|grew|better|faster|quicker|sooner|higher|more often)\b"
+    r"(?:is|are|goes|go|went) up|rises?|grows?|grew|better|faster|quicker|sooner|higher|more often|come back|"
+    r"as (?:\w+ ){1,2}or (?:more|better|higher))\b"
 )
+# What must hold while it is won, said as a harm that does not happen: "doesn't crush creators", "without hurting
+# margin", a change denied ("the feed isn't noticeably slower", "what they pay doesn't end up higher") or a thing not
+# done to someone ("new creators aren't getting buried", "aren't being pushed aside").
 _SPARES = re.compile(
-    r"\b(?:" + _NEG + r"|without) (?:\w+ )?(?:hurt\w*|los(?:e|es|ing)|crush\w*|harm\w*|damag\w*|break\w*|cost\w*|"
-    r"cannibali[sz]\w*|eat\w* into)\b"
+    r"\b(?:" + _NEG + r"|without) (?:\w+ ){0,3}?(?:hurt\w*|los(?:e|es|ing)|crush\w*|harm\w*|damag\w*|break\w*|cost\w*|"
+    r"cannibali[sz]\w*|eat\w* into|drop\w*|fall\w*|dip\w*|suffer\w*|tank\w*|shrink\w*|slip\w*|"
+    r"worse|slower|lower|higher|longer|bigger|smaller|fewer|less|pricier|costlier|more expensive|"
+    r"(?:getting|being|get|be|got) \w+(?:ed|en))\b"
 )
 # the plan's voice before a stop or go verb: "i'd", "we'll", "then", "it doesn't", "just" (imperative), "and"
 _PLAN_SUBJECT = re.compile(
@@ -147,9 +153,11 @@ def _stop_rule(norm: str, have: set[str]) -> list[Role]:
         return []
     out: list[Role] = []
     tail = norm[cond.start() :]
+    spared = _SPARES.search(tail)
     for label, weight, pattern in frames:
-        m = pattern.search(tail)
-        if m is None or label in have or not _names_what_moves(tail, m, after=pattern is _SPARES):
+        # in a go rule, what gets better is read before what must be spared ("pays doesn't end up higher" is no win)
+        m = pattern.search(tail, 0, spared.start() if spared and pattern is _BETTER else len(tail))
+        if m is None or label in have or not _names_what_moves(tail, m, after=pattern is _SPARES and bool(_HARMS_AFTER.match(m.group(0)))):
             continue
         start = cond.start() + m.start()
         out.append(Role(label, weight, start, cond.start() + m.end(), needs_case=True))
@@ -160,6 +168,10 @@ def _ours(norm: str, verbs: re.Pattern[str]) -> bool:
     """Whether the speaker's plan does it ("I'd pause", "we switch it off", "it doesn't ship"), not its users ("people who
     turn off pushes")."""
     return any(_PLAN_SUBJECT.search(norm[max(m.start() - 40, 0) : m.start()]) for m in verbs.finditer(norm))
+
+
+# a spared harm whose object follows ("doesn't crush creators"), not whose subject precedes ("the page isn't slower")
+_HARMS_AFTER = re.compile(r"\S+ (?:\w+ ){0,3}?(?:hurt|los|crush|harm|damag|break|cost|cannibali|eat)")
 
 
 def _names_what_moves(tail: str, m: re.Match[str], after: bool = False) -> bool:

@@ -1,0 +1,103 @@
+"""Moves read from a sentence's shape (voicecoach/brain/shapes.py): a risk of the plan spelled out, a step turned down
+with its reason, an experiment said in plain words; each counts only where the sentence names the case's things.
+
+Sentences are written for this file in plain, varied words.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from voicecoach.brain.analysis import find_signals
+from voicecoach.brain.reading import read_turn
+from voicecoach.brain.shapes import EXPERIMENT_LABEL, REFUSAL_LABEL, RISK_LABEL
+from voicecoach.content import Pack
+from voicecoach.packs import load_pack
+
+
+@pytest.fixture(scope="module")
+def pack() -> Pack:
+    return load_pack("pm-execution")
+
+
+def _labels(said: str) -> set[str]:
+    return {s.label for s in find_signals(said) if s.weight > 0}
+
+
+def _case_labels(pack: Pack, case_id: str, said: str) -> set[str]:
+    read = read_turn(said, 1, True, pack.case(case_id), pack)
+    return {s.label for s in read.signals if s.weight > 0 and s.grounded}
+
+
+@pytest.mark.parametrize(
+    ("case_id", "said"),
+    [
+        ("checkout-fees", "The catch with putting the full price on the first screen is that some people bail before "
+                          "they've even added a dish."),
+        ("notification-volume", "My biggest fear here would be folks getting so fed up with all the notifications that "
+                                "they switch them off for good."),
+        ("cleaner-marketplace", "Another thing that worries me is cleaners just moving their weekday jobs onto Saturday "
+                                "for the better rate."),
+    ],
+)
+def test_a_risk_of_the_plan_spelled_out_on_the_case_counts_for_edge_cases(pack: Pack, case_id: str, said: str) -> None:
+    assert RISK_LABEL in _case_labels(pack, case_id, said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Honestly the risk is pretty small.",  # waved away, not named
+        "The risk is scope creep.",  # a word, not a risk spelled out
+        "I wouldn't worry about that part much.",
+    ],
+)
+def test_a_risk_waved_away_or_only_named_is_not_a_risk_spelled_out(said: str) -> None:
+    assert RISK_LABEL not in _labels(said)
+
+
+def test_a_risk_said_of_nothing_in_the_case_is_a_mention(pack: Pack) -> None:
+    said = "The big worry with any change like this is that it goes wrong in ways nobody expected."
+    assert RISK_LABEL in _labels(said)  # the shape is there ...
+    assert RISK_LABEL not in _case_labels(pack, "uploads-drop", said)  # ... about nothing of this case
+
+
+@pytest.mark.parametrize(
+    ("case_id", "said"),
+    [
+        ("checkout-fees", "I'd steer clear of dropping the service charge outright, since that money covers the drivers."),
+        ("cleaner-marketplace", "We won't go recruiting cleaners in every city, because the quiet ones already have "
+                                "more cleaners than bookings."),
+    ],
+)
+def test_a_step_turned_down_with_its_reason_counts_for_tradeoffs(pack: Pack, case_id: str, said: str) -> None:
+    assert REFUSAL_LABEL in _case_labels(pack, case_id, said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I wouldn't touch the checkout page.",  # turned down, but no reason given
+        "I wouldn't bother about fraud because nobody cheats on this.",  # waves a dimension away
+        "I would not decide that today, because it depends.",  # refuses a decision
+    ],
+)
+def test_a_refusal_needs_its_reason_and_a_real_step(said: str) -> None:
+    assert REFUSAL_LABEL not in _labels(said)
+
+
+@pytest.mark.parametrize(
+    ("case_id", "said"),
+    [
+        ("feed-ranking", "I would show the new ranking to one in twenty viewers, leave everybody else on the current one, and "
+                         "watch the two."),
+        ("onboarding-experiment", "I'd put a slice of the new sign ups through the shorter lessons and compare them "
+                                  "with the ones who get the normal path."),
+    ],
+)
+def test_an_experiment_said_in_plain_words_counts_for_data(pack: Pack, case_id: str, said: str) -> None:
+    assert EXPERIMENT_LABEL in _case_labels(pack, case_id, said)
+
+
+def test_some_people_doing_something_is_not_an_experiment() -> None:
+    assert EXPERIMENT_LABEL not in _labels("Some of the people who order late at night skip the tip screen.")

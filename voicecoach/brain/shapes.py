@@ -1,0 +1,112 @@
+"""Moves read from a sentence's shape rather than the rubric's words: a risk of the plan named and spelled out, a thing
+the candidate would not do with the reason, and an experiment said in plain words.
+
+Candidates who never say "edge case", "prioritise" or "A/B test" still say "the danger with showing the price early is
+more people leave before they fill a basket", "I wouldn't do a big hiring push, because the other cities already have
+too many cleaners" and "give it to a small share of people and keep everybody else on the old one". Like a branch on a
+finding (branching.py), each shape counts only where its sentence names the case's own things: said of nothing, it is
+a mention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from voicecoach.brain.branching import LABEL as BRANCH_LABEL
+from voicecoach.brain.branching import WEIGHT as BRANCH_WEIGHT
+from voicecoach.brain.branching import branches_on_a_finding
+from voicecoach.brain.reasons import WHY, WHY_NOT
+
+# All patterns run on analysis.normalised text: lower case, apostrophes kept ("wouldn't", "i'd").
+# "the danger with showing the price early is ...", "my worry is ...", "the catch here would be ...", "what worries me
+# is ...": a risk named, then what it is. What it is must be something (not "low", "small", "minimal": that waves risk
+# away, and the lexicon reads it against).
+_RISK_NOUN = r"(?:dangers?|risks?|worry|worries|catch|downsides?|concerns?|fear|trap|flip side|thing that could go wrong)"
+_RISK = re.compile(
+    r"\b(?:(?:the|my|one|a|our|main|big|bigger|biggest|other|another|real|obvious|second|first|only|more) )+(?:\w+ )?" + _RISK_NOUN
+    + r"(?: (?:with|of|in|here|there|for|on)(?: [\w']+){0,8}?)? (?:is|are|would be|will be|being)|"
+    r"\b(?:what|(?:thing|part|bit) that) (?:worries|scares|bothers) me (?:\w+ )?(?:is|are|would be)|"
+    r"\bi(?:'d| would)? (?:\w+ )?worry (?:that|about) (?!it\b|that\b|this\b|fraud\b|abuse\b|edge\b)"
+)
+_WAVED = re.compile(r"^,? ?(?:that )?(?:pretty |really |very |fairly |quite )?(?:low|small|minimal|tiny|manageable|fine|"
+                    r"nothing|none|not (?:much|big|huge|a big)|zero|limited|negligible)\b")
+_MIN_RISK_WORDS = 4  # "the risk is scope creep" names a word; "the risk is people leave before the basket" names a risk
+
+# "I would not ...", "I wouldn't ...", "I'd hold off on ...", "we won't ...": a step the speaker turns down; a reason
+# must follow in the same sentence ("because that money pays for something", "otherwise weekdays become the problem").
+_REFUSE = re.compile(
+    r"\b(?:i|we)(?:'d| would| will|'ll)? (?:(?:just|also|still|really|definitely|certainly) )?"
+    r"(?:not|never|wouldn't|won't|would not|will not|avoid|hold off on|steer clear of|rather not) "
+    r"(?:(?:just|simply|even|really|go and|want to|be) )?(?!worry|bother|care|think|know|say|decide|choose|pick|commit|"
+    r"overthink|expect|guess|be surprised|sure|have|need|mind|recommend\b)[a-z]+"
+)
+
+# An experiment said in plain words: some people get the new thing while the rest stay as they are, or some get it
+# and the two are compared. "I'd give the new feed to a small share of people, like five percent, keep everybody
+# else on the old one, and compare."
+_PART = re.compile(
+    r"\b(?:(?:a )?(?:small |tiny |little )?(?:share|slice|part|group|portion|fraction|handful|percentage|sample|bit|few) of|"
+    r"some(?: of)?|half(?: of)?|one in \w+(?: of)?|(?:\d+|\w+) percent(?: of)?) (?:the |our )?(?:\w+ )?"
+    r"(?:people|users|customers|riders|readers|viewers|buyers|sellers|cleaners|members|traffic|accounts|players|"
+    r"learners|households|teams|new (?:people|users|sign ?ups))\b"
+)
+_REST_KEPT = re.compile(
+    r"\b(?:the rest|everyone else|everybody else|all the others|the others|the other half|the remaining \w+)"
+    r"(?: (?:\w+ ){0,3}?)? (?:on|with|stay\w*|keep\w*|see\w*|get\w*) (?:\w+ ){0,2}?"
+    r"(?:old|current|existing|usual|today's|same|normal|as (?:it|they) (?:is|are))\b"
+)
+_COMPARE = re.compile(r"\b(?:compar\w*|side by side|against (?:the|those|everyone|everybody|the rest)|versus|difference)\b")
+
+RISK_LABEL = "named what could go wrong with the plan"
+RISK_WEIGHT = 1.5
+REFUSAL_LABEL = "prioritised and said what not to do"
+REFUSAL_WEIGHT = 1.5
+EXPERIMENT_LABEL = "ran an experiment"
+EXPERIMENT_WEIGHT = 1.5
+
+
+def names_a_risk(norm: str) -> re.Match[str] | None:
+    """Where a sentence names a risk and says what it is in some words, or None."""
+    m = _RISK.search(norm)
+    if m is None:
+        return None
+    rest = norm[m.end() :]
+    if _WAVED.search(rest) or len(rest.split()) < _MIN_RISK_WORDS:
+        return None
+    return m
+
+
+def refuses_with_reason(norm: str) -> re.Match[str] | None:
+    """Where a sentence turns a step down and gives the reason after it, or None."""
+    m = _REFUSE.search(norm)
+    if m is None or not (WHY.search(norm, m.end()) or WHY_NOT.search(norm, m.end())):
+        return None
+    return m
+
+
+def splits_an_experiment(norm: str) -> re.Match[str] | None:
+    """Where a sentence gives something to part of the people and keeps the rest as they are, or compares; or None."""
+    m = _PART.search(norm)
+    if m is None:
+        return None
+    return m if _REST_KEPT.search(norm) or _COMPARE.search(norm, m.end()) else None
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One move read from a sentence's shape: where it was read (find), and what it shows."""
+
+    dim: str
+    label: str
+    weight: float
+    find: Callable[[str], re.Match[str] | None]
+
+
+SHAPES: tuple[Shape, ...] = (
+    Shape("data", BRANCH_LABEL, BRANCH_WEIGHT, branches_on_a_finding),
+    Shape("edge_cases", RISK_LABEL, RISK_WEIGHT, names_a_risk),
+    Shape("tradeoffs", REFUSAL_LABEL, REFUSAL_WEIGHT, refuses_with_reason),
+    Shape("data", EXPERIMENT_LABEL, EXPERIMENT_WEIGHT, splits_an_experiment),
+)
