@@ -32,12 +32,12 @@ def _case_labels(pack: Pack, case_id: str, said: str) -> set[str]:
 @pytest.mark.parametrize(
     ("case_id", "said"),
     [
-        ("checkout-fees", "The catch with putting the full price on the first screen is that some people bail before "
-                          "they've even added a dish."),
-        ("notification-volume", "My biggest fear here would be folks getting so fed up with all the notifications that "
-                                "they switch them off for good."),
-        ("cleaner-marketplace", "Another thing that worries me is cleaners just moving their weekday jobs onto Saturday "
-                                "for the better rate."),
+        ("checkout-fees", ("The catch with putting the full price on the first screen is that some people bail before "
+                          "they've even added a dish.")),
+        ("notification-volume", ("My biggest fear here would be folks getting so fed up with all the notifications that "
+                                "they switch them off for good.")),
+        ("cleaner-marketplace", ("Another thing that worries me is cleaners just moving their weekday jobs onto Saturday "
+                                "for the better rate.")),
     ],
 )
 def test_a_risk_of_the_plan_spelled_out_on_the_case_counts_for_edge_cases(pack: Pack, case_id: str, said: str) -> None:
@@ -66,8 +66,8 @@ def test_a_risk_said_of_nothing_in_the_case_is_a_mention(pack: Pack) -> None:
     ("case_id", "said"),
     [
         ("checkout-fees", "I'd steer clear of dropping the service charge outright, since that money covers the drivers."),
-        ("cleaner-marketplace", "We won't go recruiting cleaners in every city, because the quiet ones already have "
-                                "more cleaners than bookings."),
+        ("cleaner-marketplace", ("We won't go recruiting cleaners in every city, because the quiet ones already have "
+                                "more cleaners than bookings.")),
     ],
 )
 def test_a_step_turned_down_with_its_reason_counts_for_tradeoffs(pack: Pack, case_id: str, said: str) -> None:
@@ -89,10 +89,10 @@ def test_a_refusal_needs_its_reason_and_a_real_step(said: str) -> None:
 @pytest.mark.parametrize(
     ("case_id", "said"),
     [
-        ("feed-ranking", "I would show the new ranking to one in twenty viewers, leave everybody else on the current one, and "
-                         "watch the two."),
-        ("onboarding-experiment", "I'd put a slice of the new sign ups through the shorter lessons and compare them "
-                                  "with the ones who get the normal path."),
+        ("feed-ranking", ("I would show the new ranking to one in twenty viewers, leave everybody else on the current one, and "
+                         "watch the two.")),
+        ("onboarding-experiment", ("I'd put a slice of the new sign ups through the shorter lessons and compare them "
+                                  "with the ones who get the normal path.")),
     ],
 )
 def test_an_experiment_said_in_plain_words_counts_for_data(pack: Pack, case_id: str, said: str) -> None:
