@@ -13,12 +13,12 @@ import re
 # Read on normalised text (lower case, no punctuation): "if it turns out", "if it's only", "if most of them", "if the
 # drop is mostly", "say it's regulars in the big cities"
 _FINDING = re.compile(
-    r"^(?:\w+ ){0,2}(?:if|when|say) (?:it turns out|they turn out|it's|it is|that's|they're|they are|"
+    r"^(?:[\w']+ ){0,2}(?:if|when|say) (?:it turns out|they turn out|it's|it is|that's|they're|they are|"
     r"the \w+(?: \w+)? (?:is|are|turns out|comes back|shows)|most of (?:them|those|the \w+)) "
 )
 # the speaker's next step: "I'd look at", "then we check", "I'll ask"
 _NEXT = re.compile(
-    r"\b(?:i'd|i would|i'll|i will|we'd|we would|we'll) (?:\w+ )?(?:look|check|ask|pull|dig|go|compare|split|trace|test|"
+    r"\b(?:i'd|i would|i'll|i will|we'd|we would|we'll) (?:[\w']+ )?(?:look|check|ask|pull|dig|go|compare|split|trace|test|"
     r"try|call|talk|want|read|find|see|turn|roll|fix|move|start|focus|put|send|have)\b"
 )
 LABEL = "used data to discover or decide"

@@ -24,6 +24,10 @@ class Concept:
     one_per_sentence: bool = False  # the hits that add up must come from different sentences (one act per sentence)
 
 
+_GAP_WORD = r"(?:\w+ )"
+_ANY_WORD = r"(?:[\w']+ )"
+
+
 def concept(
     dim: str,
     label: str,
@@ -35,7 +39,8 @@ def concept(
     one_per_sentence: bool = False,
 ) -> Concept:
     opening = regex.startswith("^")
-    pattern = re.compile(r"\b(?:" + regex + r")\b")
+    # a word in a gap is any word, contractions too: "first I'd check" is "first" two words before "check"
+    pattern = re.compile(r"\b(?:" + regex.replace(_GAP_WORD, _ANY_WORD) + r")\b")
     return Concept(dim, label, weight, pattern, polarity, refusable, opening, max_hits, one_per_sentence)
 
 

@@ -28,7 +28,7 @@ _VERDICT = re.compile(
 )
 # A measure that must not get worse: "crashes haven't gone up", "must stay near zero", "no burst of duplicates".
 _HOLD = re.compile(
-    r"\b(?:" + _NEG + r" (?:\w+ )?" + _WORSE + r"|(?:stay|stays|staying|stayed|remain|remains|kept|held) (?:\w+ )?"
+    r"\b(?:" + _NEG + r" (?:[\w']+ )?" + _WORSE + r"|(?:stay|stays|staying|stayed|remain|remains|kept|held) (?:[\w']+ )?"
     r"(?:near|close to|under|below|within|flat|low|steady|level)|no (?:burst|spike|rise|jump|surge|increase|wave|flood) (?:of|in)|"
     r"(?:close to|near|at) zero|while (?:i |we )?(?:watch|watching|keeping an eye on|checking|tracking))\b"
 )
@@ -36,9 +36,9 @@ _HOLD = re.compile(
 # "under forecast", "if beginners' day seven isn't up ... I reverse it".
 _LEVEL = re.compile(
     r"\b(?:back (?:to|where|under|below|above|in line)|the (?:week|month|day|quarter|year) before|"
-    r"(?:at least|at most|no more than|more than|less than|under|below|above) (?:a |the |an )?(?:set |agreed )?(?:\w+ )?"
+    r"(?:at least|at most|no more than|more than|less than|under|below|above) (?:a |the |an )?(?:set |agreed )?(?:[\w']+ )?"
     r"(?:point|points|percent|share|half|third|quarter|forecast|target|baseline|level|line|bar)|"
-    r"if (?:\w+ ){1,6}" + _NEG + r" (?:\w+ )?(?:improve|move|rise|recover|get better|go up|beat|hold|come back)|"
+    r"if (?:[\w']+ ){1,6}" + _NEG + r" (?:[\w']+ )?(?:improve|move|rise|recover|get better|go up|beat|hold|come back)|"
     r"(?:reverse|flip|roll|pull|switch|turn) (?:it |that |this |them )?(?:back|off) (?:if|when|unless))\b"
 )
 # Words before a hold frame that name no measure ("it doesn't get worse", "nothing goes up").
@@ -53,16 +53,16 @@ _CONCEDED = re.compile(r"\beven (?:if|though|when)\b")
 # condition is what success had to look like, the second a measure held while the plan runs.
 _STOP = re.compile(
     r"\b(?:stop|stops|pause|halt|reverse|revert|undo|scrap|abandon|(?:pull|kill) (?:it|this|that|them|the plug)|"
-    r"(?:roll|turn|switch|call) (?:(?:it|this|that|them|the(?: \w+){1,3}) )?(?:back|off)|shut (?:\w+ )?down|back out)\b"
+    r"(?:roll|turn|switch|call) (?:(?:it|this|that|them|the(?: \w+){1,3}) )?(?:back|off)|shut (?:[\w']+ )?down|back out)\b"
 )
 # "if" after a verb of looking asks a question ("see if declines went up"); it sets no condition
 _IF = re.compile(r"\b(?<!see )(?<!check )(?<!look )(?<!know )(?<!ask )(?<!out )(?<!tell )(?:if|unless|once|the moment|as soon as|should)\b")
 _NOT_BETTER = re.compile(
-    r"\b" + _NEG + r" (?:\w+ )?(?:up|better|moved?|moving|improved?|rise|risen|recover(?:ed)?|come back|came back|budged?|"
+    r"\b" + _NEG + r" (?:[\w']+ )?(?:up|better|moved?|moving|improved?|rise|risen|recover(?:ed)?|come back|came back|budged?|"
     r"picked up|pick up|shifted|shift|changed?|grow|grown)\b|\b(?:no better|(?:stays?|is|are|stayed) flat)\b"
 )
 _WORSENS = re.compile(
-    r"\b(?:(?:go|goes|went|gone|going) (?:\w+ )?(?:down|up|over|past)|drops?|dropped|falls?|fell|rises?|rose|climbs?|"
+    r"\b(?:(?:go|goes|went|gone|going) (?:[\w']+ )?(?:down|up|over|past)|drops?|dropped|falls?|fell|rises?|rose|climbs?|"
     r"climbed|jumps?|jumped|spikes?|spiked|doubles?|doubled|slips?|slipped|sinks?|sank|shrinks?|shrank|"
     r"pass(?:es|ed)? (?:the|our|a|an)|exceeds?|exceeded|cross(?:es|ed)? (?:the|our|a|an)|"
     r"(?:start|starts|begin|begins) (?:losing|to lose|dropping|falling|climbing|rising))\b"
@@ -71,18 +71,18 @@ _WORSENS = re.compile(
 # we ship it" says what success is, and what must hold while it is won.
 _GO = re.compile(
     r"\b(?:ship|launch|expand|scale (?:it |this |that )?up|go wider|roll (?:it |this |that )?out|keep (?:it|this|that|going)|"
-    r"(?:turn|switch) (?:\w+ ){0,3}?on)\b"
+    r"(?:turn|switch) (?:[\w']+ ){0,3}?on)\b"
 )
 _BETTER = re.compile(
     r"\b(?:wins?|winning|won|improves?|improved|beats?|beat|holds? up|recovers?|recovered|comes back|came back|"
     r"(?:is|are|goes|go|went) up|rises?|grows?|grew|better|faster|quicker|sooner|higher|more often|come back|"
-    r"as (?:\w+ ){1,2}or (?:more|better|higher))\b"
+    r"as (?:[\w']+ ){1,2}or (?:more|better|higher))\b"
 )
 # What must hold while it is won, said as a harm that does not happen: "doesn't crush creators", "without hurting
 # margin", a change denied ("the feed isn't noticeably slower", "what they pay doesn't end up higher") or a thing not
 # done to someone ("new creators aren't getting buried", "aren't being pushed aside").
 _SPARES = re.compile(
-    r"\b(?:" + _NEG + r"|without) (?:\w+ ){0,3}?(?:hurt\w*|los(?:e|es|ing)|crush\w*|harm\w*|damag\w*|break\w*|cost\w*|"
+    r"\b(?:" + _NEG + r"|without) (?:[\w']+ ){0,3}?(?:hurt\w*|los(?:e|es|ing)|crush\w*|harm\w*|damag\w*|break\w*|cost\w*|"
     r"cannibali[sz]\w*|eat\w* into|drop\w*|fall\w*|dip\w*|suffer\w*|tank\w*|shrink\w*|slip\w*|"
     r"worse|slower|lower|higher|longer|bigger|smaller|fewer|less|pricier|costlier|more expensive|"
     r"(?:getting|being|get|be|got) \w+(?:ed|en))\b"
@@ -171,7 +171,7 @@ def _ours(norm: str, verbs: re.Pattern[str]) -> bool:
 
 
 # a spared harm whose object follows ("doesn't crush creators"), not whose subject precedes ("the page isn't slower")
-_HARMS_AFTER = re.compile(r"\S+ (?:\w+ ){0,3}?(?:hurt|los|crush|harm|damag|break|cost|cannibali|eat)")
+_HARMS_AFTER = re.compile(r"\S+ (?:[\w']+ ){0,3}?(?:hurt|los|crush|harm|damag|break|cost|cannibali|eat)")
 
 
 def _names_what_moves(tail: str, m: re.Match[str], after: bool = False) -> bool:

@@ -19,7 +19,7 @@ REASON = re.compile(
     r"in exchange|the price (?:is|of)|costs? us|if(?! " + VACUOUS_IF + r")|whether|only (?:once|after|when)|as long as|until|given that|"
     r"(?:which|that|this) (?:tells|would tell|rules|leads|drives|shows)|thats why|the reason|"
     r"or (?:we|they|it|you|people)(?:d|ll| would| will| could)|"
-    r"(?:would|could|will|might) (?:\w+ ){0,2}(?:fail|break|leave|lose|cause|create|end up|mean|hurt|cost)|"
+    r"(?:would|could|will|might) (?:[\w']+ ){0,2}(?:fail|break|leave|lose|cause|create|end up|mean|hurt|cost)|"
     r"to (?:rule out|see (?:if|whether|which|what|how)|check (?:if|whether)|make sure|confirm|tell))\b"
 )
 # The point's why or its price, not a narrative "so I'd": a cause, a condition, a consequence, a choice against another.

@@ -25,10 +25,10 @@ from voicecoach.brain.reasons import WHY, WHY_NOT
 # away, and the lexicon reads it against).
 _RISK_NOUN = r"(?:dangers?|risks?|worry|worries|catch|downsides?|concerns?|fear|trap|flip side|thing that could go wrong)"
 _RISK = re.compile(
-    r"\b(?:(?:the|my|one|a|our|main|big|bigger|biggest|other|another|real|obvious|second|first|only|more) )+(?:\w+ )?" + _RISK_NOUN
+    r"\b(?:(?:the|my|one|a|our|main|big|bigger|biggest|other|another|real|obvious|second|first|only|more) )+(?:[\w']+ )?" + _RISK_NOUN
     + r"(?: (?:with|of|in|here|there|for|on)(?: [\w']+){0,8}?)? (?:is|are|would be|will be|being)|"
-    r"\b(?:what|(?:thing|part|bit) that) (?:worries|scares|bothers) me (?:\w+ )?(?:is|are|would be)|"
-    r"\bi(?:'d| would)? (?:\w+ )?worry (?:that|about) (?!it\b|that\b|this\b|fraud\b|abuse\b|edge\b)"
+    r"\b(?:what|(?:thing|part|bit) that) (?:worries|scares|bothers) me (?:[\w']+ )?(?:is|are|would be)|"
+    r"\bi(?:'d| would)? (?:[\w']+ )?worry (?:that|about) (?!it\b|that\b|this\b|fraud\b|abuse\b|edge\b)"
 )
 _WAVED = re.compile(r"^,? ?(?:that )?(?:pretty |really |very |fairly |quite )?(?:low|small|minimal|tiny|manageable|fine|"
                     r"nothing|none|not (?:much|big|huge|a big)|zero|limited|negligible)\b")
@@ -48,13 +48,13 @@ _REFUSE = re.compile(
 # else on the old one, and compare."
 _PART = re.compile(
     r"\b(?:(?:a )?(?:small |tiny |little )?(?:share|slice|part|group|portion|fraction|handful|percentage|sample|bit|few) of|"
-    r"some(?: of)?|half(?: of)?|one in \w+(?: of)?|(?:\d+|\w+) percent(?: of)?) (?:the |our )?(?:\w+ )?"
+    r"some(?: of)?|half(?: of)?|one in \w+(?: of)?|(?:\d+|\w+) percent(?: of)?) (?:the |our )?(?:[\w']+ )?"
     r"(?:people|users|customers|riders|readers|viewers|buyers|sellers|cleaners|members|traffic|accounts|players|"
     r"learners|households|teams|new (?:people|users|sign ?ups))\b"
 )
 _REST_KEPT = re.compile(
     r"\b(?:the rest|everyone else|everybody else|all the others|the others|the other half|the remaining \w+)"
-    r"(?: (?:\w+ ){0,3}?)? (?:on|with|stay\w*|keep\w*|see\w*|get\w*) (?:\w+ ){0,2}?"
+    r"(?: (?:[\w']+ ){0,3}?)? (?:on|with|stay\w*|keep\w*|see\w*|get\w*) (?:[\w']+ ){0,2}?"
     r"(?:old|current|existing|usual|today's|same|normal|as (?:it|they) (?:is|are))\b"
 )
 _COMPARE = re.compile(r"\b(?:compar\w*|side by side|against (?:the|those|everyone|everybody|the rest)|versus|difference)\b")
