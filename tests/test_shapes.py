@@ -10,7 +10,7 @@ import pytest
 
 from voicecoach.brain.analysis import find_signals
 from voicecoach.brain.reading import read_turn
-from voicecoach.brain.shapes import EXPERIMENT_LABEL, REFUSAL_LABEL, RISK_LABEL
+from voicecoach.brain.shapes import EXPERIMENT_LABEL, POINTED_LABEL, REFUSAL_LABEL, RISK_LABEL, SCOPING_LABEL
 from voicecoach.content import Pack
 from voicecoach.packs import load_pack
 
@@ -101,3 +101,35 @@ def test_an_experiment_said_in_plain_words_counts_for_data(pack: Pack, case_id: 
 
 def test_some_people_doing_something_is_not_an_experiment() -> None:
     assert EXPERIMENT_LABEL not in _labels("Some of the people who order late at night skip the tip screen.")
+
+
+@pytest.mark.parametrize(
+    ("case_id", "said"),
+    [
+        # a transcript drops the question marks of questions said in a run
+        ("friend-payments", "Where are we allowed to launch this, and who actually holds the money in between."),
+        ("checkout-fees", "I'd want to find out how many of the lost orders were from first-time customers."),
+    ],
+)
+def test_a_question_about_the_case_without_its_question_mark_counts_for_clarify(
+    pack: Pack, case_id: str, said: str
+) -> None:
+    assert SCOPING_LABEL in _case_labels(pack, case_id, said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "What breaks first is the retry logic on slow networks.",  # a cleft says, it does not ask
+        "Customers want to know who is coming into their home.",  # the customers want to know, not the speaker
+        "Which means we lose those readers for good.",
+    ],
+)
+def test_a_statement_with_a_question_word_asks_nothing(said: str) -> None:
+    assert SCOPING_LABEL not in _labels(said)
+
+
+def test_a_question_with_its_question_mark_is_read_once() -> None:
+    labels = [s.label for s in find_signals("Which of the extra sign ups come back for a second lesson?")]
+    assert POINTED_LABEL in labels
+    assert SCOPING_LABEL not in labels

@@ -20,7 +20,7 @@ from voicecoach.brain.criteria import CRITERIA, GUARDRAIL, criteria
 from voicecoach.brain.lexicon import CONCEPTS, QUESTION_NEEDS
 from voicecoach.brain.negation import negated_at
 from voicecoach.brain.reasons import WHY_NOT, reasons_in
-from voicecoach.brain.shapes import SHAPES
+from voicecoach.brain.shapes import POINTED_LABEL, SHAPES
 from voicecoach.content import anchor_text
 from voicecoach.model import DIMENSIONS, Turn
 
@@ -42,7 +42,7 @@ MENTION_CAP = 3  # a dimension shown only by terms mentioned in passing (none ap
 # Terms mentioned in passing can add at most this to what the answer applied to the case: knowing the words is not
 # using them, so a stack of mentions never carries a dimension (a grounded 0.75 plus ten mentions is still a 2).
 MENTION_ROOM = 1.0
-_MAX_HITS = {c.label: c.max_hits for c in CONCEPTS} | {"asked pointed questions while answering": 2}
+_MAX_HITS = {c.label: c.max_hits for c in CONCEPTS} | {POINTED_LABEL: 2}
 _CLARIFY_TURN_WEIGHTS = (2.0, 1.0, 1.0)  # first, second, third clarifying question asked
 _REFUSED = "said they would not: "  # a refusable concept said in the negative ("we wouldn't segment")
 _Spans = list[tuple[Concept, list[tuple[int, int]]]]  # per sentence: each concept's match spans, in concept order
@@ -211,12 +211,12 @@ def _sentence_signals(sentence: str, first: bool, turn: int, matched: _Spans) ->
             if concept.max_hits == 1 or concept.one_per_sentence:
                 break  # one hit per concept per sentence is enough
     out += _criteria(sentence, norm, tokens, starts, out, turn)
-    out += _shapes(sentence, norm, tokens, starts, out, turn)
-    out = _unweighed(sentence, out)
     if asks(sentence) and len(tokens) >= 4 and not PROPOSING.match(sentence.strip()):
         # a pointed question asked inside an answer (not a proposal said with a rising voice)
         quote = _clause(sentence, tokens, 0, len(tokens) - 1)
-        out.append(Signal("clarify", "asked pointed questions while answering", 1.0, "for", quote, quote, turn))
+        out.append(Signal("clarify", POINTED_LABEL, 1.0, "for", quote, quote, turn))
+    out += _shapes(sentence, norm, tokens, starts, out, turn)
+    out = _unweighed(sentence, out)
     if any(s.polarity == "vanity" and s.weight < 0 for s in out):  # "success is more downloads" defines nothing
         out = [s for s in out if s.label != "defined success"]
     return _framed(out)
@@ -249,7 +249,7 @@ def _shapes(
     out: list[Signal] = []
     for shape in SHAPES:
         m = shape.find(norm)
-        if m is None or shape.label in have:
+        if m is None or shape.label in have or shape.read_already & have:
             continue
         span = _span(sentence, tokens, starts, m.start(), m.end())
         out.append(Signal(shape.dim, shape.label, shape.weight, "for", *span, turn, needs_case=True))

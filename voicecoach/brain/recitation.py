@@ -10,6 +10,7 @@ from voicecoach.brain.analysis import Signal, normalised
 from voicecoach.brain.criteria import takes_a_side
 from voicecoach.brain.followups import PIN_ORDER
 from voicecoach.brain.grounding import Ground
+from voicecoach.brain.shapes import POINTED_LABEL
 
 LIST_TERMS = 3  # a sentence naming this many techniques ...
 ANCHORS_PER_TERM = 0.5  # ... with fewer case anchors than one per two terms, and no reasoning, is a list
@@ -41,7 +42,7 @@ def _terms(sigs: Sequence[Signal]) -> list[Signal]:
     out: list[Signal] = []
     for s in sigs:
         key = s.phrase.lower()
-        if s.weight > 0 and key not in seen and s.label != "asked pointed questions while answering":
+        if s.weight > 0 and key not in seen and s.label != POINTED_LABEL:
             seen.add(key)
             out.append(s)
     return out

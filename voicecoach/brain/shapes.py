@@ -59,10 +59,32 @@ _REST_KEPT = re.compile(
 )
 _COMPARE = re.compile(r"\b(?:compar\w*|side by side|against (?:the|those|everyone|everybody|the rest)|versus|difference)\b")
 
+# A question about the case asked inside an answer, with or without its question mark (a transcript often drops it):
+# "I'd want to know how many people switched pushes off that week", "where can we legally launch, who holds the funds".
+_WH = r"(?:where|who|which|what|when|why|whether|how)"
+_ASKS_OF = re.compile(
+    r"\b(?:(?:i|we|i'd|we'd|i'll|we'll|i would|we would) (?:[\w']+ )?(?:want|need|like|have|try) to "
+    r"(?:know|see|understand|find out|check|ask|learn)|"
+    r"(?:i'd|i would|we'd|we would|i'll|we'll|first|start by|i|we) (?:[\w']+ )?(?:ask|check|find out|look at|see|know|learn)\w*|"
+    r"start with) (?:[\w']+ ){0,2}?" + _WH + r"\b"
+)
+# a sentence that opens with a question word and goes on as a question, not as a statement ("what I'd do is ...")
+_OPENS_ASKING = re.compile(
+    r"^(?:(?:so|and|then|also|first|um|uh|okay|ok|like|but) )*" + _WH
+    + r" (?!i\b|i'd|i'll|i'm|we\b|we'd|we'll|we're|you\b|you'd|you'll|matters|counts|worries|if\b|else\b|about\b|next\b|"
+    r"means|is why|makes|would|will|could|tells|gives)"
+)
+# a cleft says, it does not ask: "what breaks is timeouts", "what matters most is repeat orders" (a verb after "what";
+# a question puts its noun or its "is" there: "what share is new", "what is the goal")
+_CLEFT = re.compile(r"^(?:(?:so|and|then|also|but) )*what [\w']+(?:s|ed) (?:[\w']+ ){0,2}(?:is|are|was|were)\b")
+
 RISK_LABEL = "named what could go wrong with the plan"
 RISK_WEIGHT = 1.5
 REFUSAL_LABEL = "prioritised and said what not to do"
 REFUSAL_WEIGHT = 1.5
+SCOPING_LABEL = "asked a specific scoping question"
+POINTED_LABEL = "asked pointed questions while answering"  # a question asked with its question mark (analysis.py)
+SCOPING_WEIGHT = 1.0  # a question read from its shape alone is weaker evidence than one the lexicon names
 EXPERIMENT_LABEL = "ran an experiment"
 EXPERIMENT_WEIGHT = 1.5
 
@@ -86,6 +108,11 @@ def refuses_with_reason(norm: str) -> re.Match[str] | None:
     return m
 
 
+def asks_of_the_case(norm: str) -> re.Match[str] | None:
+    """Where a sentence asks something, said as a question or as what the speaker wants to know, or None."""
+    return _ASKS_OF.search(norm) or (None if _CLEFT.search(norm) else _OPENS_ASKING.search(norm))
+
+
 def splits_an_experiment(norm: str) -> re.Match[str] | None:
     """Where a sentence gives something to part of the people and keeps the rest as they are, or compares; or None."""
     m = _PART.search(norm)
@@ -102,6 +129,7 @@ class Shape:
     label: str
     weight: float
     find: Callable[[str], re.Match[str] | None]
+    read_already: frozenset[str] = frozenset()  # other labels that, in the same sentence, already read this move
 
 
 SHAPES: tuple[Shape, ...] = (
@@ -109,4 +137,5 @@ SHAPES: tuple[Shape, ...] = (
     Shape("edge_cases", RISK_LABEL, RISK_WEIGHT, names_a_risk),
     Shape("tradeoffs", REFUSAL_LABEL, REFUSAL_WEIGHT, refuses_with_reason),
     Shape("data", EXPERIMENT_LABEL, EXPERIMENT_WEIGHT, splits_an_experiment),
+    Shape("clarify", SCOPING_LABEL, SCOPING_WEIGHT, asks_of_the_case, frozenset([POINTED_LABEL])),
 )
