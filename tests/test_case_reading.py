@@ -215,6 +215,27 @@ def test_an_opinion_about_the_case_is_an_attempt_at_an_answer(pack: Pack) -> Non
     assert not brain.react(c).text.startswith(NOT_HEARD)
 
 
+@pytest.mark.parametrize(
+    ("case_id", "said"),
+    [
+        ("checkout-fees", "Check which checkout step people give up at, then compare the fee screen from before and after "
+                          "the fee went up."),
+        ("feed-ranking", "Show the new ranking to one in twenty viewers, leave everybody else on the current feed, and "
+                         "watch both groups."),
+    ],
+)
+def test_a_plan_said_as_instructions_is_an_answer(pack: Pack, case_id: str, said: str) -> None:
+    """No "I'd" and no rubric word, but steps on the case's own things: probed as an answer, never "not heard"."""
+    c = ctx(pack, case_id, said)
+    assert not off_topic(c)
+    assert not OfflineInterviewer().react(c).text.startswith(NOT_HEARD)
+
+
+def test_an_aside_that_opens_a_story_is_not_an_instruction(pack: Pack) -> None:
+    said = "Look, my cousin runs a taco truck and last summer he tried charging a delivery fee, and honestly it was chaos."
+    assert off_topic(ctx(pack, "checkout-fees", said))
+
+
 def test_a_plain_clarifying_question_is_still_answered(pack: Pack) -> None:
     """Small talk is told from a question the case's facts answer ("how many people use search?")."""
     brain = OfflineInterviewer()

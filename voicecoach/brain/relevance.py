@@ -32,6 +32,17 @@ _DECIDES = (
 # A turn that proposes or decides something is an attempt at an answer, however weak.
 _PROPOSES = re.compile(rf"\b(?:{_DECIDES}|{_OPINION})\b")
 _OPINION_ONLY = re.compile(_OPINION)
+# A plan said as instructions: "Check which checkout step people leave at, then compare the fee screen before and
+# after the change." A sentence that opens with a plan verb and goes on to its object ("Look, my partner ..." is
+# a story's aside: the verb is cut off by its comma; "check out" is a recommendation, not a step).
+_IMPERATIVE = re.compile(
+    r"^\W*(?:(?:so|then|first|and|okay|ok|well|just|also|step one|next)\W+)*"
+    r"(?:check|compare|split|break|pull|roll|ship|launch|fix|ask|test|measure|track|run|find|talk|call|page|keep|put|send|"
+    r"stop|start|try|set|add|remove|cut|drop|pause|turn|switch|show|give|leave|watch|hold|cap|limit|pay|delay|move|"
+    r"look at|dig into|trace|segment|survey|interview|build|offer|raise|lower|price|charge|block|flag|verify|confirm|"
+    r"measure|sequence|stage|phase|pilot|double|halve|kill|scrap|revert|go back|bring back)\b(?!,| out\b)",
+    re.IGNORECASE,
+)
 # A plan in the first person: a turn with one is an attempt at an answer even when it names nothing of the case.
 # ("we'll see" is a shrug, not a plan; "I'll see whether the errors ..." is one.)
 _PLANS = re.compile(
@@ -45,6 +56,8 @@ def _proposes_here(norm: str, sentences: Sequence[str], grounds: Sequence[Ground
     counts where its sentence names the case's things or reasons ("I think it's overrated" of a burger van in a
     story is the story's, "I think it's the fees" an answer's); a short turn's opinion is a weak answer."""
     if any(not _OPINION_ONLY.fullmatch(m.group(0)) for m in _PROPOSES.finditer(norm)):  # a plan or a decision
+        return True
+    if any(_IMPERATIVE.match(x) for x, g in zip(sentences, grounds) if g.own):  # instructions about the case's things
         return True
     if len(norm.split()) < ELSEWHERE_WORDS:  # a short opinion ("I think people would enjoy it") is a weak answer
         return bool(_PROPOSES.search(norm))
