@@ -218,10 +218,10 @@ def test_an_opinion_about_the_case_is_an_attempt_at_an_answer(pack: Pack) -> Non
 @pytest.mark.parametrize(
     ("case_id", "said"),
     [
-        ("checkout-fees", "Check which checkout step people give up at, then compare the fee screen from before and after "
-                          "the fee went up."),
-        ("feed-ranking", "Show the new ranking to one in twenty viewers, leave everybody else on the current feed, and "
-                         "watch both groups."),
+        ("checkout-fees", ("Check which checkout step people give up at, then compare the fee screen from before and after "
+                          "the fee went up.")),
+        ("feed-ranking", ("Show the new ranking to one in twenty viewers, leave everybody else on the current feed, and "
+                         "watch both groups.")),
     ],
 )
 def test_a_plan_said_as_instructions_is_an_answer(pack: Pack, case_id: str, said: str) -> None:
