@@ -105,6 +105,17 @@ def test_a_stop_rule_on_the_cases_own_measures_defines_success_and_a_guardrail(p
     assert {SUCCESS, GUARDRAIL} <= _case_metric_labels(pack, "checkout-fees", said)
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "If the bump for brand new learners fades after a few weeks, we'd go back to the old first lesson.",
+        "Should the extra opens wear off by the second month, I'd return to the current number of pushes.",
+    ],
+)
+def test_a_win_that_goes_away_is_a_stop_rule_on_success(said: str) -> None:
+    assert SUCCESS in _metric_labels(said)
+
+
 def test_a_stop_rule_on_something_the_case_never_names_holds_nothing(pack: Pack) -> None:
     said = "I'd stop the whole launch if the app's star rating slipped."
     assert GUARDRAIL in _metric_labels(said)  # the shape is a stop rule ...

@@ -53,13 +53,16 @@ _CONCEDED = re.compile(r"\beven (?:if|though|when)\b")
 # condition is what success had to look like, the second a measure held while the plan runs.
 _STOP = re.compile(
     r"\b(?:stop|stops|pause|halt|reverse|revert|undo|scrap|abandon|(?:pull|kill) (?:it|this|that|them|the plug)|"
-    r"(?:roll|turn|switch|call) (?:(?:it|this|that|them|the(?: \w+){1,3}) )?(?:back|off)|shut (?:[\w']+ )?down|back out)\b"
+    r"(?:roll|turn|switch|call) (?:(?:it|this|that|them|the(?: \w+){1,3}) )?(?:back|off)|shut (?:[\w']+ )?down|back out|"
+    r"go back|going back|return to the (?:old|previous|current))\b"
 )
 # "if" after a verb of looking asks a question ("see if declines went up"); it sets no condition
 _IF = re.compile(r"\b(?<!see )(?<!check )(?<!look )(?<!know )(?<!ask )(?<!out )(?<!tell )(?:if|unless|once|the moment|as soon as|should)\b")
 _NOT_BETTER = re.compile(
     r"\b" + _NEG + r" (?:[\w']+ )?(?:up|better|moved?|moving|improved?|rise|risen|recover(?:ed)?|come back|came back|budged?|"
-    r"picked up|pick up|shifted|shift|changed?|grow|grown)\b|\b(?:no better|(?:stays?|is|are|stayed) flat)\b"
+    r"picked up|pick up|shifted|shift|changed?|grow|grown)\b|\b(?:no better|(?:stays?|is|are|stayed) flat)\b|"
+    # what was won goes away: "if the beginners' gain vanishes over the next month, I'd go back to the old flow"
+    r"\b(?:vanish|disappear|fade|evaporat|wash(?:es|ed)? out|wear(?:s)? off|wore off)\w*"
 )
 _WORSENS = re.compile(
     r"\b(?:(?:go|goes|went|gone|going) (?:[\w']+ )?(?:down|up|over|past)|drops?|dropped|falls?|fell|rises?|rose|climbs?|"
