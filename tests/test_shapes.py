@@ -68,6 +68,10 @@ def test_a_risk_said_of_nothing_in_the_case_is_a_mention(pack: Pack) -> None:
         ("checkout-fees", "I'd steer clear of dropping the service charge outright, since that money covers the drivers."),
         ("cleaner-marketplace", ("We won't go recruiting cleaners in every city, because the quiet ones already have "
                                 "more cleaners than bookings.")),
+        # the reason as its own clause, and an option judged wrong with its reason
+        ("checkout-fees", "I wouldn't simply scrap the new delivery fee, it's what keeps the couriers paid."),
+        ("notification-volume", ("Sending every reader twice as many notifications isn't the right call, because most "
+                                 "of them already skip half.")),
     ],
 )
 def test_a_step_turned_down_with_its_reason_counts_for_tradeoffs(pack: Pack, case_id: str, said: str) -> None:

@@ -40,8 +40,13 @@ _REFUSE = re.compile(
     r"\b(?:i|we)(?:'d| would| will|'ll)? (?:(?:just|also|still|really|definitely|certainly) )?"
     r"(?:not|never|wouldn't|won't|would not|will not|avoid|hold off on|steer clear of|rather not) "
     r"(?:(?:just|simply|even|really|go and|want to|be) )?(?!worry|bother|care|think|know|say|decide|choose|pick|commit|"
-    r"overthink|expect|guess|be surprised|sure|have|need|mind|recommend\b)[a-z]+"
+    r"overthink|expect|guess|be surprised|sure|have|need|mind|recommend\b)[a-z]+|"
+    # an option judged wrong: "undoing the fee isn't automatically right", "doubling it isn't the answer"
+    r"\b(?:isn't|is not|wouldn't be|won't be|would not be|will not be) (?:[\w']+ )?(?:right|the answer|the fix|the way|"
+    r"the move|a fix|the right (?:call|move|fix|answer))\b"
 )
+# the reason said as its own clause after the step turned down: "I wouldn't just roll the fees back, they're revenue"
+_SAYS_WHY = re.compile(r"\b(?:it's|they're|that's|it is|they are|that is|those are|it pays|they pay|that pays|we need)\b")
 
 # An experiment said in plain words: some people get the new thing while the rest stay as they are, or some get it
 # and the two are compared. "I'd give the new feed to a small share of people, like five percent, keep everybody
@@ -103,7 +108,7 @@ def names_a_risk(norm: str) -> re.Match[str] | None:
 def refuses_with_reason(norm: str) -> re.Match[str] | None:
     """Where a sentence turns a step down and gives the reason after it, or None."""
     m = _REFUSE.search(norm)
-    if m is None or not (WHY.search(norm, m.end()) or WHY_NOT.search(norm, m.end())):
+    if m is None or not any(p.search(norm, m.end()) for p in (WHY, WHY_NOT, _SAYS_WHY)):
         return None
     return m
 
