@@ -10,7 +10,14 @@ import pytest
 
 from voicecoach.brain.analysis import find_signals
 from voicecoach.brain.reading import read_turn
-from voicecoach.brain.shapes import EXPERIMENT_LABEL, POINTED_LABEL, REFUSAL_LABEL, RISK_LABEL, SCOPING_LABEL
+from voicecoach.brain.shapes import (
+    EXPERIMENT_LABEL,
+    POINTED_LABEL,
+    QUALITATIVE_LABEL,
+    REFUSAL_LABEL,
+    RISK_LABEL,
+    SCOPING_LABEL,
+)
 from voicecoach.content import Pack
 from voicecoach.packs import load_pack
 
@@ -101,6 +108,24 @@ def test_a_refusal_needs_its_reason_and_a_real_step(said: str) -> None:
 )
 def test_an_experiment_said_in_plain_words_counts_for_data(pack: Pack, case_id: str, said: str) -> None:
     assert EXPERIMENT_LABEL in _case_labels(pack, case_id, said)
+
+
+@pytest.mark.parametrize(
+    ("case_id", "said"),
+    [
+        # the part is the one kept as things are, or is watched next to the rest
+        ("notification-volume", "I'd keep a small group of readers on the current number of pushes for three months."),
+        ("feed-ranking", "I'd let a few percent of viewers try the new ranking for a month, next to the old feed."),
+    ],
+)
+def test_a_part_held_back_or_watched_next_to_the_rest_is_an_experiment(pack: Pack, case_id: str, said: str) -> None:
+    assert EXPERIMENT_LABEL in _case_labels(pack, case_id, said)
+
+
+def test_what_users_told_the_team_is_research_in_plain_words(pack: Pack) -> None:
+    said = "From what households keep telling support, they mostly want one list they can both add to."
+    assert QUALITATIVE_LABEL in _case_labels(pack, "shared-lists-deadline", said)
+    assert QUALITATIVE_LABEL not in _labels("My kids told us a long story about the school trip.")
 
 
 def test_some_people_doing_something_is_not_an_experiment() -> None:

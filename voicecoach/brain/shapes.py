@@ -62,7 +62,18 @@ _REST_KEPT = re.compile(
     r"(?: (?:[\w']+ ){0,3}?)? (?:on|with|stay\w*|keep\w*|see\w*|get\w*) (?:[\w']+ ){0,2}?"
     r"(?:old|current|existing|usual|today's|same|normal|as (?:it|they) (?:is|are))\b"
 )
-_COMPARE = re.compile(r"\b(?:compar\w*|side by side|against (?:the|those|everyone|everybody|the rest)|versus|difference)\b")
+_COMPARE = re.compile(
+    r"\b(?:compar\w*|side by side|against (?:the|those|everyone|everybody|the rest)|versus|difference|"
+    r"(?:next to|alongside|beside) (?:the|those|everyone|everybody|the rest|today's))\b"
+)
+# ... or the part is the one kept as things are: "keep a small group of readers on today's amount for two months"
+_PART_KEPT = re.compile(r"^ on (?:[\w']+ ){0,2}?(?:old|current|existing|usual|today's|same|normal|present)\b")
+# What users said, reported: "from what households told us", "people keep telling support", "when we asked riders"
+_TOLD = re.compile(
+    r"\b(?:(?:people|users|customers|households|readers|riders|drivers|cleaners|sellers|buyers|learners|viewers|"
+    r"creators|members|parents|they) (?:\w+ )?(?:told|tell|telling|keep telling|said|say|complain\w*|wrote|write) "
+    r"(?:us|support|our|in)|when we asked (?:them|people|users|customers|\w+)|we (?:talked|spoke) to)\b"
+)
 
 # A question about the case asked inside an answer, with or without its question mark (a transcript often drops it):
 # "I'd want to know how many people switched pushes off that week", "where can we legally launch, who holds the funds".
@@ -90,6 +101,8 @@ REFUSAL_WEIGHT = 1.5
 SCOPING_LABEL = "asked a specific scoping question"
 POINTED_LABEL = "asked pointed questions while answering"  # a question asked with its question mark (analysis.py)
 SCOPING_WEIGHT = 1.0  # a question read from its shape alone is weaker evidence than one the lexicon names
+QUALITATIVE_LABEL = "used qualitative signal"
+QUALITATIVE_WEIGHT = 1.0
 EXPERIMENT_LABEL = "ran an experiment"
 EXPERIMENT_WEIGHT = 1.5
 
@@ -123,7 +136,13 @@ def splits_an_experiment(norm: str) -> re.Match[str] | None:
     m = _PART.search(norm)
     if m is None:
         return None
-    return m if _REST_KEPT.search(norm) or _COMPARE.search(norm, m.end()) else None
+    kept = _PART_KEPT.match(norm[m.end() :])
+    return m if kept or _REST_KEPT.search(norm) or _COMPARE.search(norm, m.end()) else None
+
+
+def reports_what_users_said(norm: str) -> re.Match[str] | None:
+    """Where a sentence reports what the product's users told the team (research in plain words), or None."""
+    return _TOLD.search(norm)
 
 
 @dataclass(frozen=True)
@@ -143,4 +162,5 @@ SHAPES: tuple[Shape, ...] = (
     Shape("tradeoffs", REFUSAL_LABEL, REFUSAL_WEIGHT, refuses_with_reason),
     Shape("data", EXPERIMENT_LABEL, EXPERIMENT_WEIGHT, splits_an_experiment),
     Shape("clarify", SCOPING_LABEL, SCOPING_WEIGHT, asks_of_the_case, frozenset([POINTED_LABEL])),
+    Shape("data", QUALITATIVE_LABEL, QUALITATIVE_WEIGHT, reports_what_users_said),
 )
