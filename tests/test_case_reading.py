@@ -231,6 +231,21 @@ def test_a_plan_said_as_instructions_is_an_answer(pack: Pack, case_id: str, said
     assert not OfflineInterviewer().react(c).text.startswith(NOT_HEARD)
 
 
+def test_a_reply_that_reasons_about_the_cases_things_in_plain_words_is_heard(pack: Pack) -> None:
+    """A follow-up reply with no rubric word and no "I'd" is still an answer when it reasons about two or more of the
+    case's things; a holiday story with a stray "so we" about one of them is not."""
+    opening = "I'd keep the shared list and ticking items off for launch, and cut comments and price estimates."
+    probe = ("What would you build right after launch?", ("tradeoffs",))
+    reply = ("Straight after launch comes making it work deep inside big stores, because plenty of people shop where the "
+             "phone has no bars, then recipe import once folks ask for it.")
+    c = ctx(pack, "shared-lists-deadline", opening, probe, reply)
+    assert not off_topic(c)
+    assert not OfflineInterviewer().react(c).text.startswith(NOT_HEARD)
+    story = ("We drove up to the coast for the weekend, and it poured on Sunday so we played cards all day in the "
+             "cabin, and my niece won every single game.")
+    assert off_topic(ctx(pack, "referral-credits", story))
+
+
 def test_an_aside_that_opens_a_story_is_not_an_instruction(pack: Pack) -> None:
     said = "Look, my cousin runs a taco truck and last summer he tried charging a delivery fee, and honestly it was chaos."
     assert off_topic(ctx(pack, "checkout-fees", said))
@@ -341,3 +356,9 @@ def test_plain_word_answers_are_read_on_their_case_and_nowhere_else(pack: Pack) 
         for case in pack.cases:
             if case.id != case_id:
                 assert scores(pack, case.id, text)[0] <= 2.5, (case_id, case.id)
+
+
+def test_judging_the_evidence_is_not_refusing_the_call() -> None:
+    refused = "refused to make a decision"
+    assert refused not in {s.label for s in find_signals("We wouldn't pick a winner on the first week's numbers alone.")}
+    assert refused in {s.label for s in find_signals("Honestly, I can't choose between the three of them.")}

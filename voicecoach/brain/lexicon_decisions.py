@@ -76,7 +76,10 @@ DECISION_CONCEPTS: tuple[Concept, ...] = (
        r"leave the (?:final )?(?:call|decision) to", "against"),
     _c("tradeoffs", "refused to make a decision", -1.5,
        r"(?:i|we) (?:can't|cannot|couldn't|wouldn't|won't|don't want to|would rather not|'d rather not) (?:really )?"
-       r"(?:decide|choose|pick|commit|make (?:that|the|a) call)(?! (?:until|before|without))|no need to (?:choose|pick|decide)|"
+       # "I wouldn't decide anything on day one alone", "we wouldn't pick a winner on week one" judge the evidence, they
+       # do not refuse the call
+       r"(?:decide|choose|pick|commit|make (?:that|the|a) call)(?! (?:\w+ ){0,2}(?:until|before|without|"
+       r"on|based|from|by|just|only)\b)|no need to (?:choose|pick|decide)|"
        r"(?:do|try|ship|build|fund|pull|use) (?:all|every one|each) of them|no (?:reason|need) to (?:pick|choose) (?:just )?one|"
        r"(?:do|doing|try|trying) (?:everything|all of (?:it|them)) at (?:once|the same time)|(?:it )?(?:all )?depends,? (?:really|honestly)?$|"
        r"hard to say(?:,| really| honestly)?$", "against"),

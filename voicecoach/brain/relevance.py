@@ -32,15 +32,19 @@ _DECIDES = (
 # A turn that proposes or decides something is an attempt at an answer, however weak.
 _PROPOSES = re.compile(rf"\b(?:{_DECIDES}|{_OPINION})\b")
 _OPINION_ONLY = re.compile(_OPINION)
-# A plan said as instructions: "Check which checkout step people leave at, then compare the fee screen before and
-# after the change." A sentence that opens with a plan verb and goes on to its object ("Look, my partner ..." is
-# a story's aside: the verb is cut off by its comma; "check out" is a recommendation, not a step).
-_IMPERATIVE = re.compile(
-    r"^\W*(?:(?:so|then|first|and|okay|ok|well|just|also|step one|next)\W+)*"
+# A plan said as instructions, or in the plain present: "Check which checkout step people leave at, then compare the
+# fee screen before and after", "then the version idea is dead and I look outside". A step is a plan verb opening the
+# sentence and going on to its object ("Look, my partner ..." is a story's aside: the verb is cut off by its comma;
+# "check out" is a recommendation), or a plan verb after "I" or "we" ("I go back to splitting it up").
+_PLAN_VERB = (
     r"(?:check|compare|split|break|pull|roll|ship|launch|fix|ask|test|measure|track|run|find|talk|call|page|keep|put|send|"
     r"stop|start|try|set|add|remove|cut|drop|pause|turn|switch|show|give|leave|watch|hold|cap|limit|pay|delay|move|"
-    r"look at|dig into|trace|segment|survey|interview|build|offer|raise|lower|price|charge|block|flag|verify|confirm|"
-    r"measure|sequence|stage|phase|pilot|double|halve|kill|scrap|revert|go back|bring back)\b(?!,| out\b)",
+    r"look at|look outside|look into|dig into|trace|segment|survey|interview|build|offer|raise|lower|price|charge|block|"
+    r"flag|verify|confirm|sequence|stage|phase|pilot|double|halve|kill|scrap|revert|go back|bring back)\b"
+)
+_STEP = re.compile(
+    r"^\W*(?:(?:so|then|first|and|okay|ok|well|just|also|step one|next)\W+)*" + _PLAN_VERB + r"(?!,| out\b)"
+    + r"|\b(?:i|we) (?:(?:then|just|first|also|probably|usually) )?" + _PLAN_VERB,
     re.IGNORECASE,
 )
 # A plan in the first person: a turn with one is an attempt at an answer even when it names nothing of the case.
@@ -57,7 +61,7 @@ def _proposes_here(norm: str, sentences: Sequence[str], grounds: Sequence[Ground
     story is the story's, "I think it's the fees" an answer's); a short turn's opinion is a weak answer."""
     if any(not _OPINION_ONLY.fullmatch(m.group(0)) for m in _PROPOSES.finditer(norm)):  # a plan or a decision
         return True
-    if any(_IMPERATIVE.match(x) for x, g in zip(sentences, grounds) if g.own):  # instructions about the case's things
+    if any(_STEP.search(x) for x, g in zip(sentences, grounds) if g.own):  # steps on the case's things
         return True
     if len(norm.split()) < ELSEWHERE_WORDS:  # a short opinion ("I think people would enjoy it") is a weak answer
         return bool(_PROPOSES.search(norm))
@@ -105,12 +109,13 @@ def off_topic(
         return ""
     sentences = sentences_of(text)
     proposes = _proposes_here(norm, sentences, grounds)
-    if not signals and not proposes:
+    # a story has its own becauses ("as long as the queen's in the box, the rest follow"): reasoning is an attempt
+    # at an answer when it is about the case's things; with no rubric word at all, about two or more of them
+    # ("working offline next, because people shop in basements, then recipe import", not "so we played board games")
+    reasons_here = any(g.reasons and g.anchored for g in grounds)
+    if not signals and not proposes and not any(g.reasons and len(g.own) >= 2 for g in grounds):
         return "small talk"
     said = sum(s.weight for s in signals if s.weight > 0)
-    # a story has its own becauses ("as long as the queen's in the box, the rest follow"): reasoning is an attempt
-    # at an answer when it is about the case's things
-    reasons_here = any(g.reasons and g.anchored for g in grounds)
     if said < ANECDOTE_WEIGHT and not any(asks(x) for x in sentences) and not proposes and not reasons_here:
         return "small talk"  # a story that proposes nothing and reasons about nothing ("my partner wants to go back")
     content = any(s.weight > 0 and s.grounded and s.dim != "clarify" for s in signals)  # applied, not a mention
