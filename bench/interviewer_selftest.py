@@ -49,6 +49,7 @@ class Expectation:
     max_clarify: int | None = None
     own_case_min: float | None = None  # wrong_case: the same turns on their own case score at least this
     says_no_answer: bool = False  # the interviewer's next line after the first turn matches NO_ANSWER
+    always_heard: bool = False  # no interviewer line tells this candidate it heard no answer (a real answer is heard)
 
 
 # The issue's targets (issue 12, "Targets"); "low" for one-word, gibberish and pleas is read as off-topic's 1.5 with no
@@ -61,8 +62,8 @@ EXPECTATIONS: dict[str, Expectation] = {
     "gibberish": Expectation(max_overall=1.5, max_any_dim=2),
     "plea": Expectation(max_overall=1.5, max_any_dim=2),
     "repeat": Expectation(max_clarify=2),
-    "plain": Expectation(min_overall=3.5),
-    "strong": Expectation(min_overall=3.5),
+    "plain": Expectation(min_overall=3.5, always_heard=True),
+    "strong": Expectation(min_overall=3.5, always_heard=True),
 }
 CLASSES = tuple(EXPECTATIONS)
 # Words that make an answer "rubric vocabulary": a `plain` candidate says none of them (checked on the data).
@@ -190,6 +191,8 @@ def check(c: Candidate, o: Outcome, own: Outcome | None = None, e: Expectation |
         bad.append(f"clarify {o.scores.get('clarify')} > {e.max_clarify}")
     if e.says_no_answer and not NO_ANSWER.search(o.next_line):
         bad.append(f"next line does not say it heard no answer: {o.next_line!r}")
+    if e.always_heard and (told := next((x for x in o.interviewer_lines if NO_ANSWER.search(x)), None)):
+        bad.append(f"a real answer was told it was not heard: {told[:80]!r}")
     if e.own_case_min is not None and own is not None and own.overall < e.own_case_min:
         bad.append(f"on its own case ({c.same_as}) overall {own.overall} < {e.own_case_min}")
     return bad

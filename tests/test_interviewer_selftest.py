@@ -41,21 +41,21 @@ def _outcome(c: Any, case: str, work: Path) -> Any:
 KNOWN_MISSES: frozenset[str] = frozenset({
     # strong answers under-read on their own case (3.33-3.43): edge cases and data said in words no key point holds
     "strong-roadmap", "strong-japan",
-    # strong answers with none of the rubric's words (3.0-3.31)
-    "plain-onboarding", "plain-cleaners", "plain-lists",
+    # strong answers with none of the rubric's words (3.29-3.46)
+    "plain-cleaners", "plain-lists",
     # a moved answer whose source (strong-roadmap) is under-read on its own case; on the wrong case it reads 1.0
     "moved-roadmap-to-lists",
 })
 FLOOR: dict[str, Any] = {
-    "strong": bench.Expectation(min_overall=3.2),  # worst today 3.33
-    "plain": bench.Expectation(min_overall=2.9),  # worst today 3.0
+    "strong": bench.Expectation(min_overall=3.2, always_heard=True),  # worst today 3.33
+    "plain": bench.Expectation(min_overall=3.1, always_heard=True),  # worst today 3.29
     "wrong_case": bench.Expectation(max_overall=2.5, own_case_min=3.2),  # own case 3.33 today
 }
-# Of each class, at least this many candidates meet the target (today's counts, 42 of 48; 39 at the end of the second
-# round of issue 12, 33 at the end of the first, 13 on the reader before it).
+# Of each class, at least this many candidates meet the target (today's counts, 43 of 48; 42 at the end of the fourth
+# round of issue 12, 39 at the end of the second, 33 at the end of the first, 13 on the reader before it).
 MIN_PASSED: dict[str, int] = {
     "buzzword": 7, "wrong_case": 5, "off_topic": 4, "one_word": 3, "gibberish": 3, "plea": 3, "repeat": 4,
-    "plain": 5, "strong": 8,
+    "plain": 6, "strong": 8,
 }
 
 
@@ -94,9 +94,9 @@ HELD_OUT_PASSED: dict[str, dict[str, int]] = {
     "interviewer_selftest_final.toml": {"buzzword": 5, "wrong_case": 4, "off_topic": 3, "plain": 7, "strong": 6},
     "interviewer_selftest_blind4.toml": {"buzzword": 5, "wrong_case": 4, "off_topic": 3, "plain": 8, "strong": 7},
     "interviewer_selftest_blind5.toml": {"buzzword": 5, "wrong_case": 3, "off_topic": 3, "plain": 3, "strong": 8},
-    "interviewer_selftest_blind6.toml": {"buzzword": 5, "wrong_case": 4, "off_topic": 3, "plain": 6, "strong": 7},
-    "interviewer_selftest_blind7.toml": {"buzzword": 5, "wrong_case": 3, "off_topic": 3, "plain": 3, "strong": 5},
-    "interviewer_selftest_blind8.toml": {"buzzword": 5, "wrong_case": 1, "off_topic": 3, "plain": 2, "strong": 5},
+    "interviewer_selftest_blind6.toml": {"buzzword": 5, "wrong_case": 4, "off_topic": 3, "plain": 7, "strong": 7},
+    "interviewer_selftest_blind7.toml": {"buzzword": 5, "wrong_case": 4, "off_topic": 3, "plain": 4, "strong": 5},
+    "interviewer_selftest_blind8.toml": {"buzzword": 5, "wrong_case": 2, "off_topic": 3, "plain": 4, "strong": 6},
 }
 
 
@@ -195,3 +195,6 @@ def test_the_checks_fail_what_they_should() -> None:
     own = bench.read_session(_session({"clarify": 4}, 3.2, "x"))
     here = bench.read_session(_session({"clarify": 2}, 2.0, "x"))
     assert bench.check(moved, here, own) == [f"on its own case ({moved.same_as}) overall 3.2 < 3.5"]
+    plain = next(c for c in CANDIDATES if c.cls == "plain")
+    o = bench.read_session(_session({"clarify": 4}, 3.8, "I didn't hear an answer to the question. The question?"))
+    assert bench.check(plain, o) == ["a real answer was told it was not heard: \"I didn't hear an answer to the question. The question?\""]

@@ -160,12 +160,12 @@ def test_grading_is_fast(result: Any) -> None:
 # has their first runs): (labels met floor %, most weak labels read as strong, first follow-up floor %), just under
 # today's.
 BLIND_FILES = {
-    "labelled_holdout14.toml": (76.0, 1, 66.0),  # 79.0%, 1, 72.2% (first run 64.3%, 11, 66.7%; then developed on)
-    "labelled_holdout15.toml": (80.0, 2, 88.0),  # 82.7%, 2, 94.4% (first run 77.0%, 2, 94.4%)
-    "labelled_holdout16.toml": (76.0, 0, 83.0),  # 78.7%, 0, 88.9% (first run 74.0%, 0, 88.9%)
+    "labelled_holdout14.toml": (77.0, 1, 66.0),  # 79.7%, 1, 72.2% (first run 64.3%, 11, 66.7%; then developed on)
+    "labelled_holdout15.toml": (81.0, 2, 88.0),  # 84.2%, 2, 94.4% (first run 77.0%, 2, 94.4%)
+    "labelled_holdout16.toml": (77.0, 0, 83.0),  # 79.5%, 0, 88.9% (first run 74.0%, 0, 88.9%)
     "labelled_holdout17.toml": (82.0, 0, 83.0),  # 85.1%, 0, 88.9% (first run 79.9%, 1, 88.9%)
-    "labelled_holdout18.toml": (77.0, 1, 83.0),  # 79.8%, 1, 88.9% (first run 75.0%, 3, 88.9%, measured at the end)
-    "labelled_holdout19.toml": (79.0, 0, 77.0),  # 81.0%, 0, 83.3% (first run 81.0%, 1, 83.3%, measured at the end)
+    "labelled_holdout18.toml": (78.0, 1, 83.0),  # 80.6%, 1, 88.9% (first run 75.0%, 3, 88.9%, measured at the end)
+    "labelled_holdout19.toml": (79.0, 0, 77.0),  # 81.7%, 0, 83.3% (first run 81.0%, 1, 83.3%, measured at the end)
     "labelled_holdout20.toml": (78.0, 1, 94.0),  # 80.6%, 1, 100% (first run the same, measured at the end)
 }
 
