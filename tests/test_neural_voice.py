@@ -65,7 +65,13 @@ def test_a_long_sentence_is_cut_at_commas_into_bounded_model_calls(joe: PiperOnn
 
 
 def test_a_sentence_spoken_by_the_natural_voice_is_heard_back_right(joe: PiperOnnxVoice, tmp_path: Path) -> None:
+    import onnxruntime as ort
+
     line = "It is worse for existing users in large cities, after release 5.2."
+    # The voice samples noise in its durations, seeded per process: one draw in a full run was heard as "release by a
+    # point two" (two words off). Twenty seeded draws of this line were all heard within one word, so the test speaks
+    # one fixed draw, and a voice that stops being understood fails every time rather than now and then.
+    ort.set_seed(1)
     speaker = build_speaker(TtsOptions(voice_out=str(tmp_path / "out"), voice="joe"), tmp_path / "session")
     spoken = speaker.say(line)
     assert spoken.wav == tmp_path / "session" / "voice" / "line-01.wav"
@@ -73,7 +79,7 @@ def test_a_sentence_spoken_by_the_natural_voice_is_heard_back_right(joe: PiperOn
         assert w.getframerate() == 22050 and w.getnframes() > 22050
     heard = WhisperTranscriber(SttOptions(model="tiny.en")).transcribe_file(spoken.wav).text
     ref, hyp = wer.normalise(as_spoken(line)), wer.normalise(as_spoken(heard))
-    # the voice samples a little noise each time; one stray word at most, and the case fact intact
+    # one stray word at most, and the case fact intact
     assert wer.edit_distance(ref, hyp) <= 1, heard
     assert "existing users in large cities" in " ".join(hyp), heard
     assert speaker.say("?").wav is None  # punctuation alone is nothing to voice, not a failed session
