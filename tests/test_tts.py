@@ -212,6 +212,8 @@ import json, sys, time
 from pathlib import Path
 from voicecoach.build import build_speaker
 from voicecoach.config import TtsOptions
+import onnxruntime
+onnxruntime.set_seed(1)  # one fixed draw of the natural voice's sampled durations (see test_neural_voice.py)
 speaker = build_speaker(TtsOptions(voice_out="speaker", voice=sys.argv[2]), Path(sys.argv[1]))
 t0 = time.perf_counter()
 spoken = speaker.say(sys.argv[3])
