@@ -362,3 +362,43 @@ def test_judging_the_evidence_is_not_refusing_the_call() -> None:
     refused = "refused to make a decision"
     assert refused not in {s.label for s in find_signals("We wouldn't pick a winner on the first week's numbers alone.")}
     assert refused in {s.label for s in find_signals("Honestly, I can't choose between the three of them.")}
+
+
+@pytest.mark.parametrize(
+    ("case_id", "said"),
+    [
+        # questions to the interviewer and one reasoned aside that happens to name a word of the case
+        ("search-latency", ("Hello, can you hear me all right? I'm sat in a shop down the road because the flat has no "
+                           "wifi today. How has your morning been? Did you get any sun at the weekend?")),
+        # a story's past ("we'd both bought"), a habit ("used to keep the list") and "I'll admit" are not plans
+        ("shared-lists-deadline", ("Ha, lists. My brother and I used to keep the list on a whiteboard by the door, and "
+                                  "on two Saturdays running we'd each bought milk. I'll admit I still love wandering the "
+                                  "aisles on a Sunday more than the list itself. My gran writes hers on old receipts "
+                                  "and never forgets a thing.")),
+    ],
+)
+def test_small_talk_and_a_household_story_are_not_heard_as_answers(pack: Pack, case_id: str, said: str) -> None:
+    c = ctx(pack, case_id, said)
+    assert off_topic(c)
+    assert OfflineInterviewer().react(c).text.startswith(NOT_HEARD)
+
+
+_FRAUD_REPLY = ("What could break: honest folk get snagged by the fraud checks, like a couple sharing one tablet, and they "
+                "get annoyed, so held payouts go to a quick human review, and we explain the delay instead of just not "
+                "paying anything.")
+_PROBE = ("What could go wrong with those checks?", ("edge_cases",))
+
+
+def test_a_reasoned_reply_that_names_no_word_of_the_case_is_heard_in_a_conversation_about_it(pack: Pack) -> None:
+    opening = "I'd pay the twenty dollars only after the friend's first paid ride, and cap referrals per rider each month."
+    c = ctx(pack, "referral-credits", opening, _PROBE, _FRAUD_REPLY)
+    assert not OfflineInterviewer().react(c).text.startswith(NOT_HEARD)
+
+
+def test_after_an_answer_about_another_product_a_reply_about_nothing_of_this_case_is_still_elsewhere(
+    pack: Pack,
+) -> None:
+    opening = ("I'd open person-to-person transfers to staff first, with identity checks through the banking partner, "
+               "hold the first transfer from any new account for a day, cap what a new account can send each week, and "
+               "have support ready for disputes and chargebacks before the first outside user.")
+    assert off_topic(ctx(pack, "onboarding-experiment", opening, _PROBE, _FRAUD_REPLY))

@@ -177,7 +177,8 @@ def _applied(sig: Signal, applied: Sequence[bool], rec: Recitation) -> Signal:
 def read_turns(turns: Sequence[Turn], start: int, case: Case, pack: Pack | None, asking: Sequence[int]) -> list[TurnReading]:
     """Every candidate turn from start on, read against the case (asking: indexes of clarifying questions). Once the
     candidate's first answer was about another product, a later turn that names more of that product than of this
-    case is about it too ("photos stuck in the queue will all retry at once" on a checkout question), however short."""
+    case, or nothing of this case, is about it too ("photos stuck in the queue will all retry at once" on a checkout
+    question), however short."""
     out: list[TurnReading] = []
     first_word = True
     for i in range(start, len(turns)):
@@ -211,12 +212,14 @@ def _anchored_only(r: TurnReading) -> TurnReading:
 
 
 def _still_elsewhere(r: TurnReading, v: Vocab) -> TurnReading:
-    """The turn again as about another product, when it holds more of one other case's words than of this one's."""
+    """The turn again as about another product, when it holds more of one other case's words than of this one's, or
+    names none of this case's things at all (a reasoned reply about fraud checks answers a probe on this case only
+    when the conversation is about this case)."""
     if not r.counts or not r.grounds:
         return r
     own = set().union(*(g.own for g in r.grounds)) - v.shared
     foreign = v.most_from_one_case(set().union(*(g.foreign for g in r.grounds)))
-    if foreign >= 2 and foreign > len(own) + 2 * len(r.made):
+    if (foreign >= 2 and foreign > len(own) + 2 * len(r.made)) or (not own and not r.made):
         return replace(r, signals=(), off_topic="another product")
     return r
 

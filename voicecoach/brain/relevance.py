@@ -14,6 +14,7 @@ FOREIGN_MIN = 4  # another case's own words needed before a turn counts as about
 LEAN_MIN = 4  # ... and before reasoning alone stops tying its sentences to this case
 ELSEWHERE_WORDS = 25  # a turn this long that names none of this case's things ...
 ELSEWHERE_STEMS = 12  # ... and this many words of its own things (not the rubric's) talks about something else
+APPLIED_WEIGHT = 3.0  # a turn that names none of the case's things but applies moves worth this much answers it
 ANECDOTE_WEIGHT = 1.5  # a turn with no plan and no reasoning whose rubric words add up to less than this is a story
 
 # Of the moves below, the ones that only give an opinion: "I think it's overrated" is as much a story's as an answer's.
@@ -24,8 +25,13 @@ _OPINION = (
 )
 # A plan or a decision, however blunt: "I'd pause", "first I", "ship it".
 _DECIDES = (
-    r"i'd|i would|we'd|we would|i'll|we'll|i will|we will|let's|i'm going to|we're going to|i want to|we should|"
-    r"i should|my (?:plan|approach|first step)|first,? i|step one|"
+    # "we'd both bought one" is "we had", a story's past; "I'll admit" is a way of speaking; "we used to keep the
+    # list on the fridge" is a habit, not a plan
+    r"(?:i'd|we'd)(?! (?:\w+ )?(?:been|had|done|gone|seen|bought|made|taken|"
+    r"got|gotten|left|come|forgotten|\w+ed)\b)|i would|we would|"
+    r"(?:i'll|we'll|i will|we will)(?! (?:admit|say|be honest|tell you|confess|grant|give you)\b)|"
+    r"let's|i'm going to|we're going to|i want to|we should|"
+    r"i should|my (?:plan|approach|first step)|first,? i|step one|(?<!used to )"
     r"(?:ship|launch|roll|fix|kill|cut|drop|pick|choose|test|check|add|build|keep|double|do|go for|run|remove|raise|"
     r"lower|halve|pause|switch|turn|charge) (?:it|this|that|the|a|them)"
 )
@@ -101,7 +107,11 @@ def off_topic(
         return "another product"
     own_things = own - v.shared
     long_enough = len(norm.split()) >= ELSEWHERE_WORDS
-    if not own_things and not key_points and not recites and long_enough and (
+    # applied, not a mention: a move the reader grounded in the turn's own reasoning ("honest people get caught in the
+    # fraud checks ... so held payouts go to a quick human review, instead of just not paying")
+    content = any(s.weight > 0 and s.grounded and s.dim != "clarify" for s in signals)
+    moved = sum(s.weight for s in signals if s.weight > 0 and s.grounded and s.dim != "clarify") >= APPLIED_WEIGHT
+    if not own_things and not key_points and not recites and long_enough and not (moved and from_one < LEAN_MIN) and (
         len(content_stems(text) - rubric_words() - v.own) >= ELSEWHERE_STEMS
     ):
         return "another product"
@@ -113,12 +123,14 @@ def off_topic(
     # at an answer when it is about the case's things; with no rubric word at all, about two or more of them
     # ("working offline next, because people shop in basements, then recipe import", not "so we played board games")
     reasons_here = any(g.reasons and g.anchored for g in grounds)
-    if not signals and not proposes and not any(g.reasons and len(g.own) >= 2 for g in grounds):
+    reasons_on_case = any(g.reasons and len(g.own) >= 2 for g in grounds)  # not "in a coffee shop, because ..."
+    if not signals and not proposes and not reasons_on_case:
         return "small talk"
     said = sum(s.weight for s in signals if s.weight > 0)
     if said < ANECDOTE_WEIGHT and not any(asks(x) for x in sentences) and not proposes and not reasons_here:
         return "small talk"  # a story that proposes nothing and reasons about nothing ("my partner wants to go back")
-    content = any(s.weight > 0 and s.grounded and s.dim != "clarify" for s in signals)  # applied, not a mention
-    if signals and not content and len(own_things) <= 1 and not reasons_here and not asks_facts():
+    # questions and nothing applied, about at most one of the case's things: "how's your week going? did you have a
+    # good weekend?" in a coffee shop is small talk, however it is reasoned
+    if signals and not content and len(own_things) <= 1 and not reasons_on_case and not asks_facts():
         return "" if _PLANS.search(norm) else "small talk"
     return ""
