@@ -90,8 +90,9 @@ def off_topic(
 
     Another product: more than twice as many words of one other case as of this one (a key point made counts two).
     Or a long turn that names none of this case's own things (its words, a key point) but many things of its own
-    that are not the rubric's (a restaurant's deposit, a fitness watch): fluent, but about another product. A list
-    of techniques (recites) is read as a list instead.
+    that are not the rubric's (a restaurant's deposit, a fitness watch): fluent, but about another product, unless it
+    applies moves worth APPLIED_WEIGHT with few other-case words (a reasoned reply about fraud checks). A list of
+    techniques (recites) is read as a list instead.
     Small talk: no rubric signal at all, nothing proposed or judged, no key point: an anecdote, not an answer; or
     no case word, no reasoning, no key point, and no signal beyond questions (clarify) that the case's facts cannot
     answer (asks_facts, asked only when needed): "is that a real plant behind you? how long have you been at the company?".
@@ -109,9 +110,10 @@ def off_topic(
     long_enough = len(norm.split()) >= ELSEWHERE_WORDS
     # applied, not a mention: a move the reader grounded in the turn's own reasoning ("honest people get caught in the
     # fraud checks ... so held payouts go to a quick human review, instead of just not paying")
-    content = any(s.weight > 0 and s.grounded and s.dim != "clarify" for s in signals)
-    moved = sum(s.weight for s in signals if s.weight > 0 and s.grounded and s.dim != "clarify") >= APPLIED_WEIGHT
-    if not own_things and not key_points and not recites and long_enough and not (moved and from_one < LEAN_MIN) and (
+    applied = sum(s.weight for s in signals if s.weight > 0 and s.grounded and s.dim != "clarify")
+    content = applied > 0
+    answers_anyway = applied >= APPLIED_WEIGHT and from_one < LEAN_MIN
+    if not own_things and not key_points and not recites and long_enough and not answers_anyway and (
         len(content_stems(text) - rubric_words() - v.own) >= ELSEWHERE_STEMS
     ):
         return "another product"
