@@ -41,8 +41,9 @@ def _outcome(c: Any, case: str, work: Path) -> Any:
 KNOWN_MISSES: frozenset[str] = frozenset({
     # strong answers under-read on their own case (3.33-3.43): edge cases and data said in words no key point holds
     "strong-roadmap", "strong-japan",
-    # strong answers with none of the rubric's words (3.29-3.46)
-    "plain-cleaners", "plain-lists",
+    # strong answers with none of the rubric's words (3.29-3.46); plain-notifications met the target only while
+    # "twice as many pushes" was misread as a failure state
+    "plain-cleaners", "plain-lists", "plain-notifications",
     # a moved answer whose source (strong-roadmap) is under-read on its own case; on the wrong case it reads 1.0
     "moved-roadmap-to-lists",
 })
@@ -51,11 +52,11 @@ FLOOR: dict[str, Any] = {
     "plain": bench.Expectation(min_overall=3.1, always_heard=True),  # worst today 3.29
     "wrong_case": bench.Expectation(max_overall=2.5, own_case_min=3.2),  # own case 3.33 today
 }
-# Of each class, at least this many candidates meet the target (today's counts, 43 of 48; 42 at the end of the fourth
+# Of each class, at least this many candidates meet the target (today's counts, 42 of 48; 42 at the end of the fourth
 # round of issue 12, 39 at the end of the second, 33 at the end of the first, 13 on the reader before it).
 MIN_PASSED: dict[str, int] = {
     "buzzword": 7, "wrong_case": 5, "off_topic": 4, "one_word": 3, "gibberish": 3, "plea": 3, "repeat": 4,
-    "plain": 6, "strong": 8,
+    "plain": 5, "strong": 8,
 }
 
 

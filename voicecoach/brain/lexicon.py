@@ -240,7 +240,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"interrupted|mid (?:upload|way)|half (?:finished|uploaded)|partial(?:ly)? (?:upload|fail|transfer|payment|save|data|write|state|outage)\w*|corrupt\w*|duplicates?|double (?:charge|upload|post)|"
        r"times? out|don't know (?:if|whether) (?:the|it)|bad (?:first )?(?:trip|experience|call)|"
        r"wait times? (?:go|goes|going|climb\w*) up|"
-       r"error (?:states?|messages?|screens?)|silent(?:ly)? fail\w*|stuck|dying|twice|time ?outs?|frozen|dropping out",
+       r"error (?:states?|messages?|screens?)|silent(?:ly)? fail\w*|stuck|dying|twice(?! as\b)|time ?outs?|frozen|dropping out",
        max_hits=3),
     _c("edge_cases", "considered concurrent use", 2.0,
        r"(?:two|both|several|multiple) (?:people|users|devices|members) (?:\w+ ){0,2}(?:edit|chang|writ|updat|add|book|tap|tick|mark|check)\w*|"
