@@ -402,3 +402,13 @@ def test_after_an_answer_about_another_product_a_reply_about_nothing_of_this_cas
                "hold the first transfer from any new account for a day, cap what a new account can send each week, and "
                "have support ready for disputes and chargebacks before the first outside user.")
     assert off_topic(ctx(pack, "onboarding-experiment", opening, _PROBE, _FRAUD_REPLY))
+
+
+def test_a_reply_that_turns_a_step_down_is_an_answer(pack: Pack) -> None:
+    opening = "I'd split day seven by learners who already know some of the language and complete beginners."
+    probe = ("Day one went up. Would you ship it?", ("tradeoffs",))
+    reply = ("And we wouldn't call it on week one by itself. It's a pleasant early sign, but what counts is learners "
+             "still turning up in week three. A nudge can pump up the first day without anyone learning more.")
+    assert not OfflineInterviewer().react(ctx(pack, "onboarding-experiment", opening, probe, reply)).text.startswith(
+        NOT_HEARD
+    )

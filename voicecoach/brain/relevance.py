@@ -30,6 +30,8 @@ _DECIDES = (
     r"(?:i'd|we'd)(?! (?:\w+ )?(?:been|had|done|gone|seen|bought|made|taken|"
     r"got|gotten|left|come|forgotten|\w+ed)\b)|i would|we would|"
     r"(?:i'll|we'll|i will|we will)(?! (?:admit|say|be honest|tell you|confess|grant|give you)\b)|"
+    # a step turned down is a decision too: "I wouldn't decide anything on day one alone" ("I won't lie" is not)
+    r"(?:i|we) (?:wouldn't|won't|would not|will not)(?! (?:know|say|lie|mind|be surprised|have)\b)|"
     r"let's|i'm going to|we're going to|i want to|we should|"
     r"i should|my (?:plan|approach|first step)|first,? i|step one|(?<!used to )"
     r"(?:ship|launch|roll|fix|kill|cut|drop|pick|choose|test|check|add|build|keep|double|do|go for|run|remove|raise|"
