@@ -1,5 +1,6 @@
-"""Moves read from a sentence's shape rather than the rubric's words: a risk of the plan named and spelled out, a thing
-the candidate would not do with the reason, and an experiment said in plain words.
+"""Moves read from a sentence's shape rather than the rubric's words: a next step planned on a finding (branching.py),
+a risk of the plan named and spelled out, a thing the candidate would not do with the reason, an experiment said in
+plain words, what the product's users told the team, and a question about the case without its question mark.
 
 Candidates who never say "edge case", "prioritise" or "A/B test" still say "the danger with showing the price early is
 more people leave before they fill a basket", "I wouldn't do a big hiring push, because the other cities already have
