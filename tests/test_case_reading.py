@@ -375,6 +375,10 @@ def test_judging_the_evidence_is_not_refusing_the_call() -> None:
                                   "on two Saturdays running we'd each bought milk. I'll admit I still love wandering the "
                                   "aisles on a Sunday more than the list itself. My gran writes hers on old receipts "
                                   "and never forgets a thing.")),
+        # "the list" and "both" once made the case's point about households adding to one list each week
+        ("shared-lists-deadline", ("Honestly it's chaos at our place. Last month we'd both bought the eggs on the list, "
+                                   "my flatmate and I, since neither of us checked the fridge door. My dad still "
+                                   "keeps his in his head and never forgets anything, which drives us mad.")),
     ],
 )
 def test_small_talk_and_a_household_story_are_not_heard_as_answers(pack: Pack, case_id: str, said: str) -> None:
