@@ -1,4 +1,4 @@
-"""A next step planned on a finding uses data to decide, read from the sentence's shape (voicecoach/brain/branching.py).
+"""A next step planned on a finding uses data to decide, read from the sentence's shape (voicecoach/brain/shapes.py).
 
 Sentences are written for this file in plain, varied words.
 """
@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from voicecoach.brain.analysis import find_signals
-from voicecoach.brain.branching import LABEL
 from voicecoach.brain.reading import read_turn
+from voicecoach.brain.shapes import BRANCH_LABEL as LABEL
 from voicecoach.content import Pack
 from voicecoach.packs import load_pack
 

@@ -242,9 +242,9 @@ def _criteria(
 def _shapes(
     sentence: str, norm: str, tokens: list[re.Match[str]], starts: list[int], found: list[Signal], turn: int
 ) -> list[Signal]:
-    """Moves read from the sentence's shape (shapes.py): a next step planned on a finding, a risk of the plan spelled
-    out, a step turned down with its reason. Like a stop rule, a shape carries its own reasoning, so it counts only
-    where the case's things are named; one the lexicon already read in this sentence is not read twice."""
+    """Moves read from the sentence's shape (shapes.SHAPES). Like a stop rule, a shape carries its own reasoning, so it
+    counts only where the case's things are named; one already read in this sentence (by the lexicon, or by a label
+    the shape names as reading it already) is not read twice."""
     have = {s.label for s in found if s.weight > 0}
     out: list[Signal] = []
     for shape in SHAPES:

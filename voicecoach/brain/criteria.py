@@ -77,8 +77,8 @@ _GO = re.compile(
     r"(?:turn|switch) (?:[\w']+ ){0,3}?on)\b"
 )
 _BETTER = re.compile(
-    r"\b(?:wins?|winning|won|improves?|improved|beats?|beat|holds? up|recovers?|recovered|comes back|came back|"
-    r"(?:is|are|goes|go|went) up|rises?|grows?|grew|better|faster|quicker|sooner|higher|more often|come back|"
+    r"\b(?:wins?|winning|won|improves?|improved|beats?|beat|holds? up|recovers?|recovered|comes? back|came back|"
+    r"(?:is|are|goes|go|went) up|rises?|grows?|grew|better|faster|quicker|sooner|higher|more often|"
     r"as (?:[\w']+ ){1,2}or (?:more|better|higher))\b"
 )
 # What must hold while it is won, said as a harm that does not happen: "doesn't crush creators", "without hurting
@@ -147,20 +147,23 @@ def _stop_rule(norm: str, have: set[str]) -> list[Role]:
     cond = _IF.search(norm)
     if cond is None:
         return []
+    tail = norm[cond.start() :]
+    spared = _SPARES.search(tail)
     if _ours(norm, _STOP):
         frames = (("defined success", 1.5, _NOT_BETTER), (GUARDRAIL, 2.0, _WORSENS))
-    elif _ours(norm, _GO) and _SPARES.search(norm[cond.start() :]):
+    elif _ours(norm, _GO) and spared:
         # "if watch time goes up, we ship it" is the naive rule; a go rule shows judgement when something must hold
         frames = (("defined success", 1.5, _BETTER), (GUARDRAIL, 2.0, _SPARES))
     else:
         return []
     out: list[Role] = []
-    tail = norm[cond.start() :]
-    spared = _SPARES.search(tail)
     for label, weight, pattern in frames:
         # in a go rule, what gets better is read before what must be spared ("pays doesn't end up higher" is no win)
         m = pattern.search(tail, 0, spared.start() if spared and pattern is _BETTER else len(tail))
-        if m is None or label in have or not _names_what_moves(tail, m, after=pattern is _SPARES and bool(_HARMS_AFTER.match(m.group(0)))):
+        if m is None or label in have:
+            continue
+        object_follows = pattern is _SPARES and bool(_HARMS_AFTER.match(m.group(0)))  # "doesn't crush creators"
+        if not _names_what_moves(tail, m, after=object_follows):
             continue
         start = cond.start() + m.start()
         out.append(Role(label, weight, start, cond.start() + m.end(), needs_case=True))

@@ -1,12 +1,11 @@
-"""Moves read from a sentence's shape rather than the rubric's words: a next step planned on a finding (branching.py),
-a risk of the plan named and spelled out, a thing the candidate would not do with the reason, an experiment said in
-plain words, what the product's users told the team, and a question about the case without its question mark.
+"""Moves read from a sentence's shape rather than the rubric's words: a next step planned on a finding, a risk of the
+plan named and spelled out, a thing the candidate would not do with the reason, an experiment said in plain words,
+what the product's users told the team, and a question about the case without its question mark.
 
 Candidates who never say "edge case", "prioritise" or "A/B test" still say "the danger with showing the price early is
 more people leave before they fill a basket", "I wouldn't do a big hiring push, because the other cities already have
-too many cleaners" and "give it to a small share of people and keep everybody else on the old one". Like a branch on a
-finding (branching.py), each shape counts only where its sentence names the case's own things: said of nothing, it is
-a mention.
+too many cleaners" and "give it to a small share of people and keep everybody else on the old one". Each shape counts
+only where its sentence names the case's own things: said of nothing, it is a mention.
 """
 
 from __future__ import annotations
@@ -15,12 +14,23 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from voicecoach.brain.branching import LABEL as BRANCH_LABEL
-from voicecoach.brain.branching import WEIGHT as BRANCH_WEIGHT
-from voicecoach.brain.branching import branches_on_a_finding
 from voicecoach.brain.reasons import WHY, WHY_NOT
 
 # All patterns run on analysis.normalised text: lower case, apostrophes kept ("wouldn't", "i'd").
+
+# A plan that branches on what the data shows: "If it turns out to be one kind of phone, starting with one release,
+# I'd look at how often uploads fail on that version". The condition must be a finding (what something turns out to
+# be, is mostly, or only), not a wish ("if we have time"), and the next step the speaker's own.
+_FINDING = re.compile(
+    r"^(?:[\w']+ ){0,2}(?:if|when|say) (?:it turns out|they turn out|it's|it is|that's|they're|they are|"
+    r"the \w+(?: \w+)? (?:is|are|turns out|comes back|shows)|most of (?:them|those|the \w+)) "
+)
+# the speaker's next step: "I'd look at", "then we check", "I'll ask"
+_NEXT = re.compile(
+    r"\b(?:i'd|i would|i'll|i will|we'd|we would|we'll) (?:[\w']+ )?(?:look|check|ask|pull|dig|go|compare|split|trace|test|"
+    r"try|call|talk|want|read|find|see|turn|roll|fix|move|start|focus|put|send|have)\b"
+)
+
 # "the danger with showing the price early is ...", "my worry is ...", "the catch here would be ...", "what worries me
 # is ...": a risk named, then what it is. What it is must be something (not "low", "small", "minimal": that waves risk
 # away, and the lexicon reads it against).
@@ -95,6 +105,8 @@ _OPENS_ASKING = re.compile(
 # a question puts its noun or its "is" there: "what share is new", "what is the goal")
 _CLEFT = re.compile(r"^(?:(?:so|and|then|also|but) )*what [\w']+(?:s|ed) (?:[\w']+ ){0,2}(?:is|are|was|were)\b")
 
+BRANCH_LABEL = "used data to discover or decide"
+BRANCH_WEIGHT = 1.0
 RISK_LABEL = "named what could go wrong with the plan"
 RISK_WEIGHT = 1.5
 REFUSAL_LABEL = "prioritised and said what not to do"
@@ -106,6 +118,17 @@ QUALITATIVE_LABEL = "used qualitative signal"
 QUALITATIVE_WEIGHT = 1.0
 EXPERIMENT_LABEL = "ran an experiment"
 EXPERIMENT_WEIGHT = 1.5
+
+
+def _followed(first: re.Pattern[str], norm: str, *after: re.Pattern[str]) -> re.Match[str] | None:
+    """Where first matches in a sentence with one of after matching later in it, or None."""
+    m = first.search(norm)
+    return m if m is not None and any(p.search(norm, m.end()) for p in after) else None
+
+
+def branches_on_a_finding(norm: str) -> re.Match[str] | None:
+    """Where a sentence plans its next step on a finding, or None."""
+    return _followed(_FINDING, norm, _NEXT)
 
 
 def names_a_risk(norm: str) -> re.Match[str] | None:
@@ -121,10 +144,7 @@ def names_a_risk(norm: str) -> re.Match[str] | None:
 
 def refuses_with_reason(norm: str) -> re.Match[str] | None:
     """Where a sentence turns a step down and gives the reason after it, or None."""
-    m = _REFUSE.search(norm)
-    if m is None or not any(p.search(norm, m.end()) for p in (WHY, WHY_NOT, _SAYS_WHY)):
-        return None
-    return m
+    return _followed(_REFUSE, norm, WHY, WHY_NOT, _SAYS_WHY)
 
 
 def asks_of_the_case(norm: str) -> re.Match[str] | None:
